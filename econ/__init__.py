@@ -1,0 +1,12 @@
+"""econ: build-versus-rent economics for AI compute, from sourced assumptions to reports."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from econ import finance
+
+try:
+    __version__ = version("econ-ai-infra")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0+unknown"
+
+__all__ = ["__version__", "finance"]
