@@ -10,8 +10,8 @@ from econ.finance.annuity import annuity_factor, capital_recovery_factor
 from econ.finance.depreciation import depreciation_schedule, macrs_rates, straight_line_rates
 from econ.finance.discounting import discount_factors, levelized_cost, npv, xnpv
 from econ.finance.errors import RootStatus, UndefinedResultError
-from econ.finance.rate_of_return import IRRResult, irr, irr_roots, mirr, xirr
 from econ.finance.payback import discounted_payback_period, payback_period
+from econ.finance.rate_of_return import IRRResult, irr, irr_roots, mirr, xirr
 from econ.finance.rates import (
     annual_rate,
     effective_from_nominal,

@@ -92,7 +92,7 @@ def as_flows(values: Any, name: str = "values") -> Flows:
     try:
         arr = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as err:
-        msg = f"{name}: cash flows [currency] must be numeric; got {type(values).__name__} ({err})"
+        msg = f"{name}: cash flows [currency] must be numbers in rows of equal length; got {type(values).__name__} ({err})"
         raise TypeError(msg) from err
     if arr.ndim == 0:
         msg = f"{name}: cash flows [currency] must have a time axis (at least 1-D); got the scalar {arr.item()!r}"
@@ -115,7 +115,8 @@ def nonfinite_rows(rows: np.ndarray, name: str, nan_policy: str, unit: str = "cu
             "Pass nan_policy='propagate' to get NaN for those rows instead."
         )
         raise ValueError(msg)
-    return bad
+    result: np.ndarray = bad
+    return result
 
 
 def as_rates(rate: Any, name: str = "rate") -> tuple[np.ndarray, bool]:
@@ -139,9 +140,6 @@ def as_rates(rate: Any, name: str = "rate") -> tuple[np.ndarray, bool]:
         raise ValueError(msg)
     bad = ~np.isfinite(arr) | (arr <= -1.0)
     if bad.any():
-        msg = (
-            f"{name}: rate [fraction per period] must be finite and greater than -1 (-100 %); "
-            f"got {arr[bad][:_MAX_LISTED].tolist()}"
-        )
+        msg = f"{name}: rate [fraction per period] must be finite and greater than -1 (-100 %); got {arr[bad][:_MAX_LISTED].tolist()}"
         raise ValueError(msg)
     return arr, vector

@@ -37,7 +37,7 @@ def year_fractions(dates: Any, shape: tuple[int, ...]) -> np.ndarray:
     """
     try:
         if isinstance(dates, (pd.Series, pd.Index, pd.DataFrame)):
-            days = np.asarray(pd.to_datetime(np.asarray(dates).ravel()).values.astype("datetime64[D]"))
+            days = np.asarray(pd.to_datetime(np.asarray(dates).ravel()).to_numpy().astype("datetime64[D]"))
             days = days.reshape(np.shape(dates))
         else:
             days = np.asarray(dates, dtype="datetime64[D]")

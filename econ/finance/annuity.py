@@ -10,11 +10,13 @@ import numpy as np
 def _rate_and_nper(rate: Any, nper: Any) -> tuple[np.ndarray, np.ndarray]:
     r = np.asarray(rate, dtype=np.float64)
     n = np.asarray(nper, dtype=np.float64)
-    if not np.isfinite(r).all() or (r <= -1).any():
-        msg = f"rate: must be finite and greater than -1 (-100 %) [fraction per period]; got {r[~np.isfinite(r) | (r <= -1)].tolist() if r.ndim else r.item()}"
+    bad_r = np.atleast_1d(~np.isfinite(r) | (r <= -1))
+    if bad_r.any():
+        msg = f"rate: must be finite and greater than -1 (-100 %) [fraction per period]; got {np.atleast_1d(r)[bad_r].tolist()}"
         raise ValueError(msg)
-    if np.isnan(n).any() or (n <= 0).any():
-        msg = f"nper: number of periods must be > 0 (inf allowed) [periods]; got {n[np.isnan(n) | (n <= 0)].tolist() if n.ndim else n.item()}"
+    bad_n = np.atleast_1d(np.isnan(n) | (n <= 0))
+    if bad_n.any():
+        msg = f"nper: number of periods must be > 0 (inf allowed) [periods]; got {np.atleast_1d(n)[bad_n].tolist()}"
         raise ValueError(msg)
     return np.broadcast_arrays(r, n)  # type: ignore[return-value]
 
@@ -65,9 +67,9 @@ def annuity_factor(rate: Any, nper: Any, *, when: Literal["end", "begin"] = "end
         msg = f"when: must be 'end' or 'begin'; got {when!r}"
         raise ValueError(msg)
     r, n = _rate_and_nper(rate, nper)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         finite = -np.expm1(-n * np.log1p(r)) / r
-    perpetuity = np.where(r > 0, 1.0 / np.where(r > 0, r, 1.0), np.inf)
+        perpetuity = np.where(r > 0, 1.0 / np.where(r > 0, r, 1.0), np.inf)
     factor = np.where(np.isinf(n), perpetuity, np.where(r == 0, n, finite))
     if when == "begin":
         factor = factor * (1.0 + r)

@@ -169,7 +169,8 @@ def depreciation_schedule(basis: Any, rates: Any, *, bonus_fraction: float = 0.0
     s = np.asarray(salvage_value, dtype=np.float64)
     r = np.asarray(rates, dtype=np.float64)
     if r.ndim != 1 or r.size == 0 or not np.isfinite(r).all() or (r < 0).any() or not np.isclose(r.sum(), 1.0, atol=1e-9):
-        msg = f"rates: must be a 1-D sequence of non-negative fractions of the basis summing to 1 [fraction]; got sum {r.sum() if r.size else 'empty'}"
+        total = r.sum() if r.size else "empty"
+        msg = f"rates: must be a 1-D sequence of non-negative fractions of the basis summing to 1 [fraction]; got sum {total}"
         raise ValueError(msg)
     if not np.isfinite(b).all() or (b < 0).any():
         msg = f"basis: must be finite and >= 0 [currency]; got {basis!r}"

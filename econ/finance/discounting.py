@@ -36,7 +36,8 @@ def _first_period(convention: str) -> int:
 
 def _discount_matrix(rates: np.ndarray, times: np.ndarray) -> np.ndarray:
     """(1 + r) ** -t for K rates and T times, shape (K, T), via exp(-t log1p(r)) for accuracy."""
-    return np.exp(-np.log1p(rates)[:, None] * times[None, :])
+    factors: np.ndarray = np.exp(-np.log1p(rates)[:, None] * times[None, :])
+    return factors
 
 
 def discount_factors(rate: Any, n_periods: int, *, convention: Convention = "numpy") -> np.ndarray:
@@ -82,10 +83,8 @@ def _present_value(flows: Flows, factors: np.ndarray, nan_policy: str) -> np.nda
     result, and only the rows it flags are inspected (no extra pass over a large input).
     """
     check_nan_policy(nan_policy)
-    if factors.shape[0] == 1:
-        result = (flows.rows @ factors[0])[None, :]
-    else:
-        result = (flows.rows @ factors.T).T
+    # a matrix-vector product for one rate (gemv), a matrix product for several (gemm)
+    result = (flows.rows @ factors[0])[None, :] if factors.shape[0] == 1 else (flows.rows @ factors.T).T
     suspect = np.flatnonzero(~np.isfinite(result).all(axis=0))
     if suspect.size:
         bad = suspect[~np.isfinite(flows.rows[suspect]).all(axis=1)]
@@ -97,7 +96,8 @@ def _present_value(flows: Flows, factors: np.ndarray, nan_policy: str) -> np.nda
             )
             raise ValueError(msg)
         result[:, bad] = np.nan
-    return result
+    present: np.ndarray = result
+    return present
 
 
 def npv(
@@ -266,7 +266,7 @@ def levelized_cost(
         msg = f"rate: levelized_cost takes one discount rate [fraction per period]; got {rates.size} rates"
         raise ValueError(msg)
     out = np.broadcast_to(np.asarray(output, dtype=np.float64), (*flows.lead_shape, flows.n_periods))
-    out_rows = out.reshape(flows.rows.shape)
+    out_rows: np.ndarray = out.reshape(flows.rows.shape)
     if not np.isfinite(out_rows).all() or (out_rows < 0).any():
         bad = np.flatnonzero(~(np.isfinite(out_rows) & (out_rows >= 0)).all(axis=1))
         msg = f"output: must be finite and >= 0 [units per period]; bad values in {describe_rows(bad, out_rows.shape[0])}"
@@ -276,7 +276,8 @@ def levelized_cost(
     pv_output = out_rows @ factors
     undefined = pv_output == 0
     if strict and undefined.any():
-        msg = f"levelized_cost: undefined where the present value of output is zero: {describe_rows(np.flatnonzero(undefined), undefined.size)}"
+        where = describe_rows(np.flatnonzero(undefined), undefined.size)
+        msg = f"levelized_cost: undefined where the present value of output is zero: {where}"
         raise UndefinedResultError(msg)
     with np.errstate(divide="ignore", invalid="ignore"):
         result = np.where(undefined, np.nan, pv_costs / np.where(undefined, 1.0, pv_output))

@@ -22,7 +22,8 @@ def _payback(flows: Flows, rows: np.ndarray, name: str, strict: bool, nan_policy
     was_negative = np.logical_or.accumulate(negative, axis=1)
     crossed = ~negative[:, 1:] & was_negative[:, :-1]
     reached = crossed.any(axis=1)
-    k = crossed.argmax(axis=1) + 1
+    k = (crossed.argmax(axis=1) if crossed.shape[1] else np.zeros(rows.shape[0], dtype=int)) + 1
+    k = np.minimum(k, rows.shape[1] - 1)
     idx = np.arange(rows.shape[0])
     with np.errstate(divide="ignore", invalid="ignore"):
         period = k - 1 + (-cum[idx, k - 1]) / rows[idx, k]
@@ -33,7 +34,9 @@ def _payback(flows: Flows, rows: np.ndarray, name: str, strict: bool, nan_policy
         if never.any():
             detail.append(f"never paid back in {describe_rows(np.flatnonzero(never), never.size)}")
         if (undefined & ~never).any():
-            detail.append(f"nothing to pay back (cumulative flow never negative) in {describe_rows(np.flatnonzero(undefined & ~never), never.size)}")
+            detail.append(
+                f"nothing to pay back (cumulative flow never negative) in {describe_rows(np.flatnonzero(undefined & ~never), never.size)}"
+            )
         msg = f"{name}: undefined: " + "; ".join(detail) + ". Pass strict=False to get NaN."
         raise UndefinedResultError(msg)
     return flows.wrap(np.where(reached & ~bad, period, np.nan), name)

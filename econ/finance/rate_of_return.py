@@ -76,7 +76,9 @@ class IRRResult(NamedTuple):
 def _first_last(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per row: whether any element is True, the first and the last True column."""
     n_cols = mask.shape[1]
-    return mask.any(axis=1), mask.argmax(axis=1), n_cols - 1 - mask[:, ::-1].argmax(axis=1)
+    first: np.ndarray = mask.argmax(axis=1)
+    last: np.ndarray = n_cols - 1 - mask[:, ::-1].argmax(axis=1)
+    return np.asarray(mask.any(axis=1)), first, last
 
 
 def _sign_changes(a: np.ndarray) -> np.ndarray:
@@ -87,7 +89,8 @@ def _sign_changes(a: np.ndarray) -> np.ndarray:
     for i in with_zeros:  # rare: exact zeros must be skipped, not counted as a sign
         nonzero = s[i][s[i] != 0]
         changes[i] = np.count_nonzero(nonzero[1:] != nonzero[:-1])
-    return changes
+    result: np.ndarray = changes
+    return result
 
 
 def _times_of(t: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -98,7 +101,7 @@ def _times_of(t: np.ndarray, rows: np.ndarray) -> np.ndarray:
 def _log_ratio(
     pos: np.ndarray, neg: np.ndarray, t: np.ndarray, t_first: np.ndarray, t_last: np.ndarray, x: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """f = ln P - ln N, its derivative in x, and the residual |P - N| / (P + N).
+    """F = ln P - ln N, its derivative in x, and the residual |P - N| / (P + N).
 
     Discount factors are taken relative to the first (x > 0) or last (x < 0) dated flow so
     that the largest factor is 1 and nothing overflows; exponents are capped where only
@@ -149,16 +152,18 @@ def _newton_bracketed(
         lo = np.where(beyond & ~done, x, lo)
         hi = np.where(~beyond & ~done, x, hi)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            xn = x - f / fp
-            inside = (xn > lo) & (xn < hi)
+            step = f / fp
+            newton = x - step
+            inside = (newton >= lo) & (newton <= hi)
             mid = 0.5 * (lo + hi)
             grow_up = lo + np.maximum(1.0, np.abs(lo))
             grow_down = hi - np.maximum(1.0, np.abs(hi))
+        tol = _X_TOL * np.maximum(1.0, np.abs(x))
+        converged = (np.abs(f) <= _F_TOL) | (np.abs(step) <= tol) | (hi - lo <= tol)
         fallback = np.where(np.isfinite(mid), mid, np.where(np.isfinite(lo), grow_up, grow_down))
         fallback = np.where(np.isfinite(fallback), fallback, 0.0)
-        xn = np.where(inside, xn, fallback)
-        converged = (np.abs(f) <= _F_TOL) | (np.abs(xn - x) <= _X_TOL * np.maximum(1.0, np.abs(x)))
-        x = np.where(done | (f == 0), x, xn)
+        xn = np.where(inside, newton, fallback)
+        x = np.where(done, x, np.where(converged, np.where(np.isfinite(newton), newton, x), xn))
         done |= converged
         if done.all():
             break
@@ -179,7 +184,7 @@ def _solve_conventional(rows: np.ndarray, t: np.ndarray, out_first: np.ndarray) 
     times = np.broadcast_to(t, rows.shape)
     p0, n0 = pos.sum(axis=1), neg.sum(axis=1)
     duration_gap = (pos * times).sum(axis=1) / p0 - (neg * times).sum(axis=1) / n0
-    x0 = np.log(p0 / n0) / duration_gap  # one Newton step from r = 0
+    x0 = (np.log(p0) - np.log(n0)) / duration_gap  # one Newton step from r = 0
     inf = np.full(x0.shape, np.inf)
     return _newton_bracketed(pos, neg, t, x0, -inf, inf, np.ones(x0.shape))
 
@@ -347,12 +352,12 @@ def _solve(rows: np.ndarray, t: np.ndarray, periodic: bool) -> tuple[np.ndarray,
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
-def _finish(
-    flows: Flows, x: np.ndarray, status: np.ndarray, name: str, strict: bool, full_output: bool
-) -> Any:
+def _finish(flows: Flows, x: np.ndarray, status: np.ndarray, name: str, strict: bool, full_output: bool) -> Any:
     """Turn x and status into rates of the input's kind; raise in strict mode."""
-    ok = status == RootStatus.OK
-    rate = np.where(ok, np.expm1(np.where(ok, x, 0.0)), np.nan)
+    with np.errstate(over="ignore"):
+        rate = np.expm1(np.where(status == RootStatus.OK, x, 0.0))
+    status = np.where((status == RootStatus.OK) & ~np.isfinite(rate), RootStatus.NOT_CONVERGED, status)
+    rate = np.where(status == RootStatus.OK, rate, np.nan)
     if strict:
         failed = [(code, np.flatnonzero(status == code)) for code in RootStatus if code not in (RootStatus.OK, RootStatus.INVALID_INPUT)]
         reasons = [f"{code.name.lower().replace('_', ' ')} in {describe_rows(r, status.size)}" for code, r in failed if r.size]
@@ -426,9 +431,7 @@ def irr(values: Any, *, strict: bool = False, nan_policy: NanPolicy = "raise", f
     return _finish(flows, x, status, "irr", strict, full_output)
 
 
-def xirr(
-    values: Any, dates: Any, *, strict: bool = False, nan_policy: NanPolicy = "raise", full_output: bool = False
-) -> Any:
+def xirr(values: Any, dates: Any, *, strict: bool = False, nan_policy: NanPolicy = "raise", full_output: bool = False) -> Any:
     """Internal rate of return of dated cash flows (Excel's ``XIRR`` convention).
 
     Solves ``sum_i values[i] / (1 + r) ** ((dates[i] - dates[0]) / 365) = 0`` for the annual
