@@ -101,7 +101,7 @@ def _times_of(t: np.ndarray, rows: np.ndarray) -> np.ndarray:
 def _log_ratio(
     pos: np.ndarray, neg: np.ndarray, t: np.ndarray, t_first: np.ndarray, t_last: np.ndarray, x: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """F = ln P - ln N, its derivative in x, and the residual |P - N| / (P + N).
+    """The objective f = ln P - ln N, its derivative in x, and the residual |P - N| / (P + N).
 
     Discount factors are taken relative to the first (x > 0) or last (x < 0) dated flow so
     that the largest factor is 1 and nothing overflows; exponents are capped where only
