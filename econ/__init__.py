@@ -3,10 +3,11 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from econ import finance
+from econ.assumptions import ScenarioError, list_scenarios, load_scenario
 
 try:
     __version__ = version("econ-ai-infra")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0+unknown"
 
-__all__ = ["__version__", "finance"]
+__all__ = ["ScenarioError", "__version__", "finance", "list_scenarios", "load_scenario"]
