@@ -4,10 +4,25 @@ from importlib.metadata import PackageNotFoundError, version
 
 from econ import finance
 from econ.assumptions import ScenarioError, list_scenarios, load_scenario
+from econ.risk import simulate, spider, summarize, tornado
+from econ.strategies import breakeven, difference_curve, evaluate
 
 try:
     __version__ = version("econ-ai-infra")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0+unknown"
 
-__all__ = ["ScenarioError", "__version__", "finance", "list_scenarios", "load_scenario"]
+__all__ = [
+    "ScenarioError",
+    "__version__",
+    "breakeven",
+    "difference_curve",
+    "evaluate",
+    "finance",
+    "list_scenarios",
+    "load_scenario",
+    "simulate",
+    "spider",
+    "summarize",
+    "tornado",
+]
