@@ -88,6 +88,28 @@ def test_irr_agrees_with_pyxirr_given_a_good_guess_on_long_series():
     np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-9)
 
 
+def test_each_rate_is_the_same_whatever_rows_it_is_solved_with():
+    # Several chunks, solved on several threads: ordinary, lender-view, extreme (discount
+    # factors shifted to avoid overflow) and sign-less rows give bit-identical rates alone
+    # and in the batch. Non-conventional rows start from a grid scanned by one matrix
+    # product, so they agree to rounding.
+    rng = np.random.default_rng(RNG_SEED + 5)
+    flows = random_conventional(rng, 2_500, 240)
+    flows[1::7] *= -1.0
+    flows[2::11] = np.r_[-1.0, np.full(239, 1e4)]
+    flows[3::13] = np.r_[-1.0, 1e-100, np.zeros(238)]
+    flows[4::17, 60] -= 3_000.0
+    flows[5::19] = np.abs(flows[5::19])
+    batch = fin.irr(flows, full_output=True)
+    for i in [*range(12), *range(12, 2_500, 97)]:
+        alone = fin.irr(flows[i], full_output=True)
+        assert alone.status == batch.status[i]
+        if i % 17 == 4:
+            assert alone.rate == pytest.approx(batch.rate[i], rel=1e-14, nan_ok=True)
+        else:
+            assert np.array_equal(alone.rate, batch.rate[i], equal_nan=True)
+
+
 def test_irr_of_refresh_shaped_flows_agrees_with_numpy_financial():
     # GPU refresh: outlay, returns, a second outlay mid-life -> several sign changes.
     rng = np.random.default_rng(RNG_SEED + 2)

@@ -3,14 +3,17 @@
 The solver works on ``x = ln(1 + r)`` and, for each row, solves
 ``f(x) = ln P(x) - ln N(x) = 0`` where ``P`` and ``N`` are the present values of the
 inflows and of the outflows [1]_. For a *conventional* row (one change of sign) ``f`` is
-strictly decreasing with slope at most -1 period everywhere, so a Newton iteration kept
-inside a bisection bracket converges in a handful of steps from any start [2]_, and the
-root is unique by Descartes' rule of signs (Laguerre's extension to real exponents covers
-dated flows) [3]_.
+strictly decreasing with slope at most -1 period everywhere, so a Halley iteration (Newton's
+with a second-derivative correction, cubically convergent) [6]_ kept inside a bisection
+bracket converges from any start [2]_, and the root is unique by Descartes' rule of signs
+(Laguerre's extension to real exponents covers dated flows) [3]_. Started by a Halley step
+from r = 0, where nothing needs discounting, it takes three evaluations of f, f' and f''
+(the last one verifying) for typical investment flows. Each evaluation is one ``exp`` pass
+and row-by-row dot products, so a row's rate does not depend on the rows solved with it.
 
 Rows whose flows change sign more than once are scanned on a grid of rates with one matrix
 product. Two or more sign changes of the NPV on the grid prove several roots. One sign
-change brackets a root, which the same Newton iteration refines; the root is then proven
+change brackets a root, which the same Halley iteration refines; the root is then proven
 unique by counting the sign changes of the partial sums of the flows discounted at the
 bracket's lower end, which bound the number of roots above and below it [4]_ [5]_. Rows
 that this test cannot settle fall back to all the roots of the NPV polynomial (periodic
@@ -32,6 +35,8 @@ References
 .. [5] Pólya & Szegő (1976), Part V, problem 38 (sign changes of partial sums bound the
    zeros in (0, 1)); for dated flows the same bound follows from the variation-diminishing
    property of the Laplace transform, Karlin, *Total Positivity* (1968), ch. 5.
+.. [6] Gander, W. (1985), "On Halley's iteration method", *The American Mathematical
+   Monthly* 92(2), 131-134.
 """
 
 from __future__ import annotations
@@ -52,8 +57,8 @@ _F_TOL = 1e-14  # |ln P - ln N| small enough to stop
 _MAX_ITER = 200
 _GRID_X = (np.log(0.1), np.log(10.0))  # non-conventional rows: r in (-90 %, +900 %) per period
 _GRID_POINTS = 97
-_MAX_EXPONENT = 600.0  # keep exp() finite: |x| * time span <= this on the grid
-_CHUNK_ROWS = 4096
+_MAX_EXPONENT = 600.0  # keep exp() finite: |x| * time span <= this on the grid, else discount factors are shifted
+_CHUNK_ROWS = 1024  # rows per task: larger chunks spill the caches, smaller ones pay more Python overhead
 _CERTIFY_STEP = 1e-6  # half-width of the interval around a root in which uniqueness is proven [ln(1 + r)]
 _STATUS_BY_ROOT_COUNT = {0: RootStatus.NO_ROOT, 1: RootStatus.OK}
 
@@ -93,100 +98,167 @@ def _sign_changes(a: np.ndarray) -> np.ndarray:
     return result
 
 
-def _times_of(t: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def _times_of(t: np.ndarray, rows: np.ndarray | slice) -> np.ndarray:
     """Select the times belonging to a subset of rows (times may be shared (T,) or per row)."""
     return t if t.ndim == 1 else t[rows]
 
 
-def _log_ratio(
-    pos: np.ndarray, neg: np.ndarray, t: np.ndarray, t_first: np.ndarray, t_last: np.ndarray, x: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The objective f = ln P - ln N, its derivative in x, and the residual |P - N| / (P + N).
+def _times_at(t: np.ndarray, i: np.ndarray) -> np.ndarray:
+    """The time of column ``i[k]`` of row k (times may be shared (T,) or per row)."""
+    return t[i] if t.ndim == 1 else np.take_along_axis(t, i[:, None], axis=1)[:, 0]
 
-    Discount factors are taken relative to the first (x > 0) or last (x < 0) dated flow so
-    that the largest factor is 1 and nothing overflows; exponents are capped where only
-    zero flows stand, which leaves the sums exact.
+
+class _Split(NamedTuple):
+    """Scaled inflows and outflows (both >= 0) of rows, with their times.
+
+    Attributes
+    ----------
+    flows : ndarray, shape (2, M, T)
+        Inflows and outflows [fraction of the row's largest absolute flow].
+    t : ndarray, shape (T,) or (M, T)
+        Times, ascending from 0 [periods, or years for dated flows].
+    powers : ndarray, shape (3, T) or (M, 3, T)
+        ``t ** [0, 1, 2]``.
+    ends : ndarray, shape (M, 2)
+        Time of each row's first and last nonzero flow.
     """
-    shift = np.where(x > 0, t_first, t_last)
-    arg = np.multiply.outer(x, t) if t.ndim == 1 else x[:, None] * t
-    np.subtract((x * shift)[:, None], arg, out=arg)
-    np.minimum(arg, _MAX_EXPONENT, out=arg)
-    disc = np.exp(arg, out=arg)
-    sub = "ij,ij,j->i" if t.ndim == 1 else "ij,ij,ij->i"
-    p = np.einsum("ij,ij->i", pos, disc)
-    n = np.einsum("ij,ij->i", neg, disc)
-    pt = np.einsum(sub, pos, disc, t)
-    nt = np.einsum(sub, neg, disc, t)
+
+    flows: np.ndarray
+    t: np.ndarray
+    powers: np.ndarray
+    ends: np.ndarray
+
+
+def _split(rows: np.ndarray, t: np.ndarray, factor: np.ndarray, ends: np.ndarray, out: np.ndarray) -> _Split:
+    """Inflows and outflows of ``rows * factor`` per row, written to ``out`` (2, M, T)."""
+    w = np.multiply(rows, factor[:, None], out=out[1])
+    np.maximum(w, 0.0, out=out[0])
+    np.subtract(out[0], w, out=out[1])
+    return _Split(out, t, np.stack([np.ones_like(t), t, t * t], axis=-2), ends)
+
+
+def _moments(s: _Split, discounted: np.ndarray) -> np.ndarray:
+    """Sums of the (discounted) inflows and outflows times ``t ** k``: shape (2, M, 3)."""
+    result: np.ndarray = np.vecdot(discounted[..., None, :], s.powers)
+    return result
+
+
+def _discount(s: _Split, x: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Discount factors ``exp(-x (t - shift))`` per row, written to ``out`` (M, T).
+
+    The shift is 0 where ``|x| t <= _MAX_EXPONENT`` throughout the row. Beyond, it is the
+    time of the first (x > 0) or last (x < 0) nonzero flow, so that the largest factor on a
+    flow is 1 and nothing overflows, and exponents are capped where only zero flows stand.
+    Either way the factors are exact up to a positive factor per row, which cancels in
+    :func:`_log_ratio_terms`; each row's result does not depend on the other rows.
+    """
+    np.multiply(-x[:, None], s.t, out=out)
+    with np.errstate(over="ignore"):  # only in the rows redone below
+        np.exp(out, out=out)
+    far = np.flatnonzero(np.abs(x) * s.t[..., -1] > _MAX_EXPONENT)
+    if far.size:
+        shift = np.where(x[far] > 0, s.ends[far, 0], s.ends[far, 1])
+        arg = x[far, None] * (shift[:, None] - _times_of(s.t, far))
+        out[far] = np.exp(np.minimum(arg, _MAX_EXPONENT))
+    return out
+
+
+def _log_ratio_terms(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The objective f = ln P - ln N, its first two derivatives in x and the residual |P - N| / (P + N).
+
+    ``m[0, :, k]`` and ``m[1, :, k]`` are the sums of the discounted inflows and outflows
+    times ``t ** k``. ``d ln P / dx`` is minus the mean time of the discounted inflows and
+    ``d2 ln P / dx2`` its variance (the cumulants of the discount-weighted times).
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
+        mean = m[..., 1] / m[..., 0]
+        var = m[..., 2] / m[..., 0] - mean**2
+        p, n = m[0, :, 0], m[1, :, 0]
         f = np.log(p) - np.log(n)
-        fp = nt / n - pt / p
         resid = np.abs(p - n) / (p + n)
-    return f, fp, resid
+    return f, mean[1] - mean[0], var[0] - var[1], resid
+
+
+def _log_ratio(s: _Split, x: np.ndarray, work: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_log_ratio_terms` at x = ln(1 + r) per row; ``work`` is a (3, M, T) array.
+
+    The sums are row-by-row dot products (``vecdot``), so that a row's result is the same
+    whatever rows it is solved with (a matrix product would not guarantee that).
+    """
+    disc = _discount(s, x, work[0])
+    return _log_ratio_terms(_moments(s, np.multiply(s.flows, disc, out=work[1:])))
+
+
+def _halley_step(f: np.ndarray, fp: np.ndarray, fpp: np.ndarray) -> np.ndarray:
+    """Halley's correction ``f / f' / (1 - f f'' / (2 f'^2))``, its factor kept in [0.5, 2].
+
+    Converges cubically near a simple root [1]_ and is never more than twice, nor less than
+    half, the Newton step ``f / f'``.
+
+    References
+    ----------
+    .. [1] Gander, W. (1985), "On Halley's iteration method", *The American Mathematical
+       Monthly* 92(2), 131-134.
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        newton = f / fp
+        result: np.ndarray = newton / np.clip(1.0 - 0.5 * newton * fpp / fp, 0.5, 2.0)
+    return result
 
 
 def _newton_bracketed(
-    pos: np.ndarray,
-    neg: np.ndarray,
-    t: np.ndarray,
-    x: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    sign_lo: np.ndarray,
+    s: _Split, x: np.ndarray, lo: np.ndarray, hi: np.ndarray, sign_lo: np.ndarray, work: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Safeguarded Newton on f(x) = ln P - ln N for every row at once (``rtsafe``).
+    """Safeguarded Halley iteration on f(x) = ln P - ln N for every row at once (``rtsafe``).
 
     ``lo``/``hi`` bound the root (either may be infinite) and ``sign_lo`` is the sign of f
     just above ``lo``. A step that leaves the bracket is replaced by bisection, or by a
-    growing step towards an infinite side. Returns the roots in x and their residuals.
+    growing step towards an infinite side. A row stops at the point where its step becomes
+    negligible, so the returned residual is the one evaluated at the returned root. ``work``
+    is a (3, M, T) scratch array.
     """
-    nz = (pos > 0) | (neg > 0)
-    times = np.broadcast_to(t, pos.shape)
-    _, i_first, i_last = _first_last(nz)
-    t_first = np.take_along_axis(times, i_first[:, None], axis=1)[:, 0]
-    t_last = np.take_along_axis(times, i_last[:, None], axis=1)[:, 0]
     x, lo, hi = x.copy(), lo.copy(), hi.copy()
     done = np.zeros(x.shape, dtype=bool)
     for _ in range(_MAX_ITER):
-        f, fp, _ = _log_ratio(pos, neg, t, t_first, t_last, x)
+        f, fp, fpp, resid = _log_ratio(s, x, work)
         beyond = np.sign(f) == sign_lo
         lo = np.where(beyond & ~done, x, lo)
         hi = np.where(~beyond & ~done, x, hi)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            step = f / fp
-            newton = x - step
-            inside = (newton >= lo) & (newton <= hi)
+        step = _halley_step(f, fp, fpp)
+        with np.errstate(invalid="ignore", over="ignore"):
+            trial = x - step
+            inside = (trial >= lo) & (trial <= hi)
             mid = 0.5 * (lo + hi)
             grow_up = lo + np.maximum(1.0, np.abs(lo))
             grow_down = hi - np.maximum(1.0, np.abs(hi))
         tol = _X_TOL * np.maximum(1.0, np.abs(x))
-        converged = (np.abs(f) <= _F_TOL) | (np.abs(step) <= tol) | (hi - lo <= tol)
-        fallback = np.where(np.isfinite(mid), mid, np.where(np.isfinite(lo), grow_up, grow_down))
-        fallback = np.where(np.isfinite(fallback), fallback, 0.0)
-        xn = np.where(inside, newton, fallback)
-        x = np.where(done, x, np.where(converged, np.where(np.isfinite(newton), newton, x), xn))
-        done |= converged
+        done |= (np.abs(f) <= _F_TOL) | (np.abs(step) <= tol) | (hi - lo <= tol)
         if done.all():
             break
-    _, _, resid = _log_ratio(pos, neg, t, t_first, t_last, x)
+        fallback = np.where(np.isfinite(mid), mid, np.where(np.isfinite(lo), grow_up, grow_down))
+        fallback = np.where(np.isfinite(fallback), fallback, 0.0)
+        x = np.where(done, x, np.where(inside, trial, fallback))
+    else:
+        resid = _log_ratio(s, x, work)[3]
     return x, resid
 
 
-def _split(rows: np.ndarray, factor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Scaled inflows and outflows (both >= 0) of ``rows * factor`` per row."""
-    w = rows * factor[:, None]
-    return np.maximum(w, 0.0), np.maximum(-w, 0.0)
+def _solve_conventional(
+    rows: np.ndarray, t: np.ndarray, out_first: np.ndarray, ends: np.ndarray, scratch: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Roots in x of rows with one sign change; flows are flipped to outflows-first.
 
-
-def _solve_conventional(rows: np.ndarray, t: np.ndarray, out_first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Roots in x of rows with one sign change; flows are flipped to outflows-first."""
-    scale = np.abs(rows).max(axis=1)
-    pos, neg = _split(rows, np.where(out_first, 1.0, -1.0) / scale)
-    times = np.broadcast_to(t, rows.shape)
-    p0, n0 = pos.sum(axis=1), neg.sum(axis=1)
-    duration_gap = (pos * times).sum(axis=1) / p0 - (neg * times).sum(axis=1) / n0
-    x0 = (np.log(p0) - np.log(n0)) / duration_gap  # one Newton step from r = 0
-    inf = np.full(x0.shape, np.inf)
-    return _newton_bracketed(pos, neg, t, x0, -inf, inf, np.ones(x0.shape))
+    f is then decreasing, so its sign at r = 0 (where nothing needs discounting) gives one
+    end of the bracket, and a Halley step from there the start. ``scratch`` is a
+    (5, M, T) work array.
+    """
+    scale = np.maximum(rows.max(axis=1), -rows.min(axis=1))
+    s = _split(rows, t, np.where(out_first, 1.0, -1.0) / scale, ends, scratch[:2])
+    f, fp, fpp, _ = _log_ratio_terms(_moments(s, s.flows))
+    x0 = -_halley_step(f, fp, fpp)
+    lo = np.where(f > 0, 0.0, -np.inf)
+    hi = np.where(f > 0, np.inf, 0.0)
+    return _newton_bracketed(s, x0, lo, hi, np.ones(x0.shape), scratch[2:])
 
 
 def _grid(t: np.ndarray) -> np.ndarray:
@@ -281,28 +353,36 @@ def _polynomial_roots(row: np.ndarray) -> np.ndarray:
     return rates
 
 
-def _solve_rows(rows: np.ndarray, t: np.ndarray, periodic: bool) -> tuple[np.ndarray, np.ndarray]:
-    """IRR in x = ln(1 + r) and a status code for each finite row of one chunk."""
+def _solve_rows(rows: np.ndarray, t: np.ndarray, periodic: bool, scratch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """IRR in x = ln(1 + r) and a status code for each finite row of one chunk.
+
+    ``scratch`` is a work array of shape (5, at least M, T), reused from chunk to chunk: fresh
+    memory for each chunk costs more than the arithmetic.
+    """
     m = rows.shape[0]
     x = np.full(m, np.nan)
     status = np.full(m, RootStatus.NO_SIGN_CHANGE, dtype=np.int8)
     has_pos, first_pos, last_pos = _first_last(rows > 0)
     has_neg, first_neg, last_neg = _first_last(rows < 0)
+    ends = np.stack([_times_at(t, np.minimum(first_pos, first_neg)), _times_at(t, np.maximum(last_pos, last_neg))], axis=1)
     both = has_pos & has_neg
     out_first = both & (last_neg < first_pos)
     conventional = out_first | (both & (last_pos < first_neg))
     if conventional.any():
-        idx = np.flatnonzero(conventional)
-        root, resid = _solve_conventional(rows[idx], _times_of(t, idx), out_first[idx])
+        idx = slice(None) if conventional.all() else np.flatnonzero(conventional)
+        sub = rows[idx]
+        root, resid = _solve_conventional(sub, _times_of(t, idx), out_first[idx], ends[idx], scratch[:, : sub.shape[0]])
         x[idx] = root
         status[idx] = np.where(resid <= _RESIDUAL_TOL, RootStatus.OK, RootStatus.NOT_CONVERGED)
     multi = np.flatnonzero(both & ~conventional)
     if multi.size:
-        x[multi], status[multi] = _solve_nonconventional(rows[multi], _times_of(t, multi), periodic)
+        x[multi], status[multi] = _solve_nonconventional(rows[multi], _times_of(t, multi), periodic, ends[multi], scratch)
     return x, status
 
 
-def _solve_nonconventional(rows: np.ndarray, t: np.ndarray, periodic: bool) -> tuple[np.ndarray, np.ndarray]:
+def _solve_nonconventional(
+    rows: np.ndarray, t: np.ndarray, periodic: bool, ends: np.ndarray, scratch: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Grid scan, bracketed Newton and uniqueness certificate for rows with several sign changes."""
     m = rows.shape[0]
     x = np.full(m, np.nan)
@@ -320,8 +400,9 @@ def _solve_nonconventional(rows: np.ndarray, t: np.ndarray, periodic: bool) -> t
         v_lo, v_hi = values[one, k], values[one, k + 1]
         x0 = lo - v_lo * (hi - lo) / (v_hi - v_lo)
         sub_t = _times_of(t, one)
-        pos, neg = _split(rows[one], np.ones(one.size))
-        root, resid = _newton_bracketed(pos, neg, sub_t, x0, lo, hi, np.where(v_lo > 0, 1.0, -1.0))
+        work = scratch[:, : one.size]
+        split = _split(rows[one], sub_t, np.ones(one.size), ends[one], work[:2])
+        root, resid = _newton_bracketed(split, x0, lo, hi, np.where(v_lo > 0, 1.0, -1.0), work[2:])
         unique = _proven_unique(rows[one], sub_t, root)
         x[one] = root
         status[one] = np.where(
@@ -338,18 +419,28 @@ def _solve_nonconventional(rows: np.ndarray, t: np.ndarray, periodic: bool) -> t
 
 
 def _solve(rows: np.ndarray, t: np.ndarray, periodic: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Solve all rows, in chunks of rows spread over the machine's cores."""
-    starts = range(0, rows.shape[0], _CHUNK_ROWS)
+    """Solve all rows, in chunks of rows spread over the machine's cores.
 
-    def chunk(start: int) -> tuple[np.ndarray, np.ndarray]:
-        sel = slice(start, start + _CHUNK_ROWS)
-        return _solve_rows(rows[sel], t if t.ndim == 1 else t[sel], periodic)
+    Each thread takes the next chunk until none is left and keeps one work array throughout.
+    """
+    m = rows.shape[0]
+    starts = iter(range(0, m, _CHUNK_ROWS))
+    x, status = np.empty(m), np.empty(m, dtype=np.int8)
 
-    if len(starts) == 1:
-        return chunk(0)
-    with ThreadPoolExecutor(max_workers=min(len(starts), os.cpu_count() or 1)) as pool:
-        parts = list(pool.map(chunk, starts))
-    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+    def work() -> None:
+        scratch = np.empty((5, min(m, _CHUNK_ROWS), rows.shape[1]))
+        for start in starts:
+            sel = slice(start, start + _CHUNK_ROWS)
+            x[sel], status[sel] = _solve_rows(rows[sel], t if t.ndim == 1 else t[sel], periodic, scratch)
+
+    n_threads = min(-(-m // _CHUNK_ROWS), os.cpu_count() or 1)
+    if n_threads <= 1:
+        work()
+    else:
+        with ThreadPoolExecutor(max_workers=n_threads) as pool:
+            for done in [pool.submit(work) for _ in range(n_threads)]:
+                done.result()
+    return x, status
 
 
 def _finish(flows: Flows, x: np.ndarray, status: np.ndarray, name: str, strict: bool, full_output: bool) -> Any:
