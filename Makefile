@@ -33,13 +33,14 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 report: $(STAMP)
-	$(BIN)/python -m econ.reports reports
+	$(BIN)/python -m econ report --scenario base --out reports
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/reports_batch.py
 
 # Re-resolve the newest versions allowed by pyproject.toml and pin them (run deliberately).
 lock:

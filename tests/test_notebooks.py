@@ -1,4 +1,4 @@
-"""Notebooks: committed without outputs, and each runs through papermill into offline HTML."""
+"""Notebooks: the contract (parameters, setup cell, no outputs, no model logic) and real runs."""
 
 from __future__ import annotations
 
@@ -8,10 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from econ import reports
+from econ import cli
+from econ.reports import discover_notebooks, run_notebook
+from econ.reports.params import notebook_parameters
 
-NOTEBOOKS = sorted(reports.NOTEBOOK_DIR.glob("*.ipynb"))
+NOTEBOOKS = discover_notebooks()
+CONTRACT = ("scenario", "overrides", "seed", "output_dir")
 NETWORK_REFERENCE = re.compile(r"""(src|href)\s*=\s*["']?(https?:)?//""", re.IGNORECASE)
+CSS_NETWORK = re.compile(r"""(@import|url\()\s*["']?(https?:)?//""", re.IGNORECASE)
+
+
+def code_cells(notebook: Path) -> list[dict]:
+    return [c for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code"]
 
 
 def test_there_are_notebooks():
@@ -19,31 +27,68 @@ def test_there_are_notebooks():
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_is_committed_without_outputs_and_has_parameters(notebook: Path):
-    cells = json.loads(notebook.read_text())["cells"]
-    assert all(not c.get("outputs") and not c.get("execution_count") for c in cells if c["cell_type"] == "code")
-    assert any("parameters" in c.get("metadata", {}).get("tags", []) for c in cells)
+def test_notebook_is_committed_without_outputs(notebook: Path):
+    cells = code_cells(notebook)
+    assert all(not c.get("outputs") and not c.get("execution_count") for c in cells)
 
 
-@pytest.mark.notebook
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs_into_offline_html(notebook: Path, tmp_path: Path):
-    html = reports.run_notebook(notebook, tmp_path).read_text()
-    assert "<svg" in html
-    assert not NETWORK_REFERENCE.search(html)
-    assert "<script src" not in html
-    assert "Traceback" not in html
-    assert (tmp_path / notebook.name).exists()
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary leftovers
+def test_notebook_has_a_parameters_cell_with_the_contract(notebook: Path):
+    cells = code_cells(notebook)
+    assert any("parameters" in c.get("metadata", {}).get("tags", []) for c in cells)
+    declared = notebook_parameters(notebook)
+    assert set(CONTRACT) <= set(declared), f"{notebook.name} must declare {CONTRACT}"
+    assert declared["overrides"] == {}
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_sets_up_charts_before_its_parameters(notebook: Path):
+    cells = code_cells(notebook)
+    first_params = next(i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", []))
+    setup = "".join("".join(c["source"]) for c in cells[:first_params])
+    assert re.search(r"charts\.setup\(\)", setup), "a setup cell before the parameters must call econ.charts.setup()"
+    assert "renderers.enable" not in "".join("".join(c["source"]) for c in cells), "use econ.charts.setup(), not Altair directly"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_holds_no_model_logic(notebook: Path):
+    source = "\n".join("".join(c["source"]) for c in code_cells(notebook))
+    assert not re.search(r"^\s*(def|class)\s", source, re.MULTILINE), "functions and classes belong in the econ package"
+    assert "write_results(" in source, "the notebook must write its results.json"
 
 
 @pytest.mark.notebook
-def test_a_failing_notebook_keeps_its_executed_copy_with_the_traceback(tmp_path: Path):
-    import papermill
+def test_every_notebook_runs_for_base_and_another_scenario(tmp_path: Path):
+    out = tmp_path / "reports"
+    status = cli.main(["report", "-s", "base", "-s", "rent-only", "--jobs", "2", "--out", str(out)])
+    assert status == 0, "see the logs in " + str(out)
+    for scenario in ("base", "rent-only"):
+        for notebook in NOTEBOOKS:
+            record = json.loads((out / scenario / f"{notebook.stem}.results.json").read_text())
+            assert record["run"]["status"] == "ok", record["run"]["error"]
+            assert record["headline"], "headline numbers written by the notebook"
+            prov = record["provenance"]
+            assert prov["scenario"]["name"] == scenario
+            assert prov["data_files"] and prov["revision"] and prov["time_utc"]
+            page = (out / scenario / f"{notebook.stem}.html").read_text()
+            assert page.count("<svg") >= 1
+            assert not NETWORK_REFERENCE.search(page)
+            assert not CSS_NETWORK.search(page)
+            assert "<script src" not in page.lower()
+            assert "Traceback" not in page
+            assert f"— {scenario}</title>" in page
+            assert prov["scenario"]["hash"] in page.split('class="econ-footer"')[1]
+            assert 'class="econ-banner"' in page
+            assert 'class="jp-CodeMirrorEditor' not in page and "In&nbsp;[" not in page  # no code, no prompts
+            assert (out / scenario / f"{notebook.stem}.ipynb").exists()
+            assert (out / scenario / "logs" / f"{notebook.stem}.log").exists()
+    index = (out / "index.html").read_text()
+    assert index.count('class="status-ok"') == 2 * len(NOTEBOOKS)
+    assert not NETWORK_REFERENCE.search(index)
+    assert not list(out.rglob(".*")), "no temporary files left"
 
-    notebook = NOTEBOOKS[0]
-    with pytest.raises(papermill.PapermillExecutionError):
-        reports.run_notebook(notebook, tmp_path, parameters={"months": -5})
-    executed = (tmp_path / notebook.name).read_text()
-    assert "Error" in executed
-    assert not (tmp_path / notebook.with_suffix(".html").name).exists()
+    # Reproducible: the same inputs give the same numbers.
+    again = run_notebook(NOTEBOOKS[0], tmp_path / "again", scenario="rent-only")
+    first = json.loads((out / "rent-only" / f"{NOTEBOOKS[0].stem}.results.json").read_text())
+    assert again["headline"] == first["headline"]
+    assert again["provenance"]["scenario"]["hash"] == first["provenance"]["scenario"]["hash"]

@@ -1,0 +1,280 @@
+"""The ``econ`` command: ``econ report`` publishes reports, ``econ scenarios`` shows the inputs.
+
+``econ report`` checks everything before it runs anything (notebook and scenario names,
+every ``-p`` key and value), then runs each (scenario, notebook) pair through papermill in
+parallel, prints one line per finished run, rebuilds ``<out>/index.html`` and ends with
+status 0 if every run succeeded, 1 if any failed (with a summary of what and why), 2 for a
+usage error and 130 if interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import econ
+
+EPILOG_REPORT = """\
+-p values are parsed as YAML: 36, 0.25, 5e10, true, text, "quoted text", [1, 2], {a: 1}.
+A key that is a parameter of a selected notebook is passed to the notebooks that define
+it, converted to the type of its default; any other key must be a scenario key (see
+`econ scenarios base`) and goes to every run in the notebook's `overrides` parameter.
+`scenario`, `overrides` and `output_dir` are set by the runner and cannot be given.
+
+Outputs, per run, in OUT/<scenario>/: <notebook>.html (the report), <notebook>.ipynb
+(executed), <notebook>.results.json (headline numbers, provenance, run status) and
+logs/<notebook>.log; OUT/index.html links them all.
+
+examples:
+  econ report                                   base scenario, every notebook
+  econ report --scenario base --scenario build --jobs 2
+  econ report --notebook 01 -p seed=7 -p cloud.commit_discount=0.3
+"""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        msg = f"must be a whole number of processes >= 1, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``econ`` and its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="econ",
+        description="Build-versus-rent economics for AI compute: publish reports and inspect scenarios.",
+        epilog="Run `econ COMMAND --help` for the options of each command.",
+    )
+    parser.add_argument("--version", action="version", version=f"econ {econ.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    report = sub.add_parser(
+        "report",
+        help="run the notebooks through papermill into offline HTML reports",
+        description="Run each (scenario, notebook) pair through papermill with the project's kernel and publish "
+        "self-contained offline HTML reports with provenance, in parallel.",
+        epilog=EPILOG_REPORT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    report.add_argument(
+        "--scenario",
+        "-s",
+        action="append",
+        metavar="NAME",
+        help="scenario name (see `econ scenarios`) or YAML file; repeat for several; `all` for every shipped scenario (default: base)",
+    )
+    report.add_argument(
+        "--notebook",
+        "-n",
+        action="append",
+        metavar="NAME",
+        help="notebook to run, by file name, stem or unique prefix (e.g. 01); repeat for several (default: every notebook)",
+    )
+    report.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="notebook parameter or scenario override, checked before anything runs; repeatable (see below)",
+    )
+    report.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive_int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="runs in parallel, one kernel each (default: the number of cores, %(default)s)",
+    )
+    report.add_argument("--out", "-o", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: %(default)s)")
+    report.add_argument(
+        "--notebook-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder of source notebooks (default: the project's notebooks/)",
+    )
+
+    scenarios = sub.add_parser(
+        "scenarios",
+        help="list the scenarios, or show one resolved with units and sources",
+        description="Without NAME: list the shipped scenarios. With NAME: print its resolved inputs (value, unit, source) "
+        "and hash, after any -p overrides.",
+    )
+    scenarios.add_argument("name", nargs="?", metavar="NAME", help="scenario name or YAML file to show")
+    scenarios.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="override a scenario key (YAML value)")
+    scenarios.add_argument("--keys", metavar="PREFIX", help="only keys starting with PREFIX (e.g. cloud.)")
+    return parser
+
+
+class UsageError(Exception):
+    """A problem with the command line, found before anything runs."""
+
+
+def _select_notebooks(available: Sequence[Path], wanted: Sequence[str] | None) -> list[Path]:
+    from econ.reports.params import suggest
+
+    if not available:
+        msg = "no notebooks found"
+        raise UsageError(msg)
+    if not wanted:
+        return list(available)
+    chosen: list[Path] = []
+    for name in wanted:
+        exact = [p for p in available if name in (p.name, p.stem)]
+        matches = exact or [p for p in available if p.stem.startswith(name)]
+        if len(matches) != 1:
+            names = [p.stem for p in available]
+            hint = f"; it matches {', '.join(p.stem for p in matches)}" if matches else suggest(name, names)
+            msg = f"--notebook {name!r}: no single notebook of that name{hint} (notebooks: {', '.join(names)})"
+            raise UsageError(msg)
+        if matches[0] not in chosen:
+            chosen.append(matches[0])
+    return chosen
+
+
+def _select_scenarios(wanted: Sequence[str] | None) -> list[tuple[str, str]]:
+    """(reference, name) of each scenario, loaded once to check it."""
+    from econ.assumptions import ScenarioError, list_scenarios, load_scenario
+
+    refs = list(wanted or ["base"])
+    if "all" in refs:
+        refs = [r for r in refs if r != "all"] + [str(n) for n in list_scenarios().index]
+    chosen: dict[str, str] = {}
+    for ref in refs:
+        try:
+            name = load_scenario(ref).name
+        except (ScenarioError, FileNotFoundError, KeyError) as err:
+            msg = f"--scenario {ref!r}: {err}"
+            raise UsageError(msg) from None
+        if ref not in chosen and name in chosen.values():
+            msg = f"--scenario {ref!r}: another scenario is also named {name!r}; outputs would collide in one folder"
+            raise UsageError(msg)
+        chosen[ref] = name
+    return list(chosen.items())
+
+
+def _progress(done: int, total: int, record: dict[str, Any]) -> None:
+    run = record["run"]
+    line = f"[{done}/{total}] {run['scenario']}/{Path(run['notebook']).stem} {run['status']} {run['seconds']:.1f} s"
+    if run["status"] != "ok":
+        line += f"  {run['error']}"
+    print(line, flush=True)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """``econ report``: check, run, index, summarize."""
+    from econ.reports.index import write_index
+    from econ.reports.params import notebook_parameters, resolve_parameters
+    from econ.reports.runner import NOTEBOOK_DIR, RunSpec, discover_notebooks, run_batch
+
+    notebook_dir = args.notebook_dir or NOTEBOOK_DIR
+    notebooks = _select_notebooks(discover_notebooks(notebook_dir), args.notebook)
+    scenarios = _select_scenarios(args.scenario)
+    declared = {p.stem: notebook_parameters(p) for p in notebooks}
+    missing = [name for name, params in declared.items() if not params]
+    if missing:
+        msg = f"notebook(s) {', '.join(missing)} have no cell tagged 'parameters'"
+        raise UsageError(msg)
+    parameters, overrides = resolve_parameters(args.param, declared, [ref for ref, _ in scenarios])
+    out = args.out.resolve()
+    specs = [
+        RunSpec(
+            str(nb.resolve()), ref if not Path(ref).suffix else str(Path(ref).resolve()), name, str(out), parameters[nb.stem], overrides
+        )
+        for ref, name in scenarios
+        for nb in notebooks
+    ]
+    jobs = min(args.jobs, len(specs))
+    print(
+        f"econ report: {len(specs)} run(s) ({len(scenarios)} scenario(s) x {len(notebooks)} notebook(s)) on {jobs} process(es) into {out}"
+    )
+    try:
+        records = run_batch(specs, jobs, on_done=_progress)
+    except KeyboardInterrupt:
+        write_index(out)
+        print("econ report: interrupted; pending runs cancelled, running ones stopped, earlier outputs kept", file=sys.stderr)
+        return 130
+    index = write_index(out)
+    failed = [r["run"] for r in records if r["run"]["status"] != "ok"]
+    print(f"econ report: {len(records) - len(failed)} ok, {len(failed)} failed; index: {index}")
+    if failed:
+        print(f"econ report: {len(failed)} of {len(records)} run(s) failed:", file=sys.stderr)
+        for run in failed:
+            where = out / run["scenario"]
+            print(f"  {run['scenario']}/{Path(run['notebook']).stem}: {run['error']}", file=sys.stderr)
+            print(f"    notebook: {where / (run['executed'] or '-')}  log: {where / run['log']}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    """``econ scenarios [NAME]``: list scenarios or show one resolved."""
+    import pandas as pd
+
+    from econ.assumptions import ScenarioError, list_scenarios, load_scenario
+    from econ.reports.display import assumptions_table
+    from econ.reports.params import ParameterError, parse_assignment
+
+    if args.name is None:
+        if args.param or args.keys:
+            msg = "-p and --keys need a scenario NAME"
+            raise UsageError(msg)
+        table = list_scenarios()
+        for name, row in table.iterrows():
+            parent = f" (extends {row['extends']})" if isinstance(row["extends"], str) and row["extends"] else ""
+            print(f"{name}{parent}")
+            print(textwrap.indent(textwrap.fill(" ".join(str(row["description"]).split()), 96), "    "))
+        return 0
+    try:
+        overrides = dict(parse_assignment(a) for a in args.param)
+        scenario = load_scenario(args.name, overrides)
+    except (ScenarioError, ParameterError, FileNotFoundError, KeyError) as err:
+        raise UsageError(str(err)) from None
+    table = assumptions_table(scenario, [args.keys] if args.keys else None)
+    if args.keys and not args.keys.endswith("."):
+        table = assumptions_table(scenario, None)
+        table = table[[str(k).startswith(args.keys) for k in table.index]]
+    print(f"scenario {scenario.name} · hash {scenario.hash} · files {', '.join(scenario.files)}")
+    if scenario.overrides:
+        print("overrides: " + ", ".join(f"{k} = {v!r}" for k, v in scenario.overrides.items()))
+    with pd.option_context("display.max_rows", None, "display.max_colwidth", 70, "display.width", 250):
+        print(table[["value", "unit", "source"]].to_string())
+    return 0
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``econ`` command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from econ.reports.params import ParameterError
+
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)  # stop like Ctrl-C: clean up, then exit
+    try:
+        if args.command == "report":
+            return cmd_report(args)
+        return cmd_scenarios(args)
+    except (UsageError, ParameterError) as err:
+        print(f"econ {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"econ {args.command}: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
