@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from econ.finance import macrs_rates
+from econ.finance import macrs_rates, periodic_rate
 from econ.inputs import Inputs
 from econ.timeline import HOURS_PER_MONTH, event_month, growth, scatter, spread, step
 
@@ -173,7 +173,7 @@ def interest_during_construction(
     >>> bool(np.isclose(idc, sum(100 * ((1 + r) ** (12 - j) - 1) for j in range(1, 13))))
     True
     """
-    r = np.expm1(np.log1p(rate_annual) / 12.0)[:, None]
+    r = periodic_rate(rate_annual, 12)[:, None]
     growth_n = np.expm1(n_draws * np.log1p(r))
     annuity = np.where(r > 0, growth_n / np.where(r > 0, r, 1.0), n_draws)
     carry = np.exp((repaid - draws_from - n_draws) * np.log1p(r))

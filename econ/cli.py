@@ -124,7 +124,7 @@ class UsageError(Exception):
 
 
 def _select_notebooks(available: Sequence[Path], wanted: Sequence[str] | None) -> list[Path]:
-    from econ.reports.params import suggest
+    from econ.assumptions.errors import suggest
 
     if not available:
         msg = "no notebooks found"

@@ -21,14 +21,12 @@ from __future__ import annotations
 import numpy as np
 
 from econ.inputs import Inputs
-from econ.timeline import HOURS_PER_MONTH, year_of_month
+from econ.timeline import HOURS_PER_MONTH, growth
 
 
 def list_price(inputs: Inputs) -> np.ndarray:
     """On-demand price per GPU-hour at each month [USD/GPU-h], shape (n, months)."""
-    t = year_of_month(inputs.months)[None, :]
-    decline = np.power(1.0 - inputs["cloud.price_decline_annual"][:, None], t)
-    price: np.ndarray = inputs["cloud.on_demand_usd_per_gpu_hour"][:, None] * decline
+    price: np.ndarray = inputs["cloud.on_demand_usd_per_gpu_hour"][:, None] * growth(-inputs["cloud.price_decline_annual"], inputs.months)
     return price
 
 

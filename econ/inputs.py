@@ -62,15 +62,12 @@ class Inputs:
         return self.arrays[key]
 
     def with_arrays(self, updates: Mapping[str, np.ndarray], permit_lost: np.ndarray | None = None) -> Inputs:
-        """A copy with some arrays replaced (all must have the same number of draws)."""
+        """A copy with some arrays (and optionally the permit losses) replaced, same number of draws."""
         arrays = {**self.arrays, **{k: np.asarray(v, dtype=float) for k, v in updates.items()}}
-        n = next(iter(arrays.values())).shape[0]
-        if any(a.shape[0] != n for a in arrays.values()):
-            raise ValueError("with_arrays: every array must have the same number of draws (leading axis)")
-        lost = self.permit_lost if permit_lost is None else permit_lost
-        if lost.shape[0] != n:
-            lost = np.broadcast_to(lost[:1], (n, lost.shape[1]))
-        return replace(self, n=n, arrays=arrays, permit_lost=np.asarray(lost, dtype=bool))
+        lost = np.asarray(self.permit_lost if permit_lost is None else permit_lost, dtype=bool)
+        if any(a.shape[0] != self.n for a in [*arrays.values(), lost]):
+            raise ValueError(f"with_arrays: every array must have n = {self.n} draws on its leading axis; use repeat() first")
+        return replace(self, arrays=arrays, permit_lost=lost)
 
     def take(self, rows: np.ndarray | slice) -> Inputs:
         """The inputs of a subset of draws."""

@@ -22,6 +22,7 @@ from scipy import stats
 
 from econ.assumptions import Distribution, Scenario, field_for
 from econ.assumptions.schema import STRATEGIES
+from econ.build import site_schedule
 from econ.inputs import Inputs, array_key, inputs_from_scenario
 from econ.strategies import npv_cost, on_time_share, run_strategy
 
@@ -183,13 +184,16 @@ def simulate(scenario: Scenario, n_draws: int, seed: int, *, chunk_size: int = 5
     """
     inputs, sampled = sample_inputs(scenario, n_draws, seed)
     plan = inputs_from_scenario(scenario)
+    planned = site_schedule(plan, plan["strategies.build.build_share"])
     names = [f"npv_cost_usd_{s}" for s in STRATEGIES] + ["sites_on_time_share"]
     out: dict[str, list[np.ndarray]] = {name: [] for name in names}
     for start in range(0, n_draws, chunk_size):
         chunk = inputs.take(slice(start, start + chunk_size))
         for s in STRATEGIES:
-            out[f"npv_cost_usd_{s}"].append(npv_cost(chunk, run_strategy(chunk, s)))
-        out["sites_on_time_share"].append(on_time_share(chunk, plan.repeat(chunk.n)))
+            run = run_strategy(chunk, s)
+            out[f"npv_cost_usd_{s}"].append(npv_cost(chunk, run))
+            if s == "build":
+                out["sites_on_time_share"].append(on_time_share(run.schedule, planned, chunk["build.on_time_grace_months"]))
     result = sampled.assign(**{k: np.concatenate(v) for k, v in out.items()})
     for s in ("build", "hybrid"):
         result[f"npv_cost_difference_{s}_usd"] = result[f"npv_cost_usd_{s}"] - result["npv_cost_usd_rent"]

@@ -23,11 +23,11 @@ from scipy.optimize import brentq
 from econ.assumptions import Scenario
 from econ.assumptions.schema import STRATEGIES
 from econ.build import OWNED_CATEGORIES, Schedule, gpu_purchases, gpus_per_site, owned_capacity_by_bloc, owned_costs, site_schedule
-from econ.cloud import cloud_costs, list_price
+from econ.cloud import cloud_costs
 from econ.demand import demand_gpus
-from econ.finance import discounted_payback_period, irr, payback_period
+from econ.finance import annual_rate, discount_factors, discounted_payback_period, irr, payback_period, periodic_rate
 from econ.inputs import Inputs, inputs_from_scenario
-from econ.timeline import HOURS_PER_MONTH, year_of_month
+from econ.timeline import HOURS_PER_MONTH
 
 EXPENSED = (
     "development",
@@ -147,7 +147,7 @@ def run_strategy(inputs: Inputs, strategy: str) -> StrategyRun:
 
 def discount_factors_monthly(rate_annual: np.ndarray, months: int) -> np.ndarray:
     """End-of-month discount factors ``(1 + R) ** (-m / 12)``, shape (n, months)."""
-    factors: np.ndarray = np.exp(-np.log1p(rate_annual)[:, None] * year_of_month(months)[None, :])
+    factors: np.ndarray = discount_factors(periodic_rate(rate_annual, 12), months, convention="excel")
     return factors
 
 
@@ -169,16 +169,14 @@ def npv_costs(inputs: Inputs) -> dict[str, np.ndarray]:
     return {s: npv_cost(inputs, run_strategy(inputs, s)) for s in STRATEGIES}
 
 
-def on_time_share(inputs: Inputs, plan: Inputs, strategy: str = "build") -> np.ndarray:
-    """Share of a strategy's sites online no later than planned plus the grace period (C01), shape (n,).
+def on_time_share(actual: Schedule, planned: Schedule, grace_months: np.ndarray) -> np.ndarray:
+    """Share of sites online no later than planned plus the grace period (C01), shape (n,).
 
-    The plan is the deterministic schedule of the scenario; a lost site is not on time.
+    ``planned`` is the deterministic schedule of the scenario (one draw, broadcast); a lost
+    site is not on time. ``grace_months`` [months] has shape (n,).
     """
-    actual = site_schedule(inputs, inputs[f"strategies.{strategy}.build_share"])
-    planned = site_schedule(plan, plan[f"strategies.{strategy}.build_share"])
-    grace = inputs["build.on_time_grace_months"][:, None]
-    ok = actual.built & (actual.online <= planned.online + grace)
-    return ok.mean(axis=1) if ok.shape[1] else np.full(inputs.n, np.nan)
+    ok = actual.built & (actual.online <= planned.online + grace_months[:, None])
+    return ok.mean(axis=1) if ok.shape[1] else np.full(actual.online.shape[0], np.nan)
 
 
 @dataclass(frozen=True)
@@ -262,7 +260,7 @@ def evaluate(scenario: Scenario, *, breakevens: bool = True) -> Evaluation:
             "owned_share_of_demand": float(run.owned_served.sum() / run.demand.sum()),
             "irr_vs_rent_annual": _annual_irr(incremental) if s != "rent" else np.nan,
             "payback_vs_rent_years": float(payback_period(incremental)) / 12.0 if s != "rent" else np.nan,
-            "discounted_payback_vs_rent_years": float(discounted_payback_period(np.expm1(np.log1p(rate) / 12), incremental)) / 12.0
+            "discounted_payback_vs_rent_years": float(discounted_payback_period(periodic_rate(rate, 12), incremental)) / 12.0
             if s != "rent"
             else np.nan,
         }
@@ -304,7 +302,7 @@ def evaluate(scenario: Scenario, *, breakevens: bool = True) -> Evaluation:
 
 def _annual_irr(incremental: np.ndarray) -> float:
     monthly = irr(incremental)
-    return float(np.expm1(12 * np.log1p(monthly))) if np.isfinite(monthly) else float("nan")
+    return float(annual_rate(monthly, 12)) if np.isfinite(monthly) else float("nan")
 
 
 def _site_table(inputs: Inputs, schedule: Schedule) -> pd.DataFrame:
@@ -400,20 +398,6 @@ def breakeven(scenario: Scenario, key: str, strategy: str = "build", *, bounds: 
     return float(brentq(f, grid[i], grid[i + 1], xtol=1e-9, rtol=1e-6))
 
 
-def list_price_path(scenario: Scenario) -> pd.DataFrame:
-    """Monthly on-demand, committed and uncommitted prices [USD/GPU-h] of a scenario."""
-    inputs = inputs_from_scenario(scenario)
-    od = list_price(inputs)[0]
-    return pd.DataFrame(
-        {
-            "date": _dates(scenario, inputs.months),
-            "on_demand_usd_per_gpu_hour": od,
-            "committed_usd_per_gpu_hour": od * (1 - inputs["cloud.commit_discount"][0]),
-            "uncommitted_usd_per_gpu_hour": od * (1 - inputs["cloud.uncommitted_discount"][0]),
-        }
-    )
-
-
 def cumulative_discounted(evaluation: Evaluation) -> pd.DataFrame:
     """Cumulative present value of each strategy's after-tax cash flows by month [USD].
 
@@ -422,7 +406,8 @@ def cumulative_discounted(evaluation: Evaluation) -> pd.DataFrame:
     pandas.DataFrame
         Tidy: ``strategy, month, date, cumulative_pv_usd`` (negative: money out to date).
     """
-    rate = float(evaluation.scenario["finance.discount_rate_annual"])
+    rate = np.array([float(evaluation.scenario["finance.discount_rate_annual"])])
     net = evaluation.cashflows.groupby(["strategy", "month", "date"], sort=False)["usd"].sum().reset_index()
-    net["cumulative_pv_usd"] = (net["usd"] * (1.0 + rate) ** (-net["month"] / 12.0)).groupby(net["strategy"]).cumsum()
+    factors = discount_factors_monthly(rate, int(net["month"].max()))[0]
+    net["cumulative_pv_usd"] = (net["usd"] * factors[net["month"].to_numpy() - 1]).groupby(net["strategy"]).cumsum()
     return net.drop(columns="usd")

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from econ.assumptions.errors import ScenarioError
+from econ.assumptions.errors import ScenarioError, suggest
 from econ.assumptions.schema import STRATEGIES, TOP_LEVEL
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "data" / "scenarios"
@@ -69,8 +69,6 @@ def flatten_file(data: dict[str, Any], origin: str) -> tuple[Flat, list[str]]:
     problems: list[str] = []
     for top, value in data.items():
         if top not in TOP_LEVEL:
-            from econ.assumptions.errors import suggest
-
             problems.append(f"{origin}: unknown top-level key {top!r}{suggest(str(top), TOP_LEVEL)}")
         elif top in ("name", "description", "extends"):
             flat[top] = (value, origin)

@@ -424,8 +424,7 @@ def _check_cross_fields(values: dict[str, Value], sites: list[str], origin: Any,
 def _check_distributions(raw: Flat, values: Mapping[str, Value], problems: list[str]) -> tuple[Distribution, ...]:
     out = []
     for key, (spec, origin) in raw.items():
-        target = key.replace(".*.", f".{next(iter(sorted(k.split('.')[2] for k in values if k.startswith('build.sites.'))), '')}.", 1)
-        fld = field_for(target)
+        fld = field_for(key)
         where = f"{origin}: risk.distributions.{key}"
         if fld is None or fld.kind != "float":
             problems.append(f"{where}: not a numeric scenario key{suggest(key, [k for k in FIELDS if FIELDS[k].kind == 'float'])}")

@@ -21,9 +21,8 @@ References
 from __future__ import annotations
 
 import ast
-import difflib
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ import papermill
 import yaml
 
 from econ.assumptions import ScenarioError, load_scenario
+from econ.assumptions.errors import suggest
 
 #: Parameters the runner sets itself; ``-p`` may not set them (use ``--scenario``/``--out``).
 RESERVED = ("scenario", "overrides", "output_dir")
@@ -40,18 +40,6 @@ MAX_STRING = 10_000
 
 class ParameterError(ValueError):
     """A ``-p`` parameter is unknown, malformed or has a value of the wrong type."""
-
-
-def suggest(word: str, candidates: Iterable[str]) -> str:
-    """``"; did you mean 'x'?"`` for the nearest candidate, or an empty string.
-
-    Examples
-    --------
-    >>> suggest("month", ["months", "seed"])
-    "; did you mean 'months'?"
-    """
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def check_plain(value: Any, where: str, depth: int = 0) -> Any:
