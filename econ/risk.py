@@ -209,6 +209,15 @@ def summarize(draws: pd.DataFrame, quantiles: Sequence[float] = (0.1, 0.5, 0.9))
     rent's), ``npv_cost_difference_p10_usd`` etc. (percentiles of strategy minus rent),
     ``npv_cost_difference_mean_usd`` and, for build, ``p_half_sites_on_time`` (share of draws
     with at least half the sites online on time, claim C01).
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> table = summarize(simulate(load_scenario("base"), 200, seed=1))
+    >>> list(table.index)
+    ['build', 'hybrid']
+    >>> bool(table["p_cheaper_than_rent"].between(0, 1).all())
+    True
     """
     rows = {}
     for s in ("build", "hybrid"):
@@ -249,6 +258,20 @@ def tornado(scenario: Scenario, *, low_quantile: float = 0.1, high_quantile: flo
         Index ``input``; columns ``unit``, ``base_value``, ``low_value``, ``high_value``,
         ``npv_cost_difference_low_usd``, ``npv_cost_difference_high_usd``, ``swing_usd``.
         ``attrs["base_difference_usd"]`` is the difference at the scenario's values.
+
+    Raises
+    ------
+    ValueError
+        If the quantiles are not ``0 < low_quantile < high_quantile < 1``.
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> table = tornado(load_scenario("base"))
+    >>> bool(table["swing_usd"].is_monotonic_decreasing)
+    True
+    >>> table.index[0] in {d.key for d in load_scenario("base").distributions}
+    True
     """
     if not 0 < low_quantile < high_quantile < 1:
         raise ValueError(f"quantiles must satisfy 0 < low_quantile < high_quantile < 1; got {low_quantile}, {high_quantile}")
@@ -289,6 +312,14 @@ def spider(scenario: Scenario, *, quantiles: Sequence[float] = (0.05, 0.25, 0.5,
     -------
     pandas.DataFrame
         Tidy: ``input``, ``quantile``, ``value``, ``npv_cost_difference_usd``.
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> base = load_scenario("base")
+    >>> legs = spider(base)
+    >>> len(legs) == 5 * len(base.distributions)
+    True
     """
     settings = [(d, float(inverse_cdf(d, np.array([q]))[0])) for d in scenario.distributions for q in quantiles]
     diff = _one_at_a_time(scenario, settings, strategy)

@@ -343,6 +343,20 @@ def difference_curve(scenario: Scenario, key: str, values: np.ndarray, strategy:
     pandas.DataFrame
         Columns ``key``, ``value``, ``npv_cost_<strategy>_usd``, ``npv_cost_rent_usd`` and
         ``npv_cost_difference_usd`` (strategy minus rent; negative means the strategy is cheaper).
+
+    Raises
+    ------
+    ValueError
+        If ``key`` is not a global numeric scenario key.
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> curve = difference_curve(load_scenario("base"), "cloud.on_demand_usd_per_gpu_hour", np.array([2.0, 7.0]))
+    >>> list(curve.columns)
+    ['key', 'value', 'npv_cost_build_usd', 'npv_cost_rent_usd', 'npv_cost_difference_usd']
+    >>> bool((curve["npv_cost_difference_usd"] == curve["npv_cost_build_usd"] - curve["npv_cost_rent_usd"]).all())
+    True
     """
     values = np.asarray(values, dtype=float)
     base = inputs_from_scenario(scenario)
@@ -379,6 +393,18 @@ def breakeven(scenario: Scenario, key: str, strategy: str = "build", *, bounds: 
     -------
     float
         The breakeven value, or NaN if the difference does not change sign in the bounds.
+
+    Examples
+    --------
+    The on-demand price at which building the program costs as much as renting; at that
+    price the difference curve crosses zero.
+
+    >>> from econ.assumptions import load_scenario
+    >>> base = load_scenario("base")
+    >>> price = breakeven(base, "cloud.on_demand_usd_per_gpu_hour")
+    >>> at = difference_curve(base, "cloud.on_demand_usd_per_gpu_hour", np.array([price]))
+    >>> abs(float(at["npv_cost_difference_usd"].iloc[0])) < 1e-5 * float(at["npv_cost_rent_usd"].iloc[0])
+    True
     """
     if bounds is None:
         x0 = float(scenario[key])

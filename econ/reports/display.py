@@ -53,6 +53,11 @@ def format_money(value: float | None, digits: int = 3) -> str:
     -------
     str
         ``"$12,346"``, ``"-$1.23 M"``, ``"$100 B"``; ``"–"`` for None or NaN.
+
+    Examples
+    --------
+    >>> format_money(48.3e9), format_money(-1234.0), format_money(float("nan"))
+    ('$48.3 B', '-$1,234', '–')
     """
     if value is None or _is_missing(value):
         return "–"
@@ -69,7 +74,13 @@ def format_money(value: float | None, digits: int = 3) -> str:
 
 
 def format_percent(value: float | None, decimals: int = 1) -> str:
-    """A fraction as a percentage: ``0.0952`` gives ``"9.5 %"``; ``"–"`` for None or NaN."""
+    """A fraction as a percentage: ``0.0952`` gives ``"9.5 %"``; ``"–"`` for None or NaN.
+
+    Examples
+    --------
+    >>> format_percent(0.0952), format_percent(0.25, decimals=0), format_percent(None)
+    ('9.5 %', '25 %', '–')
+    """
     if value is None or _is_missing(value):
         return "–"
     return f"{value * 100:,.{decimals}f} %"
@@ -119,6 +130,13 @@ def format_value(key: str, value: Any, unit: str | None = None) -> str:
     str
         Money with ``$``, fractions as percentages (``%/yr`` for annual rates), other
         numbers with their unit.
+
+    Examples
+    --------
+    >>> format_value("npv_cost_usd", 1.97e11), format_value("irr_vs_rent_annual", 0.12)
+    ('$197 B', '12.0 %/yr')
+    >>> format_value("capex_usd_per_mw_it", 1.2e7, unit="USD/MW")
+    '$12.0 M/MW'
     """
     if _is_missing(value):
         return "–"
@@ -163,6 +181,14 @@ def format_table(
     -------
     pandas.io.formats.style.Styler
         Displays as HTML in a notebook and in the published page.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"npv_cost_usd": [1.97e11], "owned_share": [0.25]}, index=pd.Index(["rent"], name="strategy"))
+    >>> print(format_table(t, money=["npv_cost_usd"], percent=["owned_share"]).to_string())
+     npv_cost_usd owned_share
+    strategy
+    rent $197 B 25.0 %
     """
     table = frame.to_frame() if isinstance(frame, pd.Series) else frame
     money, percent = list(money), list(percent)
@@ -182,6 +208,13 @@ def format_quantities(values: pd.Series, caption: str | None = None) -> Styler:
 
     The index holds names such as ``"NPV [USD]"`` or ``npv_usd``; a unit in square brackets
     (``[USD]``, ``[fraction]``, ``[fraction per year]``, ``[months]``) picks the format.
+
+    Examples
+    --------
+    >>> print(format_quantities(pd.Series({"npv_cost_usd": 1.97e11, "irr_annual": 0.12})).to_string())
+     value
+    npv_cost_usd $197 B
+    irr_annual 12.0 %/yr
     """
     shown = [_format_labelled(str(k), v) for k, v in values.items()]
     table = pd.DataFrame({"value": shown}, index=values.index)
@@ -243,6 +276,13 @@ def show_assumptions(scenario: Scenario, keys: Sequence[str] | None = None) -> S
     -------
     pandas.io.formats.style.Styler
         A left-aligned table captioned with the scenario name and hash.
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> table = show_assumptions(load_scenario("base"), ["finance.tax_rate"])
+    >>> table.data.loc["finance.tax_rate", ["value", "unit"]].tolist()
+    ['25.6 %', '1']
     """
     table = assumptions_table(scenario, keys)
     caption = f"Assumptions of scenario {scenario.name!r} (hash {scenario.hash})"

@@ -93,5 +93,25 @@ def render_index(runs: dict[str, list[dict[str, Any]]]) -> str:
 
 
 def write_index(out: Path) -> Path:
-    """Rebuild ``<out>/index.html`` atomically from the records on disk."""
+    """Rebuild ``<out>/index.html`` atomically from the records on disk.
+
+    Parameters
+    ----------
+    out : Path
+        The reports folder (``econ report --out``); run records are ``<out>/<scenario>/*results.json``.
+
+    Returns
+    -------
+    Path
+        The index written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from econ.reports import write_results
+    >>> out = Path(tempfile.mkdtemp())
+    >>> _ = write_results(out / "base", "base", {"npv_cost_usd": 1.97e11}, seed=1)
+    >>> write_index(out).name
+    'index.html'
+    """
     return atomic_write_text(out / INDEX_NAME, render_index(collect(out)))

@@ -39,7 +39,17 @@ MAX_STRING = 10_000
 
 
 class ParameterError(ValueError):
-    """A ``-p`` parameter is unknown, malformed or has a value of the wrong type."""
+    """A ``-p`` parameter is unknown, malformed or has a value of the wrong type.
+
+    A ``ValueError``, so callers that catch bad input in general catch it too.
+
+    Examples
+    --------
+    >>> parse_assignment("months")
+    Traceback (most recent call last):
+    ...
+    econ.reports.params.ParameterError: -p 'months': expected KEY=VALUE
+    """
 
 
 def check_plain(value: Any, where: str, depth: int = 0) -> Any:
@@ -185,6 +195,16 @@ def resolve_parameters(
     ParameterError
         For a malformed assignment, a reserved or unknown key (with the nearest valid key),
         a value that is not plain data, or one of the wrong type.
+
+    Examples
+    --------
+    >>> notebooks = {"00_demo": {"scenario": "base", "overrides": {}, "seed": 0, "output_dir": ".", "months": 60}}
+    >>> resolve_parameters(["months=36", "cloud.commit_discount=0.3"], notebooks, ["base"])
+    ({'00_demo': {'months': 36}}, {'cloud.commit_discount': 0.3})
+    >>> resolve_parameters(["month=36"], notebooks, ["base"])
+    Traceback (most recent call last):
+    ...
+    econ.reports.params.ParameterError: -p month: not a parameter of 00_demo nor a key of scenario 'base'; did you mean 'months'?
     """
     parsed = dict(parse_assignment(a) for a in assignments)
     parameters: dict[str, dict[str, Any]] = {name: {} for name in notebooks}

@@ -156,6 +156,14 @@ def write_results(
     ------
     TypeError
         If a headline value is not a number, bool, string or None.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> path = write_results(tempfile.mkdtemp(), "base", {"npv_cost_usd": 1.97e11, "irr_annual": float("nan")}, seed=7)
+    >>> record = json.loads(path.read_text())
+    >>> record["headline"]
+    {'npv_cost_usd': 197000000000.0, 'irr_annual': None}
     """
     data = {
         "schema": RESULTS_SCHEMA,
