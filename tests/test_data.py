@@ -26,6 +26,25 @@ TABLES = {
     "facility_capex": "build_type",
     "equipment_lead_times": "equipment_id",
     "model_parameters": "parameter",
+    # cloud commitments and price trend
+    "commit_discounts": "schedule_id",
+    "cloud_price_trend": "obs_id",
+    "uncommitted_terms": "term_id",
+    # hardware trajectory, fleet extras, residual value, demand
+    "accelerator_generations": "generation_id",
+    "fleet_extras": "extra_id",
+    "used_gpu_prices": "obs_id",
+    "inference_demand": "obs_id",
+    # facility, country, risk, lead times, finance, colocation
+    "facility_capex_ai": "capex_id",
+    "country_costs": "country_id",
+    "site_risks": "risk_id",
+    "lead_times_current": "equipment_id",
+    "finance_rates": "rate_id",
+    "colocation_prices": "price_id",
+    # large compute deals and ownership-cost anchors
+    "compute_deals": "deal_id",
+    "ownership_cost_anchors": "anchor_id",
 }
 
 # table name -> columns holding dates (YYYY, YYYY-MM or YYYY-MM-DD)
@@ -35,13 +54,45 @@ DATE_COLUMNS = {
     "cloud_price_changes": ["effective"],
     "equipment_lead_times": ["observed"],
     "facility_capex": ["basis_year"],
+    "commit_discounts": ["observed"],
+    "cloud_price_trend": ["observed"],
+    "uncommitted_terms": ["observed"],
+    "accelerator_generations": ["availability_year"],
+    "fleet_extras": ["observed"],
+    "used_gpu_prices": ["observed"],
+    "inference_demand": ["observed"],
+    "facility_capex_ai": ["basis_year"],
+    "lead_times_current": ["observed"],
+    "finance_rates": ["observed"],
+    "colocation_prices": ["observed"],
+    "compute_deals": ["announced", "start_year"],
+    "ownership_cost_anchors": ["published"],
+}
+
+# tables in long format: the unit of `value_in_unit` is in the `unit` column (see data/README.md)
+UNIT_COLUMNS = {
+    "inference_demand": {
+        "tokens_per_minute", "tokens_per_day", "tokens_per_week", "tokens_per_month", "tokens_per_year",
+        "usd_per_year", "gw", "chips", "elasticity", "fraction_per_year",
+    },
+    "finance_rates": {"fraction", "fraction_per_year", "ratio", "usd_per_mwh", "years", "fte_per_mw"},
+}
+
+# tables whose accelerator column must name a row of accelerators.csv or accelerator_generations.csv
+# (`;` separates several ids; empty = not specific to one accelerator)
+ACCELERATOR_COLUMNS = {
+    "commit_discounts": "accelerator_id",
+    "cloud_price_trend": "accelerator_id",
+    "uncommitted_terms": "accelerator_id",
+    "compute_deals": "accelerator",
 }
 
 PROVENANCE_COLUMNS = ["row_key", "column", "source_id", "as_published", "note"]
 SOURCE_COLUMNS = ["source_id", "kind", "title", "publisher", "published", "url_or_document", "note"]
-SOURCE_KINDS = {"official", "measurement", "industry", "publication", "press", "vendor", "assumption"}
+SOURCE_KINDS = {"official", "measurement", "publication", "press", "vendor", "assumption"}
 MODEL_PARAMETER_COLUMNS = ["parameter", "unit", "low", "central", "high", "note"]
 
+COUNTRY = re.compile(r"^[A-Z]{2}$")  # ISO 3166-1 alpha-2; XX = not country-specific
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -186,3 +237,124 @@ def test_model_parameters_ranges() -> None:
     values = params[["low", "central", "high"]].apply(pd.to_numeric, errors="raise")
     disordered = params.loc[(values["low"] > values["central"]) | (values["central"] > values["high"]), "parameter"].tolist()
     assert not disordered, f"need low <= central <= high: {disordered}"
+
+
+def numbers(table: pd.DataFrame, column: str) -> pd.Series:
+    """A column as floats; empty or non-numeric cells become NaN."""
+    return pd.to_numeric(table[column].where(table[column].str.match(NUMBER)), errors="coerce")
+
+
+def split_ids(values: pd.Series) -> set[str]:
+    """The ids in a column whose cells may hold several ids separated by ';' (empty cells ignored)."""
+    return {part.strip() for value in values for part in value.split(";") if part.strip()}
+
+
+def test_new_table_accelerators_exist() -> None:
+    known = set(read("accelerators")["accelerator_id"]) | set(read("accelerator_generations")["generation_id"])
+    for name, column in ACCELERATOR_COLUMNS.items():
+        unknown = sorted(split_ids(read(name)[column]) - known)
+        assert not unknown, f"{name}.{column} not in accelerators.csv or accelerator_generations.csv: {unknown}"
+
+
+def test_site_risks_sites_exist() -> None:
+    site_ids = set(read("sites")["site_id"])
+    unknown = sorted(split_ids(read("site_risks")["site_id"]) - site_ids)
+    assert not unknown, f"site_risks.site_id not in sites.csv: {unknown}"
+
+
+def test_country_ids() -> None:
+    sites = read("sites")
+    assert sites["country_id"].str.fullmatch(COUNTRY).all(), "sites.country_id must be ISO 3166-1 alpha-2"
+    for name in ("country_costs", "site_risks", "facility_capex_ai", "finance_rates"):
+        ids = read(name)["country_id"]
+        bad = sorted(set(ids[(ids != "") & ~ids.str.fullmatch(COUNTRY)]))
+        assert not bad, f"{name}.country_id not ISO 3166-1 alpha-2 (or XX): {bad}"
+    missing = sorted(set(sites["country_id"]) - set(read("country_costs")["country_id"]))
+    assert not missing, f"countries of sites.csv missing from country_costs.csv: {missing}"
+
+
+@pytest.mark.parametrize("name", UNIT_COLUMNS)
+def test_long_tables_give_a_known_unit(name: str) -> None:
+    table = read(name)
+    has_value = table["value_in_unit"] != ""
+    bad = table.loc[has_value & ~table["unit"].isin(UNIT_COLUMNS[name]), ["unit"]]
+    assert bad.empty, f"{name}: unit empty or not in the list in tests/test_data.py:\n{bad}"
+
+
+def _range_groups(columns: list[str]) -> list[tuple[str, str | None, str]]:
+    """(low, central or None, high) column triples: `<x>_low`, `<x>_central`/`<x>_mid`/`<x>`, `<x>_high`."""
+    groups = []
+    for low in columns:
+        if not low.endswith("_low"):
+            continue
+        base = low[: -len("_low")]
+        if base + "_high" not in columns:
+            continue
+        central = next((c for c in (base + "_central", base + "_mid", base) if c in columns), None)
+        groups.append((low, central, base + "_high"))
+    return groups
+
+
+@pytest.mark.parametrize("name", [n for n in TABLES if n != "model_parameters"])
+def test_low_central_high_are_ordered(name: str) -> None:
+    table = read(name)
+    key = TABLES[name]
+    bad = []
+    for low, central, high in _range_groups(list(table.columns)):
+        lo, hi = numbers(table, low), numbers(table, high)
+        chain = [lo, numbers(table, central), hi] if central else [lo, hi]
+        for a, b in zip(chain, chain[1:]):
+            bad += [f"{k}: {low}..{high}" for k in table.loc[(a > b + 1e-12).fillna(False), key]]
+    if "lead_time_months_tail" in table.columns:
+        tail = numbers(table, "lead_time_months_tail")
+        top = numbers(table, "lead_time_months_high").fillna(numbers(table, "lead_time_months_central"))
+        bad += [f"{k}: tail < high" for k in table.loc[(tail < top).fillna(False), key]]
+    assert not bad, f"{name}: need low <= central <= high: {sorted(set(bad))}"
+
+
+@pytest.mark.parametrize("name", list(TABLES))
+def test_fractions_and_probabilities_in_range(name: str) -> None:
+    """Shares, discounts and rates are in [-1, 1]; growth and change rates are >= -1; probabilities in [0, 1]."""
+    table = read(name)
+    key = TABLES[name]
+    bad = []
+    for column in table.columns:
+        if "probability" in column:
+            lo, hi = 0.0, 1.0
+        elif "_fraction" in column and ("growth" in column or "change" in column):
+            lo, hi = -1.0, float("inf")
+        elif "_fraction" in column:
+            lo, hi = -1.0, 1.0
+        else:
+            continue
+        values = numbers(table, column)
+        bad += [f"{k}.{column}={v}" for k, v in zip(table[key], values, strict=True) if v < lo or v > hi]
+    if name in UNIT_COLUMNS:
+        values = numbers(table, "value_in_unit")
+        frac = table["unit"].isin({"fraction", "fraction_per_year"})
+        bad += [f"{k}.value_in_unit={v}" for k, v in zip(table.loc[frac, key], values[frac], strict=True) if not -1 <= v <= 1]
+    assert not bad, f"{name}: out of range: {bad}"
+
+
+def test_discounts_match_prices() -> None:
+    """discount = 1 - price / reference wherever a row gives all three."""
+    for name, ref, disc in (
+        ("commit_discounts", "on_demand_reference_usd_per_gpu_hour", "discount_vs_on_demand_fraction"),
+        ("uncommitted_terms", "reference_on_demand_usd_per_gpu_hour", "discount_vs_reference_fraction"),
+    ):
+        table = read(name)
+        implied = 1 - numbers(table, "gpu_hour_price_usd") / numbers(table, ref)
+        off = (implied - numbers(table, disc)).abs() > 0.002
+        assert not off.any(), f"{name}: discount != 1 - price/reference: {table.loc[off, TABLES[name]].tolist()}"
+
+
+def test_deal_implied_prices_match_terms() -> None:
+    """implied USD per MW-year = value / (MW x years); per GPU-hour = value / (GPUs x 8760 x years) where GPUs are given."""
+    deals = read("compute_deals")
+    value, years = numbers(deals, "contract_value_usd"), numbers(deals, "term_years")
+    per_mw = value / (numbers(deals, "capacity_mw") * years)
+    per_gpu = value / (numbers(deals, "gpus") * 8760 * years)
+    off_mw = ((per_mw / numbers(deals, "implied_usd_per_mw_year") - 1).abs() > 0.01)
+    off_gpu = ((per_gpu / numbers(deals, "implied_usd_per_gpu_hour") - 1).abs() > 0.01)
+    assert not off_mw.any(), f"implied_usd_per_mw_year inconsistent: {deals.loc[off_mw, 'deal_id'].tolist()}"
+    assert not off_gpu.any(), f"implied_usd_per_gpu_hour inconsistent: {deals.loc[off_gpu, 'deal_id'].tolist()}"
