@@ -1,7 +1,9 @@
-"""Owned capacity programs: site schedules, capacity online, capex, opex, depreciation, residual value.
+"""Owned capacity programs: site schedules, GPU fleets on the hardware trajectory, capex, opex, tax, residual value.
 
 All functions are vectorized over a leading draw axis ``n`` and a site axis ``S``; nothing
-loops over draws. Costs are negative (money out), design.md "Signs".
+loops over draws. Costs are negative (money out), docs/design.md "Signs". Flows are
+unlevered: capex is paid as it is spent and discounted at the WACC with everything else
+(docs/model.md, "Tax and discounting").
 
 Schedule of a site (claims C01-C03, C21, C23), in months from t = 0::
 
@@ -13,8 +15,9 @@ Schedule of a site (claims C01-C03, C21, C23), in months from t = 0::
     energize    = max(mechanical, equipment, grid) + delay
     online      = max(energize, permit + GPU delivery lead)     (GPUs ordered at permit)
 
-A site whose permit is lost stops at ``permit``: its development spend is sunk and it is
-never built (the program does not re-site it).
+A site whose permit is lost stops at ``permit``: its development spend and any equipment
+deposit are sunk (and deducted then), its land is sold at cost, and it is never built (the
+program does not re-site it).
 """
 
 from __future__ import annotations
@@ -23,22 +26,30 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from econ.finance import macrs_rates, periodic_rate
+from econ.hardware import Trajectory, gpus_in
 from econ.inputs import Inputs
+from econ.tax import deductions
 from econ.timeline import HOURS_PER_MONTH, event_month, growth, scatter, spread, step
 
 OWNED_CATEGORIES = (
+    "land",
     "development",
+    "equipment_deposit",
     "facility_capex",
-    "interest_during_construction",
+    "retrofit",
     "gpu_capex",
+    "gpu_resale",
     "power",
     "staff",
     "maintenance",
     "water",
+    "property_tax_insurance",
     "residual_value",
 )
 """Cash-flow categories of the owned program, in the order :func:`owned_costs` returns them."""
+
+OPEX = ("power", "staff", "maintenance", "water", "property_tax_insurance")
+"""Owned-program categories deducted from taxable income in the month they are paid."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,31 @@ class Schedule:
     energize: np.ndarray
     online: np.ndarray
     built: np.ndarray
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """GPU purchases of every site: at online, then every refresh (arrays shape (n, S, K)).
+
+    Attributes
+    ----------
+    at : numpy.ndarray
+        Purchase months (``inf`` for purchases that do not happen within the horizon).
+    gpus : numpy.ndarray
+        GPUs bought [GPU].
+    capacity : numpy.ndarray
+        Reference GPUs of work they provide [1 per hour].
+    cost : numpy.ndarray
+        System price plus fleet extras [USD, positive].
+    retired : numpy.ndarray
+        Month each purchase is retired and sold (the next purchase), ``inf`` if held at the horizon.
+    """
+
+    at: np.ndarray
+    gpus: np.ndarray
+    capacity: np.ndarray
+    cost: np.ndarray
+    retired: np.ndarray
 
 
 def rate_limited_start(mw: np.ndarray, requested: np.ndarray, max_mw_per_year: np.ndarray) -> np.ndarray:
@@ -104,11 +140,12 @@ def site_schedule(inputs: Inputs, build_share: np.ndarray) -> Schedule:
     Returns
     -------
     Schedule
-        Whole event months (see the module docstring for the critical path).
+        Whole event months (see the module docstring for the critical path). The start is
+        the rate-limited month rounded up to a whole month (a site planned for month 12
+        starts in month 12).
     """
     mw = inputs["site.it_mw"] * build_share[:, None]
-    start = event_month(rate_limited_start(mw, inputs["site.start_month"], inputs["build.max_mw_started_per_year"])) - 1.0
-    start = np.maximum(start, 0.0)
+    start = np.ceil(rate_limited_start(mw, inputs["site.start_month"], inputs["build.max_mw_started_per_year"]) - 1e-9)
     permit = event_month(start + inputs["site.permitting_months"])
     ordered = start if inputs.order_equipment_before_permit else permit
     equipment = event_month(ordered + inputs["site.equipment_lead_months"])
@@ -120,169 +157,96 @@ def site_schedule(inputs: Inputs, build_share: np.ndarray) -> Schedule:
     return Schedule(mw, start, permit, equipment, grid, mechanical, energize, online, built)
 
 
-def gpus_per_site(inputs: Inputs, schedule: Schedule) -> np.ndarray:
-    """GPUs installed at each built site [GPU], shape (n, S): IT MW x 1000 / kW per GPU."""
-    return np.where(schedule.built, schedule.mw * 1000.0 / inputs["accelerator.power_kw_per_gpu"][:, None], 0.0)
+def fleet(inputs: Inputs, schedule: Schedule, trajectory: Trajectory) -> Fleet:
+    """GPU purchases of each site: the frontier at online, replaced every ``refresh_years``.
 
-
-def facility_capex(inputs: Inputs, schedule: Schedule) -> np.ndarray:
-    """Facility capex per site including overrun [USD, positive], shape (n, S)."""
-    capex: np.ndarray = schedule.mw * inputs["site.capex_usd_per_mw_it"] * (1.0 + inputs["site.construction_overrun_share"])
-    return capex
-
-
-def interest_during_construction(
-    principal: np.ndarray, draws_from: np.ndarray, n_draws: np.ndarray, repaid: np.ndarray, rate_annual: np.ndarray
-) -> np.ndarray:
-    """Interest accrued on a construction loan drawn evenly and repaid in one sum [USD].
-
-    ``N`` equal draws ``d = P / N`` at the ends of months ``a + 1 .. a + N``, compounded
-    monthly at ``r = (1 + R) ** (1/12) - 1`` until month ``E``:
-    ``IDC = d * [(1 + r) ** (E - a - N) * ((1 + r) ** N - 1) / r - N]``, the future value
-    of an ordinary annuity less its principal (Brealey, Myers & Allen, *Principles of
-    Corporate Finance*, ch. 2; NREL SAM construction financing: Blair et al., *System
-    Advisor Model General Description*, NREL/TP-6A20-70414, 2018).
-
-    Parameters
-    ----------
-    principal : numpy.ndarray
-        Total drawn P [USD], shape (n, S).
-    draws_from : numpy.ndarray
-        Month ``a`` before the first draw [months], shape (n, S).
-    n_draws : numpy.ndarray
-        Number of monthly draws N >= 1, shape (n, S).
-    repaid : numpy.ndarray
-        Repayment month E >= a + N [months], shape (n, S).
-    rate_annual : numpy.ndarray
-        Loan rate R, annual effective [1/year], shape (n,).
+    Each purchase fills the site's IT MW with the GPUs of its month on the hardware
+    trajectory (:mod:`econ.hardware`): ``MW x 1000 / kW per GPU`` GPUs, each worth its
+    generation's work, at its system price times ``1 + extras`` (fabric at fleet scale,
+    storage and CPU nodes, spares). The purchase it replaces is sold at the refresh.
 
     Returns
     -------
-    numpy.ndarray
-        IDC [USD], shape (n, S); zero when R = 0.
-
-    Examples
-    --------
-    Zero rate: no interest. At 12 %/year, 12 draws of 100 repaid with the last draw:
-
-    >>> one = lambda x: np.array([[x]])
-    >>> float(interest_during_construction(one(1200.0), one(0.0), one(12.0), one(12.0), np.array([0.0]))[0, 0])
-    0.0
-    >>> r = 1.12 ** (1 / 12) - 1
-    >>> idc = interest_during_construction(one(1200.0), one(0.0), one(12.0), one(12.0), np.array([0.12]))[0, 0]
-    >>> bool(np.isclose(idc, sum(100 * ((1 + r) ** (12 - j) - 1) for j in range(1, 13))))
-    True
-    """
-    r = periodic_rate(rate_annual, 12)[:, None]
-    growth_n = np.expm1(n_draws * np.log1p(r))
-    annuity = np.where(r > 0, growth_n / np.where(r > 0, r, 1.0), n_draws)
-    carry = np.exp((repaid - draws_from - n_draws) * np.log1p(r))
-    idc: np.ndarray = principal / n_draws * (carry * annuity - n_draws)
-    return idc
-
-
-def depreciation(
-    months: int, placed: np.ndarray, basis: np.ndarray, rates: np.ndarray, bonus_share: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Tax depreciation by month and the basis left undeducted at the horizon.
-
-    The first-year deduction is the bonus share plus the MACRS rate on the rest (IRC
-    §168(k)); tax years are counted from the month placed in service, so year ``j``'s
-    deduction falls in month ``placed + 12 j`` (a simplification of calendar tax years).
-
-    Parameters
-    ----------
-    months : int
-        Horizon [months].
-    placed : numpy.ndarray
-        Month placed in service, shape (n, K).
-    basis : numpy.ndarray
-        Depreciable basis [USD], shape (n, K).
-    rates : numpy.ndarray
-        MACRS rates by tax year, shape (Y,), summing to 1 (IRS Publication 946, Table A-1/A-7a).
-    bonus_share : numpy.ndarray
-        Bonus depreciation share [1], shape (n,).
-
-    Returns
-    -------
-    deduction : numpy.ndarray
-        Deductions [USD, positive], shape (n, months).
-    remaining : numpy.ndarray
-        Basis of assets placed within the horizon whose deductions fall after it [USD], shape (n,).
-    """
-    bonus = bonus_share[:, None, None]
-    year = np.arange(rates.size)
-    share = (1.0 - bonus) * rates[None, None, :] + bonus * (year == 0)[None, None, :]
-    at = placed[..., None] + 12.0 * year
-    amount = basis[..., None] * share
-    inside = placed[..., None] <= months
-    deduction = scatter(months, np.where(inside, at, np.inf), amount)
-    remaining = np.sum(np.where(inside & (at > months), amount, 0.0), axis=(1, 2))
-    return deduction, remaining
-
-
-def macrs_for(years: int) -> np.ndarray:
-    """MACRS rates for a recovery period: half-year tables up to 20 years, mid-month (month 1) for 39."""
-    if years in (27, 39):
-        return macrs_rates(years, convention="mid-month", month_placed_in_service=1)
-    return macrs_rates(years)
-
-
-def gpu_purchases(inputs: Inputs, schedule: Schedule) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Months, costs and capacity of GPU purchases: at online, then a refresh every useful life.
-
-    Each purchase fills the site's MW with the hardware of its month. Energy efficiency
-    improves at ``e`` a year, so a purchase at month ``m`` delivers ``G (1 + e) ** (m / 12)``
-    reference-GPU equivalents in the same power (``G`` = MW x 1000 / kW per GPU; Epoch AI,
-    "Machine Learning Hardware", energy efficiency trend), and the price of one equivalent
-    falls at the price-performance improvement ``p``: it costs ``(server + network) x
-    (1 - p) ** (m / 12)`` (Epoch AI, "Trends in GPU price-performance", 2022).
-
-    Returns
-    -------
-    at : numpy.ndarray
-        Purchase months, shape (n, S, K) (``inf`` for purchases that do not happen).
-    cost : numpy.ndarray
-        Purchase costs [USD, positive], shape (n, S, K).
-    capacity : numpy.ndarray
-        Reference-GPU equivalents each purchase installs [GPU], shape (n, S, K).
+    Fleet
+        Arrays of shape (n, S, K).
     """
     months = inputs.months
-    life = np.maximum(np.round(inputs["accelerator.useful_life_years"] * 12.0), 1.0)[:, None, None]
+    life = np.maximum(np.round(inputs["hardware.refresh_years"] * 12.0), 1.0)[:, None, None]
     k = np.arange(int(np.ceil(months / life.min())) + 1)[None, None, :]
     at = schedule.online[..., None] + k * life
     happens = schedule.built[..., None] & (at <= months)
-    years = np.where(happens, at, 0.0) / 12.0
-    efficiency = np.power(1.0 + inputs["accelerator.perf_per_watt_improvement_annual"][:, None, None], years)
-    capacity = np.where(happens, gpus_per_site(inputs, schedule)[..., None] * efficiency, 0.0)
-    unit = (inputs["accelerator.server_price_usd_per_gpu"] + inputs["accelerator.networking_capex_usd_per_gpu"])[:, None, None]
-    cost = capacity * unit * np.power(1.0 - inputs["accelerator.price_performance_improvement_annual"][:, None, None], years)
-    return np.where(happens, at, np.inf), cost, capacity
+    price, kw, work = trajectory.at(np.where(happens, at, 1.0))
+    gpus = np.where(happens, gpus_in(schedule.mw[..., None], kw), 0.0)
+    extras = (inputs["hardware.network_share"] + inputs["hardware.storage_cpu_share"] + inputs["hardware.spares_share"])[:, None, None]
+    cost = gpus * price * (1.0 + extras)
+    at = np.where(happens, at, np.inf)
+    retired = np.where(np.isfinite(np.roll(at, -1, axis=2)) & (k < k.max()), np.roll(at, -1, axis=2), np.inf)
+    return Fleet(at, gpus, gpus * work, cost, retired)
 
 
-Purchases = tuple[np.ndarray, np.ndarray, np.ndarray]
-"""What :func:`gpu_purchases` returns: months, costs and capacity, each (n, S, K)."""
+def resale_share(age_months: np.ndarray, inputs: Inputs) -> np.ndarray:
+    """Used-market value of GPU systems as a share of their cost at an age [1].
 
-
-def owned_capacity_by_bloc(inputs: Inputs, schedule: Schedule, purchases: Purchases) -> tuple[tuple[str, ...], np.ndarray]:
-    """Useful owned capacity [reference-GPU equivalents] per sovereignty bloc, shape (n, B, months).
-
-    A site's capacity is what its latest GPU purchase (from :func:`gpu_purchases`) installed,
-    times the owned utilization.
+    ``b ** age x f``: the used-price curve (``hardware.residual_share_per_year`` b from
+    dated used-GPU prices) times the liquidation factor f of selling whole systems
+    (``hardware.liquidation_share``), so that the value falls with replacement cost on
+    the trajectory rather than along straight-line book value.
     """
-    at, _, capacity = purchases
-    useful = capacity * inputs["build.owned_utilization"][:, None, None]
-    increment = np.diff(useful, axis=2, prepend=0.0)
+    b = inputs["hardware.residual_share_per_year"].reshape((-1,) + (1,) * (np.ndim(age_months) - 1))
+    f = inputs["hardware.liquidation_share"].reshape(b.shape)
+    share: np.ndarray = np.power(b, np.maximum(age_months, 0.0) / 12.0) * f
+    return share
+
+
+def owned_capacity_by_bloc(inputs: Inputs, fleet_: Fleet) -> tuple[tuple[str, ...], np.ndarray]:
+    """Installed owned capacity [reference GPUs] per sovereignty bloc, shape (n, B, months)."""
+    increment = np.diff(fleet_.capacity, axis=2, prepend=0.0)
     blocs = tuple(dict.fromkeys(inputs.site_blocs))
     site_bloc = np.array(inputs.site_blocs)
-    levels = [step(inputs.months, at[:, site_bloc == b], increment[:, site_bloc == b]) for b in blocs]
+    levels = [step(inputs.months, fleet_.at[:, site_bloc == b], increment[:, site_bloc == b]) for b in blocs]
     return blocs, np.stack(levels, axis=1) if levels else np.zeros((inputs.n, 0, inputs.months))
 
 
-def owned_costs(
-    inputs: Inputs, schedule: Schedule, purchases: Purchases, load: np.ndarray
-) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
-    """Cash flows of the owned program by category, before tax.
+@dataclass(frozen=True)
+class OwnedResult:
+    """What :func:`owned_costs` returns.
+
+    Attributes
+    ----------
+    flows : dict of str to numpy.ndarray
+        Pre-tax cash flows by category (:data:`OWNED_CATEGORIES`), shape (n, months).
+    tax : numpy.ndarray
+        The owned program's tax flows at each site's rate: shields on opex, depreciation,
+        abandonment and disposal losses, less tax on disposal and residual gains [USD/month],
+        shape (n, months) (positive = tax saved).
+    facility_capex_usd : numpy.ndarray
+        Facility capex per site, escalated, overrun included [USD], shape (n, S).
+    """
+
+    flows: dict[str, np.ndarray]
+    tax: np.ndarray
+    facility_capex_usd: np.ndarray
+
+
+def facility_capex(inputs: Inputs, schedule: Schedule) -> np.ndarray:
+    """Facility capex per site [USD, positive], shape (n, S).
+
+    ``MW x capex per MW (basis year) x (1 + e) ** years x (1 + overrun)``: the capex of
+    the data's basis year escalated at the construction-cost escalation ``e`` to the
+    middle of construction (Turner & Townsend and JLL publish the index movements).
+    """
+    years = (
+        inputs["horizon.start_year_fraction"][:, None]
+        - inputs["build.capex_basis_year"][:, None]
+        + (schedule.permit + schedule.mechanical) / 24.0
+    )
+    escalation = np.power(1.0 + inputs["build.construction_escalation_annual"][:, None], years)
+    capex: np.ndarray = schedule.mw * inputs["site.capex_usd_per_mw_it"] * escalation * (1.0 + inputs["site.construction_overrun_share"])
+    return capex
+
+
+def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndarray) -> OwnedResult:
+    """Cash flows and tax of the owned program.
 
     Parameters
     ----------
@@ -290,71 +254,126 @@ def owned_costs(
         Model inputs.
     schedule : Schedule
         Site schedule of the strategy.
-    purchases : Purchases
-        GPU purchases of the schedule (:func:`gpu_purchases`).
-    load : numpy.ndarray
-        Average IT power draw as a share of full load [1], shape (n, months).
+    fleet_ : Fleet
+        GPU purchases (:func:`fleet`).
+    busy : numpy.ndarray
+        Share of installed owned GPU-hours doing work [1], shape (n, months).
 
     Returns
     -------
-    flows : dict of str to numpy.ndarray
-        Negative costs and the positive residual value, each shape (n, months):
-        ``development``, ``facility_capex``, ``interest_during_construction``, ``gpu_capex``,
-        ``power``, ``staff``, ``maintenance``, ``water``, ``residual_value``.
-    deduction : numpy.ndarray
-        Tax deductions from depreciation and abandoned development [USD, positive], (n, months).
-    remaining_basis : numpy.ndarray
-        Undeducted tax basis at the horizon [USD], shape (n,).
+    OwnedResult
+        Flows, tax and facility capex.
     """
     months, n = inputs.months, inputs.n
-    built = schedule.built
+    built, lost = schedule.built, (schedule.mw > 0) & ~schedule.built
+    site_rate = inputs["site.tax_rate"]
     capex = facility_capex(inputs, schedule)
     dev = capex * inputs["build.development_share_of_capex"][:, None]
-    principal = np.where(built, capex - dev, 0.0)
-    draws = np.maximum(np.ceil(inputs["site.construction_months"] - 1e-9), 1.0)
-    repaid = np.minimum(schedule.energize, months)
-    idc = interest_during_construction(
-        principal, schedule.permit, draws, np.maximum(repaid, schedule.permit + draws), inputs["finance.construction_loan_rate_annual"]
-    )
+    deposit = np.where(inputs.order_equipment_before_permit, capex * inputs["build.equipment_deposit_share_of_capex"][:, None], 0.0)
+    land = schedule.mw * inputs["site.land_acres_per_mw"] * inputs["site.land_usd_per_acre"]
+    construction = np.where(built, capex - dev - deposit, 0.0)
     flows: dict[str, np.ndarray] = {
+        "land": -scatter(months, np.maximum(schedule.start, 1), land) + scatter(months, np.where(lost, schedule.permit, np.inf), land),
         "development": -spread(months, schedule.start, schedule.permit, dev),
-        "facility_capex": -scatter(months, repaid, principal),
-        "interest_during_construction": -scatter(months, repaid, idc),
+        "equipment_deposit": -scatter(months, np.maximum(schedule.start, 1), deposit),
+        "facility_capex": -spread(months, schedule.permit, schedule.mechanical, construction),
     }
-    buy_at, buy_cost, _ = purchases
-    flows["gpu_capex"] = -scatter(months, buy_at, buy_cost)
+    retrofit_at = np.where(built, schedule.energize + np.round(inputs["build.retrofit_after_years"] * 12.0)[:, None], np.inf)
+    retrofit = capex * inputs["build.retrofit_share_of_capex"][:, None]
+    flows["retrofit"] = -scatter(months, retrofit_at, retrofit)
+    flows["gpu_capex"] = -scatter(months, fleet_.at, fleet_.cost)
+    sale = fleet_.cost * resale_share(fleet_.retired - fleet_.at, inputs)
+    sold = np.isfinite(fleet_.retired) & (fleet_.retired <= months)
+    flows["gpu_resale"] = scatter(months, np.where(sold, fleet_.retired, np.inf), sale)
 
     inflation = growth(inputs["finance.inflation_annual"], months)
     mw_on = np.where(built, schedule.mw, 0.0)
-    power_rate = mw_on * inputs["site.pue"] * inputs["site.power_price_usd_per_mwh"] * inputs["build.power_price_multiplier"][:, None]
-    energy = HOURS_PER_MONTH * load
-    flows["power"] = -step(months, schedule.online, power_rate) * energy * growth(inputs["build.power_price_escalation_annual"], months)
-    flows["staff"] = -step(months, schedule.energize, mw_on) * (inputs["build.staff_usd_per_mw_per_year"][:, None] / 12.0) * inflation
-    facility_cost = np.where(built, capex, 0.0)
-    flows["maintenance"] = (
-        -step(months, schedule.energize, facility_cost) * (inputs["build.maintenance_share_of_capex_per_year"][:, None] / 12.0) * inflation
-    )
-    flows["water"] = -step(months, schedule.online, mw_on) * energy * inputs["build.water_usd_per_mwh_it"][:, None] * inflation
+    idle = inputs["hardware.idle_power_share"][:, None]
+    draw = idle + (1.0 - idle) * busy
+    billed = np.maximum(draw, inputs["build.power_minimum_take_share"][:, None])
+    energy_rate = mw_on * inputs["site.pue"] * inputs["site.power_price_usd_per_mwh"] * inputs["build.power_price_multiplier"][:, None]
+    power_index = HOURS_PER_MONTH * billed * growth(inputs["build.power_price_escalation_annual"], months)
+    gpus_now = step(months, fleet_.at, np.diff(fleet_.gpus, axis=2, prepend=0.0))
+    staff_rate = mw_on * inputs["build.staff_usd_per_mw_per_year"][:, None] / 12.0
+    maintenance_rate = np.where(built, capex, 0.0) * inputs["build.maintenance_share_of_capex_per_year"][:, None] / 12.0
+    water_rate = mw_on * inputs["build.water_usd_per_mwh_it"][:, None]
+    insured = np.where(built, capex, 0.0) * inputs["site.insurance_share_per_year"] / 12.0
+    gpu_tax_rate = inputs["site.gpu_property_tax_share_per_year"] / 12.0
 
-    # Tax: facility (capex + development + IDC) from energization, GPUs from purchase;
-    # development of a site whose permit is lost is deducted when it is abandoned (IRC §165).
-    bonus = inputs["tax.bonus_depreciation_share"]
-    facility_bonus = bonus if inputs.facility_macrs_years <= 20 else np.zeros_like(bonus)
-    facility_basis = np.where(built, capex + idc, 0.0)
-    dep_facility, left_facility = depreciation(
-        months, np.where(built, schedule.energize, np.inf), facility_basis, macrs_for(inputs.facility_macrs_years), facility_bonus
-    )
-    dep_gpu, left_gpu = depreciation(months, buy_at.reshape(n, -1), buy_cost.reshape(n, -1), macrs_for(inputs.gpu_macrs_years), bonus)
-    abandoned = scatter(months, schedule.permit, np.where(built | (schedule.mw <= 0), 0.0, dev))
+    def opex(at: np.ndarray, rate: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """A running cost switched on at ``at``, and its tax shield at each site's rate."""
+        return -step(months, at, rate) * index, step(months, at, rate * site_rate) * index
 
-    # Residual value at the horizon: straight-line remaining economic life. A site not yet
-    # energized at the horizon is valued at cost (work in progress).
+    opex_flows = {
+        "power": opex(schedule.online, energy_rate, power_index),
+        "staff": opex(schedule.energize, staff_rate, inflation),
+        "maintenance": opex(schedule.energize, maintenance_rate, inflation),
+        "water": opex(schedule.online, water_rate, HOURS_PER_MONTH * draw * inflation),
+        "property_tax_insurance": opex(schedule.energize, insured, inflation),
+    }
+    gpu_staff = gpus_now * inputs["build.staff_usd_per_gpu_per_year"][:, None] / 12.0 * inflation
+    gpu_property = step(months, fleet_.at, np.diff(fleet_.cost, axis=2, prepend=0.0) * gpu_tax_rate[..., None])
+    shield = np.zeros((n, months))
+    for name, (flow, saved) in opex_flows.items():
+        flows[name] = flow
+        shield += saved
+    # per-GPU staff and GPU property tax: shield at the fleet-weighted site rate
+    gpu_rate = _weighted_rate(fleet_, site_rate, months)
+    flows["staff"] = flows["staff"] - gpu_staff
+    flows["property_tax_insurance"] = flows["property_tax_insurance"] - gpu_property
+    shield += (gpu_staff + gpu_property) * gpu_rate
+
+    # Tax: GPUs from purchase by the server schedule until sold; facility (capex,
+    # development, deposit) and retrofit from placement by the facility schedule; a lost
+    # site's development and deposit when abandoned (IRC section 165).
+    k = fleet_.at.shape[2]
+    placed, cost, retired = (a.reshape(n, -1) for a in (fleet_.at, fleet_.cost, fleet_.retired))
+    server_rates = np.repeat(inputs.server_tax_schedules, k, axis=0)
+    rate_k = np.repeat(site_rate, k, axis=1)
+    gpu_shield, _ = deductions(months, placed, cost * rate_k, server_rates, retired)
+    _, gpu_left = deductions(months, placed, cost, server_rates, retired)
+    facility_at = np.where(built, schedule.energize, np.inf)
+    facility_basis = np.where(built, capex, 0.0)
+    retrofit_basis = np.where(built, retrofit, 0.0)
+    facility_shield, _ = deductions(months, facility_at, facility_basis * site_rate, inputs.facility_tax_schedules)
+    _, facility_left = deductions(months, facility_at, facility_basis, inputs.facility_tax_schedules)
+    retrofit_shield, _ = deductions(months, retrofit_at, retrofit_basis * site_rate, inputs.facility_tax_schedules)
+    _, retrofit_left = deductions(months, retrofit_at, retrofit_basis, inputs.facility_tax_schedules)
+    abandoned = scatter(months, np.where(lost, schedule.permit, np.inf), (dev + deposit) * site_rate)
+    # Sale at refresh: tax on the proceeds over the basis left (a loss is deducted).
+    disposal_tax = scatter(months, np.where(sold, fleet_.retired, np.inf), -(sale - gpu_left.reshape(fleet_.at.shape)) * site_rate[..., None])
+
+    # Residual value at the horizon: GPUs at their used-market value, the facility at
+    # depreciated replacement cost (escalated capex x remaining economic life), land at cost.
+    held = np.isfinite(fleet_.at) & ~sold
+    gpu_value = np.where(held, fleet_.cost * resale_share(months - fleet_.at, inputs), 0.0)
     age_years = (months - schedule.energize) / 12.0
-    facility_left = np.where(
-        schedule.energize > months, 1.0, np.clip(1.0 - age_years / inputs["build.facility_life_years"][:, None], 0.0, 1.0)
-    )
-    life_months = np.maximum(np.round(inputs["accelerator.useful_life_years"] * 12.0), 1.0)[:, None, None]
-    gpu_left = np.where(np.isfinite(buy_at), np.clip(1.0 - (months - buy_at) / life_months, 0.0, 1.0), 0.0)
-    residual = np.sum(facility_basis * facility_left, axis=1) + np.sum(buy_cost * gpu_left, axis=(1, 2))
-    flows["residual_value"] = scatter(months, np.full((n, 1), float(months)), residual[:, None])
-    return flows, dep_facility + dep_gpu + abandoned, left_facility + left_gpu
+    life = inputs["build.facility_life_years"][:, None]
+    years_since = np.maximum(months - schedule.mechanical, 0.0) / 12.0
+    replacement = capex * np.power(1.0 + inputs["build.construction_escalation_annual"][:, None], years_since)
+    # a site still under construction is worth what has been spent on it (work in progress)
+    spent = dev + deposit + construction * np.clip((months - schedule.permit) / np.maximum(schedule.mechanical - schedule.permit, 1.0), 0.0, 1.0)
+    in_service = replacement * np.clip(1.0 - age_years / life, 0.0, 1.0)
+    facility_value = np.where(built, np.where(schedule.energize > months, spent, in_service), 0.0)
+    land_value = np.where(built, land, 0.0)
+    gpu_value_site = gpu_value.sum(axis=2)
+    residual = gpu_value_site + facility_value + land_value
+    horizon = np.full((n, 1), float(months))
+    flows["residual_value"] = scatter(months, horizon, residual.sum(axis=1)[:, None])
+    gpu_left_held = np.where(held, gpu_left.reshape(fleet_.at.shape), 0.0).sum(axis=2)
+    facility_basis_left = np.where(schedule.energize > months, spent, facility_left)  # work in progress: its cost
+    gain = gpu_value_site - gpu_left_held + np.where(built, facility_value - facility_basis_left, 0.0) - retrofit_left
+    residual_tax = scatter(months, horizon, -(gain * site_rate).sum(axis=1)[:, None])
+
+    tax = shield + gpu_shield + facility_shield + retrofit_shield + abandoned + disposal_tax + residual_tax
+    ordered = {name: flows[name] for name in OWNED_CATEGORIES}
+    return OwnedResult(ordered, tax, capex)
+
+
+def _weighted_rate(fleet_: Fleet, site_rate: np.ndarray, months: int) -> np.ndarray:
+    """Tax rate of the installed GPUs, weighted by their count across sites, shape (n, months)."""
+    increment = np.diff(fleet_.gpus, axis=2, prepend=0.0)
+    gpus = step(months, fleet_.at, increment)
+    weighted = step(months, fleet_.at, increment * site_rate[..., None])
+    rate: np.ndarray = np.divide(weighted, gpus, out=np.zeros_like(gpus), where=gpus > 0)
+    return rate

@@ -1,46 +1,133 @@
-"""Rent, build and hybrid evaluated on the same demand: cash flows, NPV, IRR, payback, breakevens.
+"""Rent, build and hybrid evaluated on the same demand: cash flows, NPV, IRR, payback.
 
-Every strategy serves the same demand (:mod:`econ.demand`). Owned capacity
-(:mod:`econ.build`) serves first, subject to data sovereignty: a bloc's regulated demand can
-only be served by owned sites in that bloc; the rest is rented (:mod:`econ.cloud`).
-After-tax cash flows (design.md "Signs": money out negative) are discounted monthly at the
-scenario's annual effective discount rate, end-of-month convention.
-
-Taxes: every cost is deductible, expensed costs in the month paid and capital through MACRS
-depreciation, each saving ``tax_rate x deduction`` in the month it is taken (the tax shield;
-Brealey, Myers & Allen, *Principles of Corporate Finance*, ch. 6). The residual value at the
-horizon is taxed on its gain over the undeducted basis (a sale at the horizon).
+Every strategy serves the same work (:mod:`econ.demand`) on capacity provisioned at the
+same utilization, owned or rented. Owned capacity (:mod:`econ.build`) serves first, subject
+to data sovereignty: a bloc's regulated demand can only be served by owned sites in that
+bloc; the rest is rented (:mod:`econ.cloud`) under the strategy's own contracts. After-tax
+cash flows (money out negative) are discounted monthly at the scenario's annual effective
+WACC, end-of-month convention; docs/model.md states the model in full.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq
 
 from econ.assumptions import Scenario
 from econ.assumptions.schema import STRATEGIES
-from econ.build import OWNED_CATEGORIES, Schedule, gpu_purchases, gpus_per_site, owned_capacity_by_bloc, owned_costs, site_schedule
-from econ.cloud import cloud_costs
-from econ.demand import demand_gpus
+from econ.build import OWNED_CATEGORIES, Fleet, Schedule, fleet, owned_capacity_by_bloc, owned_costs, site_schedule
+from econ.cloud import Contract, contract_size_for_cover, departure_window, list_price, provisioned_hours, rented_costs
+from econ.demand import demand_work, price_response
 from econ.finance import annual_rate, discount_factors, discounted_payback_period, irr, payback_period, periodic_rate
+from econ.hardware import Trajectory, capacity_cost_per_gpu_hour, frontier, gpus_in
 from econ.inputs import Inputs, inputs_from_scenario
+from econ.tax import carry_forward
 from econ.timeline import HOURS_PER_MONTH
 
-EXPENSED = (
-    "development",
-    "power",
-    "staff",
-    "maintenance",
-    "water",
-    "cloud_committed",
-    "cloud_overage",
-    "cloud_uncommitted",
-    "take_or_pay_shortfall",
-)
-"""Categories deducted from taxable income in the month they are paid."""
+CLOUD_CATEGORIES = ("cloud_contract", "cloud_overage", "cloud_uncommitted", "take_or_pay_shortfall")
+"""Cash-flow categories of rented capacity."""
+
+TAX_CATEGORIES = ("tax_owned", "tax_cloud")
+"""Tax flows: of the owned program at each site's rate, and the shield on rent at the home rate."""
+
+CATEGORIES = OWNED_CATEGORIES + CLOUD_CATEGORIES + TAX_CATEGORIES
+"""Every cash-flow category a strategy reports, in order."""
+
+
+def trajectory(inputs: Inputs) -> Trajectory:
+    """The hardware trajectory of the inputs' draws (:func:`econ.hardware.frontier`)."""
+    growth = (inputs["hardware.price_growth_annual"], inputs["hardware.power_growth_annual"], inputs["hardware.work_growth_annual"])
+    return frontier(
+        inputs.generation_available_month,
+        inputs["gen.price_usd_per_gpu"] * inputs["hardware.price_multiplier"][:, None],
+        inputs["gen.it_power_kw_per_gpu"],
+        inputs["gen.work_per_gpu"],
+        inputs.months,
+        float(inputs["hardware.cadence_months"][0]),
+        growth,
+    )
+
+
+def provider_cost(inputs: Inputs, path: Trajectory) -> np.ndarray:
+    """Full cost to a provider of a reference GPU-hour of frontier capacity bought each month [USD], (n, M).
+
+    :func:`econ.hardware.capacity_cost_per_gpu_hour` per provisioned GPU-hour (a provider
+    sells its capacity whole; the buyer carries the utilization), divided by the work per GPU.
+    """
+    cost = capacity_cost_per_gpu_hour(
+        path.price_usd_per_gpu,
+        path.it_kw_per_gpu,
+        extras_share=_col(inputs["hardware.network_share"] + inputs["hardware.storage_cpu_share"] + inputs["hardware.spares_share"]),
+        rate_annual=_col(inputs["finance.discount_rate_annual"]),
+        gpu_life_years=_col(inputs["hardware.refresh_years"]),
+        residual_share=_col(
+            inputs["hardware.residual_share_per_year"] ** inputs["hardware.refresh_years"] * inputs["hardware.liquidation_share"]
+        ),
+        facility_usd_per_mw_it=_col(inputs["cloud.provider_facility_usd_per_mw_it"]),
+        facility_life_years=_col(inputs["build.facility_life_years"]),
+        maintenance_share_per_year=_col(inputs["build.maintenance_share_of_capex_per_year"]),
+        pue=_col(inputs["cloud.provider_pue"]),
+        power_usd_per_mwh=_col(inputs["cloud.provider_power_usd_per_mwh"]),
+        load_share=np.ones((1, 1)),
+        staff_usd_per_mw_year=_col(inputs["build.staff_usd_per_mw_per_year"]),
+        staff_usd_per_gpu_year=_col(inputs["build.staff_usd_per_gpu_per_year"]),
+        property_insurance_share_per_year=np.zeros((1, 1)),
+    )
+    per_work: np.ndarray = cost["total"] / path.work_per_gpu
+    return per_work
+
+
+def _col(a: np.ndarray) -> np.ndarray:
+    return np.asarray(a, dtype=float)[:, None]
+
+
+def cloud_price(inputs: Inputs, path: Trajectory) -> np.ndarray:
+    """List price per reference GPU-hour at each month [USD], shape (n, M) (:func:`econ.cloud.list_price`)."""
+    k = provider_cost(inputs, path)
+    return list_price(inputs["cloud.list_usd_per_reference_gpu_hour"], k / k[:, :1], inputs["cloud.markup_change_annual"])
+
+
+def initial_demand(inputs: Inputs, path: Trajectory) -> np.ndarray:
+    """Busy reference GPUs at t = 0: the work of ``demand.initial_it_mw`` of frontier capacity, kept busy at utilization u, (n,)."""
+    work0: np.ndarray = gpus_in(inputs["demand.initial_it_mw"], path.it_kw_per_gpu[:, 0]) * path.work_per_gpu[:, 0]
+    return work0 * inputs["demand.provisioned_utilization"]
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """What the decision-maker forecasts at t = 0, per draw of the inputs it was made from.
+
+    Contracts are sized on it and the departure window is set by its site schedule. The
+    Monte Carlo makes one forecast from the scenario's central values and meets it with
+    every draw, so a draw in which demand falls short or sites slip meets commitments made
+    in advance (claims C04, C22); a sensitivity run makes one forecast per value it tries.
+
+    Attributes
+    ----------
+    price : numpy.ndarray
+        List price path [USD per reference GPU-hour], shape (n, M).
+    contracts : dict of str to list of (Contract, numpy.ndarray)
+        Per strategy: each contract with its total [USD], shape (n,).
+    last_online : dict of str to numpy.ndarray
+        Per strategy, the month its last planned site comes online, shape (n,) (NaN if it
+        builds nothing).
+    """
+
+    price: np.ndarray
+    contracts: dict[str, list[tuple[Contract, np.ndarray]]]
+    last_online: dict[str, np.ndarray]
+
+    def broadcast(self, n: int) -> Forecast:
+        """A one-draw forecast repeated for n draws."""
+        if self.price.shape[0] == n:
+            return self
+        return Forecast(
+            np.repeat(self.price, n, axis=0),
+            {s: [(c, np.repeat(t, n)) for c, t in cs] for s, cs in self.contracts.items()},
+            {s: np.repeat(v, n) for s, v in self.last_online.items()},
+        )
 
 
 @dataclass(frozen=True)
@@ -49,9 +136,14 @@ class StrategyRun:
 
     flows: dict[str, np.ndarray]
     demand: np.ndarray
+    provisioned: np.ndarray
     owned_served: np.ndarray
-    installed_gpus: np.ndarray
+    installed: np.ndarray
+    rented_hours: np.ndarray
+    price: np.ndarray
     schedule: Schedule
+    fleet: Fleet
+    contract_discounts: dict[str, np.ndarray]
 
 
 def serve(
@@ -70,7 +162,7 @@ def serve(
     Parameters
     ----------
     demand : numpy.ndarray
-        Total demand [GPU], shape (n, months).
+        Total provisioned demand [reference GPUs], shape (n, months).
     bloc_shares : numpy.ndarray
         Demand share per bloc [1], shape (B,).
     demand_blocs : tuple of str
@@ -78,16 +170,16 @@ def serve(
     regulated_share : numpy.ndarray
         Regulated share of each bloc's demand [1], shape (n,).
     capacity : numpy.ndarray
-        Useful owned capacity [GPU], shape (n, C, months).
+        Installed owned capacity [reference GPUs], shape (n, C, months).
     capacity_blocs : tuple of str
         Blocs of ``capacity``.
 
     Returns
     -------
     served : numpy.ndarray
-        Demand served by owned capacity [GPU], shape (n, months).
+        Demand served by owned capacity [reference GPUs], shape (n, months).
     regulated_rented : numpy.ndarray
-        Regulated demand rented in-bloc [GPU], shape (n, months).
+        Regulated demand rented in-bloc [reference GPUs], shape (n, months).
 
     Examples
     --------
@@ -115,34 +207,133 @@ def serve(
     return served, regulated_rented
 
 
-def run_strategy(inputs: Inputs, strategy: str) -> StrategyRun:
-    """After-tax monthly cash flows of one strategy for every draw."""
-    build_share = inputs[f"strategies.{strategy}.build_share"]
-    commit_share = inputs[f"strategies.{strategy}.commit_share"]
-    schedule = site_schedule(inputs, build_share)
-    demand = demand_gpus(inputs["demand.gpus_initial"], inputs["demand.growth_annual"], inputs["demand.growth_years"], inputs.months)
-    if np.any(build_share > 0):
-        purchases = gpu_purchases(inputs, schedule)
-        blocs, capacity = owned_capacity_by_bloc(inputs, schedule, purchases)
-        served, regulated_rented = serve(demand, inputs.bloc_shares, inputs.blocs, inputs["demand.regulated_share"], capacity, blocs)
-        installed = capacity.sum(axis=1) / inputs["build.owned_utilization"][:, None]
-        busy = np.divide(served, installed, out=np.zeros_like(served), where=installed > 0)
-        idle = inputs["accelerator.idle_power_share"][:, None]
-        flows, deduction, remaining_basis = owned_costs(inputs, schedule, purchases, idle + (1.0 - idle) * busy)
-    else:  # nothing owned: skip the owned-program arithmetic (same result, all zeros)
-        no_capacity = np.zeros((inputs.n, 0, inputs.months))
-        served, regulated_rented = serve(demand, inputs.bloc_shares, inputs.blocs, inputs["demand.regulated_share"], no_capacity, ())
-        installed = np.zeros_like(demand)
-        flows = {c: np.zeros_like(demand) for c in OWNED_CATEGORIES}
-        deduction, remaining_basis = np.zeros_like(demand), np.zeros(inputs.n)
-    flows |= cloud_costs(inputs, commit_share, demand - served, regulated_rented)
-    tax = inputs["finance.tax_rate"][:, None]
-    flows["tax_shield_expenses"] = -tax * sum(flows[c] for c in EXPENSED)
-    flows["tax_shield_depreciation"] = tax * deduction
-    gain = flows["residual_value"].sum(axis=1) - remaining_basis
-    flows["tax_on_residual"] = np.zeros_like(demand)
-    flows["tax_on_residual"][:, -1] = -tax[:, 0] * gain
-    return StrategyRun(flows, demand, served, installed, schedule)
+def _volumes(inputs: Inputs, strategy: str, path: Trajectory, price: np.ndarray, plan_price: np.ndarray) -> dict[str, np.ndarray | Schedule | Fleet]:
+    """Demand, owned capacity and rented hours of a strategy (before any money)."""
+    work = initial_demand(inputs, path)
+    demand = demand_work(
+        work,
+        inputs["demand.growth_annual"],
+        inputs["demand.growth_years"],
+        inputs["demand.late_growth_annual"],
+        inputs["demand.late_growth_years"],
+        inputs.months,
+    ) * price_response(price, plan_price, inputs["demand.price_elasticity"])
+    provisioned = demand / inputs["demand.provisioned_utilization"][:, None]
+    schedule = site_schedule(inputs, inputs[f"strategies.{strategy}.build_share"])
+    fleet_ = fleet(inputs, schedule, path)
+    blocs, capacity = owned_capacity_by_bloc(inputs, fleet_)
+    served, regulated = serve(provisioned, inputs.bloc_shares, inputs.blocs, inputs["demand.regulated_share"], capacity, blocs)
+    installed = capacity.sum(axis=1)
+    premium = inputs["demand.sovereign_cloud_premium"][:, None]
+    rented_hours = provisioned_hours(provisioned - served + regulated * premium)
+    return {
+        "demand": demand,
+        "provisioned": provisioned,
+        "schedule": schedule,
+        "fleet": fleet_,
+        "served": served,
+        "installed": installed,
+        "rented_hours": rented_hours,
+    }
+
+
+def forecast(inputs: Inputs) -> Forecast:
+    """Size every strategy's contracts and set its departure window, for each draw's plan.
+
+    The plan of a draw is that draw's inputs with no permit lost. A contract given as
+    ``commit_usd`` keeps that total; one given as ``cover_share`` commits that share of the
+    spend the plan forecasts for its term, at the discount its own size earns
+    (:func:`econ.cloud.contract_size_for_cover`). Contracts starting before the end of the
+    departure window earn only ``cloud.departing_discount_share`` of their discount.
+    """
+    plan = inputs.with_arrays({}, permit_lost=np.zeros_like(inputs.permit_lost))
+    path = trajectory(plan)
+    price = cloud_price(plan, path)
+    contracts: dict[str, list[tuple[Contract, np.ndarray]]] = {}
+    last_online: dict[str, np.ndarray] = {}
+    for strategy in STRATEGIES:
+        v = _volumes(plan, strategy, path, price, price)
+        schedule = v["schedule"]
+        assert isinstance(schedule, Schedule)
+        online = np.where(schedule.built, schedule.online, -np.inf).max(axis=1, initial=-np.inf)
+        last_online[strategy] = np.where(np.isfinite(online), online, np.nan)
+        window_end = np.nan_to_num(last_online[strategy] + plan["cloud.departure_tail_months"], nan=-1.0)
+        hours = np.asarray(v["rented_hours"])
+        sized = []
+        for spec in plan.contracts[strategy]:
+            contract = Contract(spec.name, spec.start_month, spec.term_months)
+            if np.isnan(spec.cover_share):
+                total = np.full(plan.n, spec.commit_usd)
+            else:
+                share = np.where(contract.start_month < window_end, plan["cloud.departing_discount_share"], 1.0)
+                total = contract_size_for_cover(spec.cover_share, hours, price, contract, plan.commit_schedule, share)
+            sized.append((contract, total))
+        contracts[strategy] = sized
+    return Forecast(price, contracts, last_online)
+
+
+def run_strategy(inputs: Inputs, strategy: str, plan: Forecast) -> StrategyRun:
+    """After-tax monthly cash flows of one strategy for every draw.
+
+    Parameters
+    ----------
+    inputs : Inputs
+        Model inputs for n draws.
+    strategy : str
+        ``"rent"``, ``"build"`` or ``"hybrid"``.
+    plan : Forecast
+        Contract sizes and the planned schedule (:func:`forecast`).
+
+    Returns
+    -------
+    StrategyRun
+        Flows by category (:data:`CATEGORIES`) and the volumes behind them.
+    """
+    path = trajectory(inputs)
+    price = cloud_price(inputs, path)
+    plan = plan.broadcast(inputs.n)
+    v = _volumes(inputs, strategy, path, price, plan.price)
+    schedule, fleet_ = v["schedule"], v["fleet"]
+    assert isinstance(schedule, Schedule) and isinstance(fleet_, Fleet)
+    installed, served = np.asarray(v["installed"]), np.asarray(v["served"])
+    utilization = inputs["demand.provisioned_utilization"][:, None]
+    busy = np.divide(served * utilization, installed, out=np.zeros_like(served), where=installed > 0)
+    owned = owned_costs(inputs, schedule, fleet_, busy)
+
+    last_online = plan.last_online[strategy]
+    window_end = np.nan_to_num(last_online + inputs["cloud.departure_tail_months"], nan=-1.0)
+    window = departure_window(inputs.months, last_online, inputs["cloud.departure_tail_months"])
+    contracts, discounts = [], {}
+    for contract, total in plan.contracts[strategy]:
+        earned = np.where(contract.start_month < window_end, inputs["cloud.departing_discount_share"], 1.0)
+        discount = inputs.commit_schedule.lookup(contract.term_months, total * 12.0 / contract.term_months) * earned
+        discounts[contract.name] = discount
+        contracts.append((contract, total, discount))
+    rented = rented_costs(
+        np.asarray(v["rented_hours"]),
+        price,
+        contracts,
+        inputs["cloud.uncommitted_discount"],
+        inputs["cloud.departing_uncommitted_discount"],
+        window,
+        inputs["cloud.annual_minimum_share"],
+    )
+    flows = dict(owned.flows) | rented
+    cloud_spend = sum(rented[c] for c in CLOUD_CATEGORIES)
+    flows["tax_owned"] = carry_forward(owned.tax, float(inputs["tax.loss_carry_forward_until_month"][0]))
+    flows["tax_cloud"] = carry_forward(-inputs["tax.home_rate"][:, None] * cloud_spend, float(inputs["tax.loss_carry_forward_until_month"][0]))
+    return StrategyRun(
+        flows={c: flows[c] for c in CATEGORIES},
+        demand=np.asarray(v["demand"]),
+        provisioned=np.asarray(v["provisioned"]),
+        owned_served=served,
+        installed=installed,
+        rented_hours=np.asarray(v["rented_hours"]),
+        price=price,
+        schedule=schedule,
+        fleet=fleet_,
+        contract_discounts=discounts,
+    )
 
 
 def discount_factors_monthly(rate_annual: np.ndarray, months: int) -> np.ndarray:
@@ -151,22 +342,17 @@ def discount_factors_monthly(rate_annual: np.ndarray, months: int) -> np.ndarray
     return factors
 
 
-def npv_cost(inputs: Inputs, run: StrategyRun) -> np.ndarray:
-    """Present value of all after-tax costs, as a positive number [USD], shape (n,)."""
-    factors = discount_factors_monthly(inputs["finance.discount_rate_annual"], inputs.months)
-    pv: np.ndarray = -np.einsum("nm,nm->n", total_flow(run), factors)
-    return pv
-
-
 def total_flow(run: StrategyRun) -> np.ndarray:
     """Net after-tax cash flow of a strategy [USD/month], shape (n, months)."""
     total: np.ndarray = np.sum(list(run.flows.values()), axis=0)
     return total
 
 
-def npv_costs(inputs: Inputs) -> dict[str, np.ndarray]:
-    """``npv_cost_usd`` of each strategy for every draw, shape (n,) each."""
-    return {s: npv_cost(inputs, run_strategy(inputs, s)) for s in STRATEGIES}
+def npv_cost(inputs: Inputs, run: StrategyRun) -> np.ndarray:
+    """Present value of all after-tax costs, as a positive number [USD], shape (n,)."""
+    factors = discount_factors_monthly(inputs["finance.discount_rate_annual"], inputs.months)
+    pv: np.ndarray = -np.einsum("nm,nm->n", total_flow(run), factors)
+    return pv
 
 
 def on_time_share(actual: Schedule, planned: Schedule, grace_months: np.ndarray) -> np.ndarray:
@@ -177,6 +363,22 @@ def on_time_share(actual: Schedule, planned: Schedule, grace_months: np.ndarray)
     """
     ok = actual.built & (actual.online <= planned.online + grace_months[:, None])
     return ok.mean(axis=1) if ok.shape[1] else np.full(actual.online.shape[0], np.nan)
+
+
+def annual_irr(incremental: np.ndarray) -> float:
+    """IRR of monthly flows as an annual effective rate, NaN where it is not unique."""
+    monthly = irr(incremental)
+    return float(annual_rate(monthly, 12)) if np.isfinite(monthly) else float("nan")
+
+
+def run_all(inputs: Inputs, plan: Forecast) -> dict[str, StrategyRun]:
+    """Every strategy on the same inputs."""
+    return {s: run_strategy(inputs, s, plan) for s in STRATEGIES}
+
+
+def _dates(scenario: Scenario, months: int) -> pd.DatetimeIndex:
+    start = pd.Period(str(scenario["horizon.start_month"]), freq="M")
+    return pd.period_range(start, periods=months, freq="M").to_timestamp(how="end").normalize()
 
 
 @dataclass(frozen=True)
@@ -192,9 +394,17 @@ class Evaluation:
     cashflows : pandas.DataFrame
         Tidy monthly after-tax cash flows: ``strategy, month, date, category, usd``.
     capacity : pandas.DataFrame
-        Tidy monthly capacity: ``strategy, month, date, demand_gpus, owned_served_gpus, installed_gpus``.
+        Tidy monthly volumes: ``strategy, month, date, demand_reference_gpus,
+        provisioned_reference_gpus, owned_installed_reference_gpus, owned_served_reference_gpus,
+        rented_reference_gpu_hours, list_usd_per_reference_gpu_hour``.
     sites : pandas.DataFrame
         The build strategy's site schedule (event months) and size.
+    contracts : pandas.DataFrame
+        Every strategy's contracts: start, term, total, annual size and discount.
+    plan : Forecast
+        The forecast the contracts were sized on.
+    runs : dict of str to StrategyRun
+        The raw model runs (one draw).
     """
 
     scenario: Scenario
@@ -202,44 +412,41 @@ class Evaluation:
     cashflows: pd.DataFrame
     capacity: pd.DataFrame
     sites: pd.DataFrame
+    contracts: pd.DataFrame
+    plan: Forecast
+    runs: dict[str, StrategyRun]
 
 
-def _dates(scenario: Scenario, months: int) -> pd.DatetimeIndex:
-    start = pd.Period(str(scenario["horizon.start_month"]), freq="M")
-    return pd.period_range(start, periods=months, freq="M").to_timestamp(how="end").normalize()
-
-
-def evaluate(scenario: Scenario, *, breakevens: bool = True) -> Evaluation:
+def evaluate(scenario: Scenario) -> Evaluation:
     """Compare rent, build and hybrid for a scenario's plan (one draw, no permit lost).
 
     Parameters
     ----------
     scenario : Scenario
         From :func:`econ.load_scenario`.
-    breakevens : bool
-        Also solve the breakeven cloud price and owned utilization (about 60 extra model runs).
 
     Returns
     -------
     Evaluation
-        ``summary`` columns: ``npv_cost_usd`` (present value of all after-tax costs, positive),
-        ``npv_saving_vs_rent_usd``, ``levelized_usd_per_gpu_hour`` (PV cost / PV GPU-hours of
-        demand), ``irr_vs_rent_annual`` and ``payback_vs_rent_years`` /
-        ``discounted_payback_vs_rent_years`` of the strategy's cash flows minus rent's,
-        ``owned_mw``, ``capex_usd`` (undiscounted facility + GPU capex), ``owned_share_of_demand``
-        (GPU-hours served by owned capacity), ``breakeven_on_demand_usd_per_gpu_hour`` (the
-        t = 0 on-demand price at which the strategy costs as much as rent) and
-        ``breakeven_owned_utilization``.
+        ``summary`` columns: ``npv_cost_usd`` (present value of all after-tax costs,
+        positive), ``npv_saving_vs_rent_usd``, ``irr_vs_rent_annual`` and
+        ``payback_vs_rent_years`` / ``discounted_payback_vs_rent_years`` of the strategy's
+        cash flows minus rent's, ``owned_mw``, ``capex_usd`` (undiscounted land, facility,
+        retrofit and GPU capex), ``owned_share_of_work`` (provisioned capacity served by
+        owned capacity) and ``take_or_pay_usd`` (undiscounted shortfall payments).
 
     Examples
     --------
     >>> from econ.assumptions import load_scenario
-    >>> result = evaluate(load_scenario("base"), breakevens=False)
+    >>> result = evaluate(load_scenario("base"))
     >>> list(result.summary.index)
     ['rent', 'build', 'hybrid']
+    >>> bool((result.summary["npv_cost_usd"] > 0).all())
+    True
     """
     inputs = inputs_from_scenario(scenario)
-    runs = {s: run_strategy(inputs, s) for s in STRATEGIES}
+    plan = forecast(inputs)
+    runs = run_all(inputs, plan)
     months = inputs.months
     factors = discount_factors_monthly(inputs["finance.discount_rate_annual"], months)
     rate = float(inputs["finance.discount_rate_annual"][0])
@@ -248,17 +455,15 @@ def evaluate(scenario: Scenario, *, breakevens: bool = True) -> Evaluation:
     rent_total = total_flow(runs["rent"])[0]
     for s, run in runs.items():
         total = total_flow(run)[0]
-        cost = -float(total @ factors[0])
-        gpu_hours = float((run.demand[0] * HOURS_PER_MONTH) @ factors[0])
         incremental = np.concatenate([[0.0], total - rent_total])
-        capex = -sum(float(run.flows[c].sum()) for c in ("facility_capex", "gpu_capex", "development"))
+        capex = -sum(float(run.flows[c].sum()) for c in ("land", "development", "equipment_deposit", "facility_capex", "retrofit", "gpu_capex"))
         rows[s] = {
-            "npv_cost_usd": cost,
-            "levelized_usd_per_gpu_hour": cost / gpu_hours,
+            "npv_cost_usd": -float(total @ factors[0]),
             "owned_mw": float(run.schedule.mw[0][run.schedule.built[0]].sum()),
             "capex_usd": capex,
-            "owned_share_of_demand": float(run.owned_served.sum() / run.demand.sum()),
-            "irr_vs_rent_annual": _annual_irr(incremental) if s != "rent" else np.nan,
+            "owned_share_of_work": float(run.owned_served.sum() / run.provisioned.sum()),
+            "take_or_pay_usd": -float(run.flows["take_or_pay_shortfall"].sum()),
+            "irr_vs_rent_annual": annual_irr(incremental) if s != "rent" else np.nan,
             "payback_vs_rent_years": float(payback_period(incremental)) / 12.0 if s != "rent" else np.nan,
             "discounted_payback_vs_rent_years": float(discounted_payback_period(periodic_rate(rate, 12), incremental)) / 12.0
             if s != "rent"
@@ -266,16 +471,10 @@ def evaluate(scenario: Scenario, *, breakevens: bool = True) -> Evaluation:
         }
     summary = pd.DataFrame.from_dict(rows, orient="index").rename_axis("strategy")
     summary.insert(1, "npv_saving_vs_rent_usd", float(summary["npv_cost_usd"].to_numpy()[0]) - summary["npv_cost_usd"])
-    if breakevens:
-        summary["breakeven_on_demand_usd_per_gpu_hour"] = [
-            np.nan if s == "rent" else breakeven(scenario, "cloud.on_demand_usd_per_gpu_hour", s) for s in STRATEGIES
-        ]
-        summary["breakeven_owned_utilization"] = [
-            np.nan if s == "rent" else breakeven(scenario, "build.owned_utilization", s) for s in STRATEGIES
-        ]
+    month = np.arange(1, months + 1)
     cashflows = pd.concat(
         [
-            pd.DataFrame({"strategy": s, "month": np.arange(1, months + 1), "date": dates, "category": c, "usd": v[0]})
+            pd.DataFrame({"strategy": s, "month": month, "date": dates, "category": c, "usd": v[0]})
             for s, run in runs.items()
             for c, v in run.flows.items()
         ],
@@ -286,32 +485,51 @@ def evaluate(scenario: Scenario, *, breakevens: bool = True) -> Evaluation:
             pd.DataFrame(
                 {
                     "strategy": s,
-                    "month": np.arange(1, months + 1),
+                    "month": month,
                     "date": dates,
-                    "demand_gpus": run.demand[0],
-                    "owned_served_gpus": run.owned_served[0],
-                    "installed_gpus": run.installed_gpus[0],
+                    "demand_reference_gpus": run.demand[0],
+                    "provisioned_reference_gpus": run.provisioned[0],
+                    "owned_installed_reference_gpus": run.installed[0],
+                    "owned_served_reference_gpus": run.owned_served[0],
+                    "rented_reference_gpu_hours": run.rented_hours[0],
+                    "list_usd_per_reference_gpu_hour": run.price[0],
                 }
             )
             for s, run in runs.items()
         ],
         ignore_index=True,
     )
-    return Evaluation(scenario, summary, cashflows, capacity, _site_table(inputs, runs["build"].schedule))
+    return Evaluation(scenario, summary, cashflows, capacity, _site_table(inputs, runs["build"]), _contract_table(plan, runs), plan, runs)
 
 
-def _annual_irr(incremental: np.ndarray) -> float:
-    monthly = irr(incremental)
-    return float(annual_rate(monthly, 12)) if np.isfinite(monthly) else float("nan")
+def _contract_table(plan: Forecast, runs: dict[str, StrategyRun]) -> pd.DataFrame:
+    rows = []
+    for s, contracts in plan.contracts.items():
+        for contract, totals in contracts:
+            total = float(totals[0])
+            rows.append(
+                {
+                    "strategy": s,
+                    "contract": contract.name,
+                    "start_month": contract.start_month,
+                    "term_months": contract.term_months,
+                    "commit_usd": total,
+                    "annual_commit_usd": total * 12.0 / contract.term_months,
+                    "discount": float(runs[s].contract_discounts[contract.name][0]),
+                }
+            )
+    columns = ["strategy", "contract", "start_month", "term_months", "commit_usd", "annual_commit_usd", "discount"]
+    return pd.DataFrame(rows, columns=columns)
 
 
-def _site_table(inputs: Inputs, schedule: Schedule) -> pd.DataFrame:
-    gpus = gpus_per_site(inputs, schedule)[0]
+def _site_table(inputs: Inputs, run: StrategyRun) -> pd.DataFrame:
+    schedule = run.schedule
     return pd.DataFrame(
         {
             "sovereignty_bloc": inputs.site_blocs,
+            "country_id": inputs.site_countries,
             "it_mw": schedule.mw[0],
-            "gpus": gpus,
+            "first_gpus": run.fleet.gpus[0, :, 0],
             "start_month": schedule.start[0],
             "permit_month": schedule.permit[0],
             "equipment_month": schedule.equipment[0],
@@ -322,106 +540,6 @@ def _site_table(inputs: Inputs, schedule: Schedule) -> pd.DataFrame:
         },
         index=pd.Index(inputs.site_ids, name="site_id"),
     )
-
-
-def difference_curve(scenario: Scenario, key: str, values: np.ndarray, strategy: str = "build") -> pd.DataFrame:
-    """NPV cost of a strategy minus rent's as one input varies, all values in one vectorized run.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        The scenario.
-    key : str
-        A global numeric scenario key, e.g. ``"cloud.on_demand_usd_per_gpu_hour"``.
-    values : numpy.ndarray
-        Values to try, in the key's unit.
-    strategy : str
-        ``"build"`` or ``"hybrid"``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``key``, ``value``, ``npv_cost_<strategy>_usd``, ``npv_cost_rent_usd`` and
-        ``npv_cost_difference_usd`` (strategy minus rent; negative means the strategy is cheaper).
-
-    Raises
-    ------
-    ValueError
-        If ``key`` is not a global numeric scenario key.
-
-    Examples
-    --------
-    >>> from econ.assumptions import load_scenario
-    >>> curve = difference_curve(load_scenario("base"), "cloud.on_demand_usd_per_gpu_hour", np.array([2.0, 7.0]))
-    >>> list(curve.columns)
-    ['key', 'value', 'npv_cost_build_usd', 'npv_cost_rent_usd', 'npv_cost_difference_usd']
-    >>> bool((curve["npv_cost_difference_usd"] == curve["npv_cost_build_usd"] - curve["npv_cost_rent_usd"]).all())
-    True
-    """
-    values = np.asarray(values, dtype=float)
-    base = inputs_from_scenario(scenario)
-    if key not in base.arrays or base[key].ndim != 1:
-        raise ValueError(f"difference_curve: key {key!r} is not a global numeric scenario key")
-    inputs = base.repeat(values.size).with_arrays({key: values})
-    own, rent = npv_cost(inputs, run_strategy(inputs, strategy)), npv_cost(inputs, run_strategy(inputs, "rent"))
-    return pd.DataFrame(
-        {"key": key, "value": values, f"npv_cost_{strategy}_usd": own, "npv_cost_rent_usd": rent, "npv_cost_difference_usd": own - rent}
-    )
-
-
-def breakeven(scenario: Scenario, key: str, strategy: str = "build", *, bounds: tuple[float, float] | None = None) -> float:
-    """Value of ``key`` at which ``strategy`` and rent have equal NPV cost; NaN if none in bounds.
-
-    The difference is scanned on a 25-point grid in one vectorized run, then the first sign
-    change is refined with Brent's method (Brent, *Algorithms for Minimization without
-    Derivatives*, 1973; ``scipy.optimize.brentq``) to 1e-6 relative.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        The scenario.
-    key : str
-        ``"cloud.on_demand_usd_per_gpu_hour"`` (default bounds: 0.05x to 5x the scenario's
-        value) or ``"build.owned_utilization"`` (bounds 0.05 to 1), or another global key
-        with ``bounds``.
-    strategy : str
-        ``"build"`` or ``"hybrid"``.
-    bounds : tuple of float, optional
-        Search interval in the key's unit.
-
-    Returns
-    -------
-    float
-        The breakeven value, or NaN if the difference does not change sign in the bounds.
-
-    Examples
-    --------
-    The on-demand price at which building the program costs as much as renting; at that
-    price the difference curve crosses zero.
-
-    >>> from econ.assumptions import load_scenario
-    >>> base = load_scenario("base")
-    >>> price = breakeven(base, "cloud.on_demand_usd_per_gpu_hour")
-    >>> at = difference_curve(base, "cloud.on_demand_usd_per_gpu_hour", np.array([price]))
-    >>> abs(float(at["npv_cost_difference_usd"].iloc[0])) < 1e-5 * float(at["npv_cost_rent_usd"].iloc[0])
-    True
-    """
-    if bounds is None:
-        x0 = float(scenario[key])
-        bounds = (0.05, 1.0) if key == "build.owned_utilization" else (0.05 * x0, 5.0 * x0)
-    grid = np.linspace(bounds[0], bounds[1], 25)
-    diff = difference_curve(scenario, key, grid, strategy)["npv_cost_difference_usd"].to_numpy()
-    change = np.flatnonzero(np.sign(diff[:-1]) * np.sign(diff[1:]) <= 0)
-    if change.size == 0:
-        return float("nan")
-    i = int(change[0])
-
-    def f(x: float) -> float:
-        return float(difference_curve(scenario, key, np.array([x]), strategy)["npv_cost_difference_usd"].iloc[0])
-
-    if diff[i] == 0:
-        return float(grid[i])
-    return float(brentq(f, grid[i], grid[i + 1], xtol=1e-9, rtol=1e-6))
 
 
 def cumulative_discounted(evaluation: Evaluation) -> pd.DataFrame:
@@ -437,3 +555,4 @@ def cumulative_discounted(evaluation: Evaluation) -> pd.DataFrame:
     factors = discount_factors_monthly(rate, int(net["month"].max()))[0]
     net["cumulative_pv_usd"] = (net["usd"] * factors[net["month"].to_numpy() - 1]).groupby(net["strategy"]).cumsum()
     return net.drop(columns="usd")
+
