@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import subprocess
 import sys
 import textwrap
+from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 
+import numpy as np
 import pytest
 
-from econ.assumptions import SCENARIO_DIR, ScenarioError, list_scenarios, load_scenario, load_table
+from econ.assumptions import SCENARIO_DIR, Distribution, Scenario, ScenarioError, field_for, list_scenarios, load_scenario, load_table
+from econ.assumptions.schema import Field
 
 SHIPPED = ["base", "rent-only", "build", "sovereign"]
 
@@ -197,6 +203,7 @@ def test_broken_yaml_missing_file_and_duplicate_key(tmp_path: Path) -> None:
     assert "file not found" in problems(tmp_path / "nowhere.yaml")
     assert "duplicate key 'cloud'" in problems(write(tmp_path, "dup", "cloud: {}\ncloud: {}\n"))
     assert "top level must be a mapping" in problems(write(tmp_path, "list", "- 1\n- 2\n"))
+    assert "the key on line 1 is a list; a key must be a name" in problems(write(tmp_path, "listkey", "? [1, 2]\n: 3\n"))
 
 
 def test_extends_cycle(tmp_path: Path) -> None:
@@ -225,10 +232,255 @@ def test_bad_distributions_and_correlations(tmp_path: Path) -> None:
     assert "low <= mode <= high" in text
     assert "did you mean 'build.owned_utilization'" in text
     assert "dist = one of" in text
-    assert "rho = 1.5" in text or "not an uncertain input" in text
+    assert "rho = 1.5 must be in [-1, 1]" in text  # checked although cloud.price_decline_annual's distribution is rejected
+    assert "not an uncertain input" not in text
 
 
 def test_failed_load_leaves_no_state() -> None:
     before = load_scenario("base").hash
     problems("base", {"build.owned_utilization": 7})
     assert load_scenario("base").hash == before
+
+
+# --- Overrides are checked against the schema at load time (issue 9) -------------------------------
+
+
+def every_schema_key() -> dict[str, Field]:
+    """Every key a scenario has, with its field: the schema's globals, one site's fields, strategies, blocs."""
+    base = load_scenario("base")
+    keys = {k: field_for(k) for k in base.values if not k.startswith("build.sites.") or k.startswith("build.sites.us-va-loudoun.")}
+    assert all(spec is not None for spec in keys.values())
+    return keys  # type: ignore[return-value]
+
+
+def test_start_month_override_is_checked_at_load_time() -> None:
+    text = problems("base", {"horizon.start_month": "foo"})
+    assert "override: horizon.start_month = 'foo' is not allowed" in text and "'YYYY-MM'" in text and "1900-01 to 2200-12" in text
+    for bad in ("2027-13", "2027-1", "27-01", "2027-01-01", "1899-12", "2263-01", " 2027-01"):
+        assert f"horizon.start_month = {bad!r}" in problems("base", {"horizon.start_month": bad})
+    assert load_scenario("base", {"horizon.start_month": "2030-06"})["horizon.start_month"] == "2030-06"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (True, "True"),
+        (None, "None"),
+        ([], "[]"),
+        ({"a": 1}, "{'a': 1}"),
+        ((1,), "(1,)"),
+        (float("nan"), "nan"),
+        (float("-inf"), "-inf"),
+        (10**400, "<int of 1329 bits>"),
+        (b"x", "b'x'"),
+        (1j, "1j"),
+        (Decimal("0.1"), "Decimal('0.1')"),
+    ],
+)
+def test_every_schema_key_rejects_hostile_values_naming_key_value_and_what_is_allowed(value: object, shown: str) -> None:
+    keys = {k: spec for k, spec in every_schema_key().items() if spec.check(value) is not None}
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("base", dict.fromkeys(keys, value))
+    by_key = {p.split(" = ", 1)[0].removeprefix("override: "): p for p in info.value.problems if p.startswith("override: ")}
+    assert set(by_key) == set(keys), set(keys) ^ set(by_key)
+    for key, problem in by_key.items():
+        spec = keys[key]
+        assert problem.startswith(f"override: {key} = {shown} "), problem
+        assert problem.endswith(spec.allowed()) or "did you mean" in problem, problem
+        if spec.kind in ("float", "int") and not spec.choices:
+            assert f"[{spec.unit}]" in problem, problem
+
+
+def test_numbers_and_strings_are_not_taken_for_each_other() -> None:
+    assert "accelerator.id = 5 has type int; expected a row of data/accelerators.csv" in problems("base", {"accelerator.id": 5})
+    assert "horizon.start_month = 202701 has type int" in problems("base", {"horizon.start_month": 202701})
+    text = problems("base", {"cloud.commit_discount": "0.3"})
+    assert "cloud.commit_discount = '0.3' has type str; expected a float in [0, 1) [1]" in text
+    assert "has type bool" in problems("base", {"horizon.years": True})
+    assert "has type int; expected a bool" in problems("base", {"build.order_equipment_before_permit": 1})
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "choices"),
+    [
+        ("build.sites.us-va-loudoun.region_id", "us-east-vaa", "a row of data/regions.csv"),
+        ("build.sites.us-va-loudoun.build_type", "campuss", "a row of data/facility_capex.csv"),
+        ("build.sites.us-va-loudoun.sovereignty_bloc", "EUU", "a value of column 'sovereignty_bloc' of data/regions.csv"),
+    ],
+)
+def test_names_of_data_rows_are_checked_against_the_tables(key: str, value: str, choices: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("base", {key: value})
+    assert info.value.problems == [info.value.problems[0]], "dependent references must not be reported again"
+    assert info.value.problems[0].startswith(f"override: {key} = {value!r} is not allowed; expected {choices}")
+    assert "did you mean" in info.value.problems[0]
+
+
+def test_numpy_scalars_are_taken_as_plain_python_values() -> None:
+    overrides = {
+        "cloud.commit_discount": np.float64(0.3),
+        "horizon.years": np.int64(12),
+        "build.order_equipment_before_permit": np.bool_(False),
+    }
+    scenario = load_scenario("base", overrides)
+    assert type(scenario["cloud.commit_discount"]) is float and type(scenario["horizon.years"]) is int
+    assert scenario["build.order_equipment_before_permit"] is False
+    assert type(scenario.overrides["horizon.years"]) is int
+
+
+def test_float_keys_hold_floats_so_equal_numbers_give_equal_scenarios() -> None:
+    base = load_scenario("base")
+    assert type(base["demand.growth_years"]) is float  # the file says 5
+    assert load_scenario("base", {"demand.growth_years": 5}) == load_scenario("base", {"demand.growth_years": 5.0}) == base
+    assert load_scenario("base", {"demand.regulated_share": -0.0}).hash == base.hash
+
+
+# --- Malformed risk overrides -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [[], {}, None, 3, "weibull"])
+def test_malformed_distribution_family_names_the_key(value: object) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("base", {"risk.demand.growth_annual.dist": value})
+    (problem,) = info.value.problems
+    assert problem.startswith(f"override: risk.demand.growth_annual.dist = {value!r} ") and "expected one of 'triangular'" in problem
+
+
+@pytest.mark.parametrize("value", [[], {"a": 1}, None, True, "high", float("nan"), float("inf"), 10**400])
+def test_malformed_distribution_parameter_names_the_key_and_unit(value: object) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("base", {"risk.demand.growth_annual.high": value})
+    (problem,) = info.value.problems
+    assert problem.startswith("override: risk.demand.growth_annual.high = ")
+    assert "expected a finite number [1/year] or a data reference '@table/row/column'" in problem
+
+
+def test_a_rejected_distribution_does_not_break_its_correlations_too() -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("base", {"risk.accelerator.price_performance_improvement_annual.mode": 0.0})
+    (problem,) = info.value.problems  # no "is not an uncertain input" for the correlations that name it
+    assert problem.startswith("override risk.accelerator.price_performance_improvement_annual.mode: ") and "low <= mode <= high" in problem
+    text = problems("base", {"risk.demand.growth_annual.dist": "bernoulli"})
+    assert "override risk.demand.growth_annual.dist: risk.distributions.demand.growth_annual: bernoulli takes parameters p" in text
+
+
+def test_valid_risk_overrides_apply() -> None:
+    scenario = load_scenario("base", {"risk.demand.growth_annual.dist": "pert", "risk.demand.growth_annual.low": np.float64(0.1)})
+    growth = next(d for d in scenario.distributions if d.key == "demand.growth_annual")
+    assert growth.dist == "pert" and growth.params["low"] == 0.1
+
+
+# --- A bad accelerator.id names the overridden key first ----------------------------------------------
+
+
+def test_bad_accelerator_id_names_the_key_value_choices_and_suggestion_first() -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("base", {"accelerator.id": "h100-sxn"})
+    (problem,) = info.value.problems  # the references that read it are not listed as broken
+    assert problem.startswith("override: accelerator.id = 'h100-sxn' is not allowed; expected a row of data/accelerators.csv: 'h100-sxm'")
+    assert problem.endswith("did you mean 'h100-sxm'?")
+    (problem,) = problems_of("base", {"accelerator.id": ["h100-sxm"]})
+    assert problem.startswith("override: accelerator.id = ['h100-sxm'] has type list")
+
+
+def test_a_valid_accelerator_id_with_missing_data_names_the_override_first() -> None:
+    (problem,) = problems_of("base", {"accelerator.id": "b200"})
+    assert problem.startswith("override: accelerator.id = 'b200': accelerator.networking_capex_usd_per_gpu in base.yaml: ")
+    assert problem.endswith("override accelerator.networking_capex_usd_per_gpu too, or choose another value")
+
+
+def problems_of(path_or_name: str | Path, overrides: object) -> list[str]:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path_or_name, overrides)  # type: ignore[arg-type]
+    return info.value.problems
+
+
+# --- The overrides and name_or_path arguments ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("overrides", ["abc", 5, 0, "", [], (), 0.0, False, [("cloud.commit_discount", 0.3)], {"cloud.commit_discount"}])
+def test_overrides_that_are_not_a_mapping_raise_type_error_naming_overrides(overrides: object) -> None:
+    with pytest.raises(TypeError, match=r"^overrides = .* has type \w+; expected None or a mapping of dotted scenario keys \(str\)"):
+        load_scenario("base", overrides)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("key", [1, None, ("cloud", "commit_discount"), b"cloud.commit_discount"])
+def test_override_keys_that_are_not_str_raise_type_error_naming_overrides(key: object) -> None:
+    with pytest.raises(TypeError, match=r"^overrides has 1 key\(s\) that are not a str: "):
+        load_scenario("base", {key: 0.3, "cloud.commit_discount": 0.3})  # type: ignore[dict-item]
+
+
+def test_none_and_any_mapping_are_accepted_as_overrides() -> None:
+    base = load_scenario("base")
+    assert load_scenario("base", None) == load_scenario("base", {}) == base
+    frozen = MappingProxyType({"cloud.commit_discount": 0.4})
+    assert load_scenario("base", frozen)["cloud.commit_discount"] == 0.4
+    with pytest.raises(TypeError, match=r"^overrides = 'x'"):
+        base.with_overrides("x")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name_or_path", [None, 5, b"base", ["base"], 1.5])
+def test_name_or_path_of_a_wrong_type_raises_type_error_naming_it(name_or_path: object) -> None:
+    with pytest.raises(TypeError, match=r"^name_or_path = .* has type \w+; expected a shipped scenario's name"):
+        load_scenario(name_or_path)  # type: ignore[arg-type]
+
+
+def test_name_or_path_accepts_a_path() -> None:
+    assert load_scenario(SCENARIO_DIR / "base.yaml") == load_scenario("base")
+
+
+# --- Scenario is a hashable value object ---------------------------------------------------------------
+
+
+def test_scenario_is_hashable_and_equal_when_it_resolves_to_the_same_inputs(tmp_path: Path) -> None:
+    base = load_scenario("base")
+    assert isinstance(hash(base), int)
+    again = load_scenario("base")
+    assert again is not base and again == base and hash(again) == hash(base)
+    renamed = load_scenario(child(tmp_path, "name: other\ndescription: the same numbers\n"))
+    assert renamed.name == "other" and renamed.files != base.files
+    assert renamed == base and hash(renamed) == hash(base) and renamed.hash == base.hash
+    same_by_override = load_scenario("base", {"cloud.commit_total_usd": 100e9})
+    assert same_by_override.overrides and same_by_override == base
+    changed = base.with_overrides({"cloud.commit_discount": 0.4})
+    assert changed != base and changed.hash != base.hash
+    assert {base: "a", again: "b", changed: "c"} == {base: "b", changed: "c"}
+    assert base != base.hash and base != dict(base.values)
+
+
+def test_scenario_equality_covers_distributions_and_correlations() -> None:
+    base = load_scenario("base")
+    wider = load_scenario("base", {"risk.demand.growth_annual.high": 1.5})
+    assert wider.values == base.values
+    assert wider != base and wider.hash != base.hash
+    pert = load_scenario("base", {"risk.demand.growth_annual.dist": "pert"})
+    assert pert != base and len({base, wider, pert}) == 3
+
+
+def test_hash_is_the_sha256_of_the_canonical_inputs() -> None:
+    base = load_scenario("base")
+    payload = {
+        "values": dict(sorted(base.values.items())),
+        "distributions": [[d.key, d.dist, dict(sorted(d.params.items()))] for d in base.distributions],
+        "correlations": [list(c) for c in base.correlations],
+    }
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    assert base.hash == hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def test_hash_cannot_be_given_and_is_recomputed_by_replace() -> None:
+    base = load_scenario("base")
+    with pytest.raises(TypeError):
+        Scenario(base.name, base.description, base.values, base.sources, base.distributions, base.correlations, base.files, hash="x")  # type: ignore[call-arg]
+    values = {**base.values, "cloud.commit_discount": 0.4}
+    replaced = dataclasses.replace(base, values=MappingProxyType(values))
+    assert replaced == base.with_overrides({"cloud.commit_discount": 0.4}) and replaced.hash != base.hash
+
+
+def test_distributions_are_hashable_value_objects() -> None:
+    base = load_scenario("base")
+    assert len({*base.distributions, *load_scenario("rent-only").distributions}) == len(base.distributions)
+    a = Distribution("demand.growth_annual", "uniform", {"low": 0.1, "high": 0.3})
+    assert a == Distribution("demand.growth_annual", "uniform", MappingProxyType({"high": 0.3, "low": 0.1}))
+    assert a != Distribution("demand.growth_annual", "uniform", {"low": 0.1, "high": 0.4})
+    assert hash(a) == hash(Distribution("demand.growth_annual", "uniform", {"high": 0.3, "low": 0.1}))

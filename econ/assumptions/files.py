@@ -7,6 +7,8 @@ flat keys, so a child file changes only what it names; ``null`` deletes an inher
 
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,13 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        try:
+            hash(key)
+        except TypeError:
+            mark = key_node.start_mark
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key on line {mark.line + 1} is a {type(key).__name__}; a key must be a name", mark
+            ) from None
         if key in seen:
             mark = key_node.start_mark
             raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r} (line {mark.line + 1})", mark)
@@ -49,13 +58,19 @@ def scenario_path(name_or_path: str | Path, relative_to: Path = SCENARIO_DIR) ->
     return relative_to / f"{text}.yaml"
 
 
+@lru_cache(maxsize=64)
+def _parse(text: str) -> Any:
+    """Parse YAML text, cached by content: a load reads the same few files again and again."""
+    return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass: no arbitrary objects
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     """Parse one scenario file into a mapping, with file and line in every error."""
     if not path.is_file():
         shipped = ", ".join(sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml")))
         raise ScenarioError(str(path), [f"{path}: file not found (shipped scenarios: {shipped})"])
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # a SafeLoader subclass: no arbitrary objects
+        data = copy.deepcopy(_parse(path.read_text(encoding="utf-8")))  # a copy: callers own what they get
     except yaml.YAMLError as exc:
         raise ScenarioError(str(path), [f"{path}: broken YAML: {exc}"]) from None
     if not isinstance(data, dict):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ import pandas as pd
 
 from econ.assumptions.errors import ScenarioError, suggest
 from econ.assumptions.files import SCENARIO_DIR, Flat, read_yaml, resolve_extends, scenario_path
-from econ.assumptions.schema import DISTRIBUTIONS, FIELDS, SITE_FIELDS, STRATEGIES, STRATEGY_FIELDS, Field, Value
+from econ.assumptions.schema import DISTRIBUTIONS, FIELDS, SITE_FIELDS, STRATEGIES, STRATEGY_FIELDS, Field, Value, as_float, show
 from econ.assumptions.tables import cell_sources, load_table
 
 _REF = re.compile(r"^@(?P<table>[\w-]+)/(?P<row>[^/]+)/(?P<column>[\w.]+)$")
@@ -42,6 +43,9 @@ BROKEN = "<broken reference>"
 class Distribution:
     """The uncertainty of one scenario key, sampled by the Monte Carlo.
 
+    Hashable: two distributions are equal, and hash equal, when key, family and parameter
+    values are equal.
+
     Attributes
     ----------
     key : str
@@ -50,16 +54,41 @@ class Distribution:
         Family, a key of :data:`econ.assumptions.schema.DISTRIBUTIONS`.
     params : Mapping[str, float]
         The family's parameters in the key's unit.
+
+    Examples
+    --------
+    >>> a = Distribution("demand.growth_annual", "uniform", MappingProxyType({"low": 0.1, "high": 0.3}))
+    >>> b = Distribution("demand.growth_annual", "uniform", {"high": 0.3, "low": 0.1})
+    >>> a == b, hash(a) == hash(b)
+    (True, True)
     """
 
     key: str
     dist: str
     params: Mapping[str, float]
 
+    def _identity(self) -> tuple[str, str, tuple[tuple[str, float], ...]]:
+        return (self.key, self.dist, tuple(sorted(self.params.items())))
 
-@dataclass(frozen=True)
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Distribution):
+            return NotImplemented
+        return self._identity() == other._identity()
+
+    def __hash__(self) -> int:
+        return hash(self._identity())
+
+
+@dataclass(frozen=True, eq=False)
 class Scenario:
     """A resolved, validated and immutable set of model inputs.
+
+    A value object: two scenarios are equal when they resolve to the same model inputs (the
+    same ``values``, ``distributions`` and ``correlations``, in the same order), whatever
+    their name, description, files, sources or overrides; equal scenarios have the same
+    :attr:`hash` and the same Python ``hash()``, so scenarios can be dict keys and set
+    members. Float keys always hold floats (an int written for a float key is stored as a
+    float, ``-0.0`` as ``0.0``), so ``5`` and ``5.0`` give equal scenarios.
 
     Attributes
     ----------
@@ -81,8 +110,18 @@ class Scenario:
     overrides : Mapping[str, Value]
         Overrides applied on top of the files.
     hash : str
-        SHA-256 (hex, first 16 characters) of the resolved values, distributions and
-        correlations: equal for equal inputs whatever files produced them.
+        SHA-256 (hex, first 16 characters) of the canonical JSON of the resolved values,
+        distributions and correlations: equal for equal inputs whatever files produced them.
+        Computed, not a constructor argument.
+
+    Examples
+    --------
+    >>> base = load_scenario("base")
+    >>> same = load_scenario("base", {"cloud.commit_total_usd": 100e9})  # the file's value
+    >>> base == same, hash(base) == hash(same), base.hash == same.hash
+    (True, True, True)
+    >>> len({base, same, load_scenario("base", {"cloud.commit_discount": 0.4})})
+    2
     """
 
     name: str
@@ -93,7 +132,32 @@ class Scenario:
     correlations: tuple[tuple[str, str, float], ...]
     files: tuple[str, ...]
     overrides: Mapping[str, Value] = field(default_factory=lambda: MappingProxyType({}))
-    hash: str = ""
+    hash: str = field(init=False, default="")
+    _digest: str = field(init=False, default="", repr=False)
+
+    def __post_init__(self) -> None:
+        values = MappingProxyType({k: _canonical(v, field_for(k)) for k, v in self.values.items()})
+        distributions = tuple(
+            Distribution(d.key, d.dist, MappingProxyType({p: _canonical(x, None) for p, x in d.params.items()})) for d in self.distributions
+        )
+        correlations = tuple((a, b, _canonical(rho, None)) for a, b, rho in self.correlations)
+        digest = _sha256(values, distributions, correlations)
+        for name, value in [
+            ("values", values),
+            ("distributions", distributions),
+            ("correlations", correlations),
+            ("hash", digest[:16]),
+            ("_digest", digest),
+        ]:
+            object.__setattr__(self, name, value)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return self._digest == other._digest
+
+    def __hash__(self) -> int:
+        return hash(self._digest)
 
     def __getitem__(self, key: str) -> Value:
         try:
@@ -116,8 +180,31 @@ class Scenario:
         return pd.DataFrame.from_dict(rows, orient="index", columns=list(SITE_FIELDS)).rename_axis("site_id")
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
-        """Reload the same files with more overrides (later ones win)."""
-        return load_scenario(self.files[-1], {**self.overrides, **overrides})
+        """Reload the same files with more overrides (later ones win).
+
+        Parameters
+        ----------
+        overrides : mapping of str to value
+            Dotted keys and values, as for :func:`load_scenario`.
+
+        Returns
+        -------
+        Scenario
+            A new scenario; ``self`` is unchanged.
+
+        Raises
+        ------
+        TypeError
+            If ``overrides`` is not a mapping with string keys.
+        ScenarioError
+            If an override is invalid (see :func:`load_scenario`).
+
+        Examples
+        --------
+        >>> load_scenario("base").with_overrides({"cloud.commit_discount": 0.4})["cloud.commit_discount"]
+        0.4
+        """
+        return load_scenario(self.files[-1], {**self.overrides, **_check_overrides(overrides)})
 
     def to_frame(self) -> pd.DataFrame:
         """The resolved inputs as a table: key, value, unit, meaning and source."""
@@ -158,7 +245,25 @@ def field_for(key: str) -> Field | None:
 
 
 def list_scenarios(directory: Path = SCENARIO_DIR) -> pd.DataFrame:
-    """The scenarios in a folder: name, parent, description and file."""
+    """The scenarios in a folder: name, parent, description and file.
+
+    Parameters
+    ----------
+    directory : Path
+        Folder of scenario YAML files (default: the shipped ones, :data:`SCENARIO_DIR`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``scenario`` (the file stem), columns ``extends``, ``description`` and
+        ``file``.
+
+    Examples
+    --------
+    >>> table = list_scenarios()
+    >>> table.loc["rent-only", "extends"], "base" in table.index
+    ('base', True)
+    """
     rows = []
     for path in sorted(directory.glob("*.yaml")):
         data = read_yaml(path)
@@ -173,65 +278,129 @@ def list_scenarios(directory: Path = SCENARIO_DIR) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("scenario")
 
 
-def load_scenario(name_or_path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
+def load_scenario(name_or_path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None) -> Scenario:
     """Load a scenario by name or path, apply overrides and validate it.
 
     Parameters
     ----------
-    name_or_path : str or Path
+    name_or_path : str or os.PathLike
         A shipped scenario's name (``"base"``, ``"rent-only"``; see :func:`list_scenarios`)
         or the path of a YAML file.
     overrides : mapping of str to value, optional
         Dotted keys and values applied after the files, e.g.
         ``{"cloud.commit_discount": 0.35, "build.sites.us-va-loudoun.it_mw": 100}``.
-        ``risk.<key>.<param>`` changes one parameter of an uncertain input.
+        ``risk.<key>.<param>`` changes one parameter of an uncertain input (a number in the
+        key's unit, or ``dist`` to change the family). Values are type- and range-checked
+        against the schema like the files' values; a string starting with ``@`` is a data
+        reference ``"@table/row/column"``. NumPy scalars are taken as the Python number.
 
     Returns
     -------
     Scenario
-        Immutable; ``scenario.values`` are plain Python numbers, strings and booleans.
+        Immutable and hashable; ``scenario.values`` are plain Python numbers, strings and
+        booleans (float keys always hold floats).
 
     Raises
     ------
+    TypeError
+        If ``name_or_path`` is not a str or path, or ``overrides`` is not None or a mapping
+        with str keys.
     ScenarioError
         (a ``ValueError``) listing every problem: unknown keys with the nearest valid key,
         wrong types, values out of range, broken references and cross-field rules, each with
-        the file (or ``override``), the key, the value and what is allowed.
+        the file (or ``override``), the key, the value and what is allowed (with the unit).
 
     Examples
     --------
     >>> s = load_scenario("base", {"cloud.commit_discount": 0.4})
     >>> s["cloud.commit_discount"], s.overrides["cloud.commit_discount"]
     (0.4, 0.4)
+    >>> load_scenario("base", {"horizon.start_month": "foo"})
+    Traceback (most recent call last):
+    ...
+    econ.assumptions.errors.ScenarioError: scenario 'base' is invalid (1 problem):
+      - override: horizon.start_month = 'foo' is not allowed; expected a str 'YYYY-MM', a calendar month from 1900-01 to 2200-12
+    >>> load_scenario("base", 0)
+    Traceback (most recent call last):
+    ...
+    TypeError: overrides = 0 has type int; expected None or a mapping of dotted scenario keys (str) to values,
+    e.g. {'cloud.commit_discount': 0.35}
     """
-    path = scenario_path(name_or_path)
+    path = scenario_path(_check_name(name_or_path))
+    overrides = _check_overrides(overrides)
     flat, files, name = resolve_extends(path)
     problems: list[str] = []
-    overrides = dict(overrides or {})
     _apply_overrides(flat, overrides, problems)
     description = str(flat.pop("description", ("", ""))[0])
     notes = {k.removeprefix("sources."): v for k, (v, _) in flat.items() if k.startswith("sources.")}
     risk_raw = {k.removeprefix("risk.distributions."): v for k, v in flat.items() if k.startswith("risk.distributions.")}
     correlations_raw = flat.get("risk.correlations", ([], ""))
     inputs = {k: v for k, v in flat.items() if not k.startswith(("sources.", "risk."))}
-    values, sources = _resolve_inputs(inputs, notes, problems)
-    _check_values(values, sources, inputs, problems)
-    distributions = _check_distributions(risk_raw, values, problems)
-    correlations = _check_correlations(correlations_raw, distributions, problems)
+    resolved = _resolve_inputs(inputs, notes, problems)
+    _check_values(resolved, problems)
+    distributions = _check_distributions(risk_raw, resolved, problems)
+    correlations = _check_correlations(correlations_raw, distributions, set(risk_raw), problems)
     if problems:
         raise ScenarioError(name, problems)
-    digest = _hash(values, distributions, correlations)
     return Scenario(
         name=name,
         description=" ".join(description.split()),
-        values=MappingProxyType(values),
-        sources=MappingProxyType(sources),
+        values=MappingProxyType(resolved.values),
+        sources=MappingProxyType(resolved.sources),
         distributions=distributions,
         correlations=correlations,
         files=tuple(str(f) for f in files),
         overrides=MappingProxyType(overrides),
-        hash=digest,
     )
+
+
+_OVERRIDES_HINT = "; expected None or a mapping of dotted scenario keys (str) to values, e.g. {'cloud.commit_discount': 0.35}"
+
+
+def _check_name(name_or_path: object) -> str | Path:
+    """``name_or_path`` as a str or Path; TypeError naming it otherwise."""
+    if isinstance(name_or_path, str):
+        return name_or_path
+    if isinstance(name_or_path, os.PathLike):
+        text = os.fspath(name_or_path)
+        if isinstance(text, str):
+            return Path(text)
+    raise TypeError(
+        f"name_or_path = {show(name_or_path)} has type {type(name_or_path).__name__}; expected a shipped scenario's name "
+        "(a str such as 'base') or the path of a YAML file (a str or os.PathLike giving a str)"
+    )
+
+
+def _check_overrides(overrides: object) -> dict[str, Value]:
+    """The overrides as a plain dict with plain values; TypeError naming ``overrides`` otherwise."""
+    if overrides is None:
+        return {}
+    if not isinstance(overrides, Mapping):
+        raise TypeError(f"overrides = {show(overrides)} has type {type(overrides).__name__}{_OVERRIDES_HINT}")
+    bad = [k for k in overrides if not isinstance(k, str)]
+    if bad:
+        listed = ", ".join(f"{show(k)} ({type(k).__name__})" for k in bad[:5])
+        raise TypeError(f"overrides has {len(bad)} key(s) that are not a str: {listed}{_OVERRIDES_HINT}")
+    return {str.__str__(k): _plain(v) for k, v in overrides.items()}
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy scalar or a subclass of int, float or str as the plain Python value; anything else unchanged."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int) and type(value) is not int:
+        return int.__int__(value)
+    if isinstance(value, float) and type(value) is not float:
+        return float.__float__(value)
+    if isinstance(value, str) and type(value) is not str:
+        return str.__str__(value)
+    return value
+
+
+def _is_ref(value: object) -> bool:
+    return isinstance(value, str) and value.startswith("@")
 
 
 def _valid_override_keys(flat: Flat) -> list[str]:
@@ -242,23 +411,53 @@ def _valid_override_keys(flat: Flat) -> list[str]:
     keys += [
         f"risk.{k.removeprefix('risk.distributions.')}.{p}"
         for k, (v, _) in flat.items()
-        if k.startswith("risk.distributions.")
-        for p in (v or {})
+        if k.startswith("risk.distributions.") and isinstance(v, dict)
+        for p in v
     ]
     return keys
 
 
-def _apply_overrides(flat: Flat, overrides: dict[str, Any], problems: list[str]) -> None:
+def _apply_overrides(flat: Flat, overrides: dict[str, Value], problems: list[str]) -> None:
+    """Put the overrides into ``flat``; report unknown keys and malformed risk parameters.
+
+    The values of scenario keys are checked with the files' values (:func:`_resolve_inputs`),
+    as a value may be a data reference; a risk parameter is checked here, so the problem names
+    the key the user gave rather than the distribution it changes.
+    """
     valid = _valid_override_keys(flat)
+    known = set(valid)
+    risk_keys: dict[str, list[str]] = {}
     for key, value in overrides.items():
-        if not isinstance(key, str) or key not in valid:
-            problems.append(f"override: unknown key {key!r}{suggest(str(key), valid)}")
+        if key not in known:
+            problems.append(f"override: unknown key {show(key, width=200)}{suggest(key, valid)}")
         elif key.startswith("risk."):
             target, param = key.removeprefix("risk.").rsplit(".", 1)
+            why = _risk_param_problem(target, param, value)
+            if why is not None:
+                problems.append(f"override: {key} = {show(value)} {why}")
+                continue
             spec, _ = flat[f"risk.distributions.{target}"]
-            flat[f"risk.distributions.{target}"] = ({**spec, param: value}, "override")
+            risk_keys.setdefault(target, []).append(key)
+            flat[f"risk.distributions.{target}"] = ({**spec, param: value}, "override " + ", ".join(risk_keys[target]))
         else:
             flat[key] = (value, "override")
+
+
+def _risk_param_problem(target: str, param: str, value: object) -> str | None:
+    """Why ``value`` cannot be parameter ``param`` of the distribution of ``target``, or None."""
+    if param == "dist":
+        families = ", ".join(repr(d) for d in DISTRIBUTIONS)
+        if not isinstance(value, str):
+            return f"has type {type(value).__name__}; expected one of {families}"
+        return None if value in DISTRIBUTIONS else f"is not a distribution family; expected one of {families}"
+    if _is_ref(value):
+        return None  # resolved and checked with the distribution
+    fld = field_for(target)
+    expected = f"expected a finite number{f' [{fld.unit}]' if fld else ''} or a data reference '@table/row/column'"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"has type {type(value).__name__}; {expected}"
+    x = as_float(value)
+    return None if x is not None and math.isfinite(x) else f"is not finite; {expected}"
 
 
 def _fill(template: str, lookup: Mapping[str, Any]) -> str | None:
@@ -292,8 +491,78 @@ def _lookup_ref(ref: str, spec: Field | None) -> tuple[Value, str]:
     return value, f"data/{table_name}.csv [{row}, {column}]: {', '.join(ids) or 'no provenance'}"
 
 
-def _resolve_inputs(inputs: Flat, notes: Mapping[str, str], problems: list[str]) -> tuple[dict[str, Value], dict[str, str]]:
-    """Expand site defaults, resolve references, attach sources."""
+@dataclass
+class _Resolved:
+    """The inputs after site defaults and references: values, sources, origins and bad keys."""
+
+    values: dict[str, Value]
+    sources: dict[str, str]
+    origins: dict[str, str]
+    invalid: set[str]
+    """Keys whose problem is already reported (bad value or broken reference); their dependents are not reported again."""
+
+    def origin_label(self, key: str) -> str:
+        origin = self.origins.get(key, "defaults")
+        return origin if origin.startswith("override") else Path(origin).name
+
+    def placeholders(self, key: str, template: str) -> dict[str, str | None]:
+        """Placeholder name -> the key it reads (None for ``{site}``), as seen from ``key``."""
+        parts = key.split(".")
+        site = parts[2] if key.startswith("build.sites.") and len(parts) == 4 else None
+        out: dict[str, str | None] = {}
+        for name in _PLACEHOLDER.findall(template):
+            if site is not None and name == "site":
+                out[name] = None
+            elif site is not None and name in SITE_FIELDS:
+                out[name] = f"build.sites.{site}.{name}"
+            else:
+                out[name] = name
+        return out
+
+    def lookup(self, key: str, names: Mapping[str, str | None]) -> dict[str, Any]:
+        return {n: (key.split(".")[2] if full is None else self.values.get(full)) for n, full in names.items()}
+
+    def filled_from(self, names: Mapping[str, str | None]) -> str:
+        """`` (filled from accelerator.id = 'b200' (override))``: the keys a reference was filled from."""
+        parts = [f"{full} = {show(self.values.get(full))} ({self.origin_label(full)})" for full in names.values() if full is not None]
+        return f" (filled from {', '.join(parts)})" if parts else ""
+
+    def blame(self, key: str, label: str, names: Mapping[str, str | None], detail: str) -> str:
+        """A problem of ``key`` (shown as ``label``) that ``detail`` describes, naming first the override that caused it.
+
+        When the key comes from a file but a placeholder it reads was overridden
+        (``accelerator.id = 'b200'`` leaving ``@accelerators/{accelerator.id}/...`` empty), the
+        problem starts with that override; otherwise with the key's own origin.
+        """
+        overridden = [f for f in names.values() if f is not None and self.origins.get(f) == "override"]
+        if overridden and not self.origins.get(key, "").startswith("override"):
+            given = ", ".join(f"{f} = {show(self.values.get(f))}" for f in overridden)
+            return f"override: {given}: {label} in {self.origin_label(key)}{detail}; override {label} too, or choose another value"
+        return f"{self.origins.get(key, 'defaults')}: {label}{detail}{self.filled_from(names)}"
+
+    def unfilled(self, key: str, names: Mapping[str, str | None]) -> str:
+        """Why the placeholders of ``key`` cannot be filled."""
+        reasons = []
+        for name, full in names.items():
+            if full is None:
+                continue
+            value = self.values.get(full)
+            if full not in self.values:
+                reasons.append(f"{{{name}}}: no key {full!r}{suggest(full, self.values)}")
+            elif not isinstance(value, str):
+                reasons.append(f"{{{name}}}: {full} = {show(value)} is not a str")
+            elif value.startswith("@"):
+                reasons.append(f"{{{name}}}: {full} = {show(value)} is itself an unresolved reference")
+        return "; ".join(reasons) or "a placeholder could not be filled"
+
+
+def _resolve_inputs(inputs: Flat, notes: Mapping[str, str], problems: list[str]) -> _Resolved:
+    """Expand site defaults, check literal values, resolve and check references, attach sources.
+
+    A value's problem is reported once, at the key that has it: a reference that reads a bad
+    or broken key (``@accelerators/{accelerator.id}/...`` after a bad ``accelerator.id``) is
+    not reported again.
+    """
     raw = {k: v for k, v in inputs.items() if not k.startswith("build.site_defaults.")}
     defaults = {k.removeprefix("build.site_defaults."): v for k, v in inputs.items() if k.startswith("build.site_defaults.")}
     for key in list(raw):
@@ -305,41 +574,57 @@ def _resolve_inputs(inputs: Flat, notes: Mapping[str, str], problems: list[str])
     values = _site_order(
         {k: v for k, (v, _) in raw.items()}, [k.split(".")[2] for k in inputs if k.startswith("build.sites.") and k.count(".") == 2]
     )
-    sources: dict[str, str] = {}
-    pending = [k for k, v in values.items() if isinstance(v, str) and v.startswith("@")]
+    res = _Resolved(values, {}, {k: origin for k, (_, origin) in raw.items()}, set())
+    for key, value in values.items():
+        spec = field_for(key)
+        if spec is not None and not _is_ref(value) and (why := spec.check(value)) is not None:
+            problems.append(f"{res.origins[key]}: {key} = {show(value)} {why}")
+            res.invalid.add(key)
+    pending = [k for k, v in values.items() if _is_ref(v)]
     for _ in range(4):  # references may depend on fields that are references themselves
         still = []
         for key in pending:
-            parts = key.split(".")
-            lookup: dict[str, Any] = dict(values)
-            if key.startswith("build.sites."):
-                lookup |= {f: values.get(f"build.sites.{parts[2]}.{f}") for f in SITE_FIELDS} | {"site": parts[2]}
-            filled = _fill(str(values[key]), lookup)
+            template = str(values[key])
+            names = res.placeholders(key, template)
+            if any(full in res.invalid for full in names.values()):
+                res.invalid.add(key)  # the key it reads is reported
+                res.sources[key] = BROKEN
+                continue
+            filled = _fill(template, res.lookup(key, names))
             if filled is None:
                 still.append(key)
                 continue
+            spec = field_for(key)
             try:
-                values[key], sources[key] = _lookup_ref(filled, field_for(key))
+                values[key], res.sources[key] = _lookup_ref(filled, spec)
             except ValueError as exc:
-                problems.append(f"{raw[key][1]}: {key}: {exc}")
-                sources[key] = BROKEN
+                problems.append(res.blame(key, key, names, f": {exc}"))
+                res.sources[key] = BROKEN
+                res.invalid.add(key)
+                continue
+            if spec is not None and (why := spec.check(values[key])) is not None:
+                problems.append(res.blame(key, key, names, f" = {show(values[key])} (from {filled}) {why}"))
+                res.invalid.add(key)
         pending = still
     for key in pending:
-        problems.append(f"{raw[key][1]}: {key} = {values[key]!r}: a placeholder could not be filled")
-        sources[key] = BROKEN
+        names = res.placeholders(key, str(values[key]))
+        if not any(full in res.invalid for full in names.values()):
+            problems.append(f"{res.origins[key]}: {key} = {show(values[key])}: {res.unfilled(key, names)}")
+        res.sources[key] = BROKEN
+    res.invalid.update(pending)
     for key, (_, origin) in raw.items():
-        if key in sources:
+        if key in res.sources:
             continue
         generic = ".".join(["build.sites", "*", *key.split(".")[3:]]) if key.startswith("build.sites.") else key
         default = "build.site_defaults." + key.split(".")[-1] if key.startswith("build.sites.") else key
         note = notes.get(key) or notes.get(generic) or notes.get(default)
         if origin == "override":
-            sources[key] = "override"
+            res.sources[key] = "override"
         elif note:
-            sources[key] = f"{Path(origin).name}: {note}"
+            res.sources[key] = f"{Path(origin).name}: {note}"
         else:
-            sources[key] = f"{Path(origin).name}: no source given"
-    return values, sources
+            res.sources[key] = f"{Path(origin).name}: no source given"
+    return res
 
 
 def _site_order(values: dict[str, Value], site_order: list[str]) -> dict[str, Value]:
@@ -356,26 +641,18 @@ def _site_order(values: dict[str, Value], site_order: list[str]) -> dict[str, Va
     return dict(sorted(values.items(), key=lambda kv: order(kv[0])))
 
 
-def _check_values(values: dict[str, Value], sources: Mapping[str, str], raw: Flat, problems: list[str]) -> None:
-    """Types, ranges, unknown keys, missing keys and cross-field rules."""
-
-    def origin(key: str) -> str:
-        return raw[key][1] if key in raw else "defaults"
-
-    for key, value in values.items():
-        spec = field_for(key)
-        if spec is None:
+def _check_values(res: _Resolved, problems: list[str]) -> None:
+    """Unknown keys, missing keys and cross-field rules (values were checked on resolution)."""
+    values = res.values  # noqa: PD011 - a dict, not a DataFrame
+    for key in values:
+        if field_for(key) is None:
             site = key.split(".")[2] if key.startswith("build.sites.") else "<site>"
             valid = [
                 *FIELDS,
                 *(f"build.sites.{site}.{f}" for f in SITE_FIELDS),
                 *(f"strategies.{s}.{f}" for s in STRATEGIES for f in STRATEGY_FIELDS),
             ]
-            problems.append(f"{origin(key)}: unknown key {key!r}{suggest(key, valid)}")
-        elif sources.get(key) == BROKEN:
-            continue  # already reported as a broken reference
-        elif (why := spec.check(value)) is not None:
-            problems.append(f"{origin(key)}: {key} = {value!r} {why}")
+            problems.append(f"{res.origins.get(key, 'defaults')}: unknown key {show(key)}{suggest(key, valid)}")
     sites = sorted({k.split(".")[2] for k in values if k.startswith("build.sites.")})
     required = list(FIELDS) + [f"build.sites.{s}.{f}" for s in sites for f in SITE_FIELDS]
     required += [f"strategies.{s}.{f}" for s in STRATEGIES for f in STRATEGY_FIELDS]
@@ -384,7 +661,7 @@ def _check_values(values: dict[str, Value], sources: Mapping[str, str], raw: Fla
             problems.append(f"missing key {key!r} ({field_for(key).allowed()})")  # type: ignore[union-attr]
     if problems:
         return
-    _check_cross_fields(values, sites, origin, problems)
+    _check_cross_fields(values, sites, lambda key: res.origins.get(key, "defaults"), problems)
 
 
 def _check_cross_fields(values: dict[str, Value], sites: list[str], origin: Any, problems: list[str]) -> None:
@@ -416,12 +693,13 @@ def _check_cross_fields(values: dict[str, Value], sites: list[str], origin: Any,
                 f"{origin(f'build.sites.{s}.it_mw')}: build.sites.{s}.it_mw = {mw:g} [MW] "
                 f"exceeds the site's max_it_mw = {cap:g} in data/sites.csv"
             )
-        bloc = str(values[f"build.sites.{s}.sovereignty_bloc"])
-        if bloc not in blocs:
-            problems.append(f"build.sites.{s}.sovereignty_bloc = {bloc!r} is not a bloc of data/regions.csv")
 
 
-def _check_distributions(raw: Flat, values: Mapping[str, Value], problems: list[str]) -> tuple[Distribution, ...]:
+_SKIP = object()
+"""A distribution parameter whose problem is already reported: skip the distribution."""
+
+
+def _check_distributions(raw: Flat, res: _Resolved, problems: list[str]) -> tuple[Distribution, ...]:
     out = []
     for key, (spec, origin) in raw.items():
         fld = field_for(key)
@@ -429,39 +707,49 @@ def _check_distributions(raw: Flat, values: Mapping[str, Value], problems: list[
         if fld is None or fld.kind != "float":
             problems.append(f"{where}: not a numeric scenario key{suggest(key, [k for k in FIELDS if FIELDS[k].kind == 'float'])}")
             continue
-        if not isinstance(spec, dict) or spec.get("dist") not in DISTRIBUTIONS:
-            problems.append(f"{where}: must be a mapping with dist = one of {', '.join(DISTRIBUTIONS)}; got {spec!r}")
+        dist = spec.get("dist") if isinstance(spec, dict) else None
+        if not isinstance(dist, str) or dist not in DISTRIBUTIONS:
+            problems.append(f"{where}: must be a mapping with dist = one of {', '.join(DISTRIBUTIONS)}; got {show(spec)}")
             continue
-        params = {k: _resolve_param(v, values, where, problems) for k, v in spec.items() if k != "dist"}
-        expected = DISTRIBUTIONS[spec["dist"]]
+        params = {str(k): _resolve_param(v, res, key, origin, problems) for k, v in spec.items() if k != "dist"}
+        if any(v is _SKIP for v in params.values()):
+            continue
+        expected = DISTRIBUTIONS[dist]
         if set(params) != set(expected):
-            problems.append(f"{where}: {spec['dist']} takes parameters {', '.join(expected)}; got {', '.join(params) or 'none'}")
+            problems.append(f"{where}: {dist} takes parameters {', '.join(expected)}; got {', '.join(params) or 'none'}")
             continue
-        bad = [p for p, v in params.items() if not isinstance(v, int | float) or isinstance(v, bool) or not math.isfinite(v)]
+        numbers = {p: as_float(v) for p, v in params.items()}
+        bad = [p for p, x in numbers.items() if x is None or not math.isfinite(x)]
         if bad:
-            problems.append(f"{where}: parameters {', '.join(bad)} must be finite numbers [{fld.unit}]; got {params}")
+            got = ", ".join(f"{p} = {show(v)}" for p, v in params.items())
+            problems.append(f"{where}: parameters {', '.join(bad)} must be finite numbers [{fld.unit}]; got {got}")
             continue
-        numbers = {p: float(v) for p, v in params.items()}
-        why = _distribution_problem(spec["dist"], numbers, fld)
+        finite = {p: float(x) for p, x in numbers.items() if x is not None}
+        why = _distribution_problem(dist, finite, fld)
         if why:
             problems.append(f"{where}: {why}")
             continue
-        out.append(Distribution(key, spec["dist"], MappingProxyType(numbers)))
+        out.append(Distribution(key, dist, MappingProxyType(finite)))
     return tuple(out)
 
 
-def _resolve_param(value: Any, values: Mapping[str, Value], where: str, problems: list[str]) -> Any:
-    """A distribution parameter: a number, or a data reference resolved to one."""
-    if not (isinstance(value, str) and value.startswith("@")):
+def _resolve_param(value: Any, res: _Resolved, target: str, origin: str, problems: list[str]) -> Any:
+    """A parameter of the distribution of ``target``: a number, or a data reference resolved to one; ``_SKIP`` if it cannot be."""
+    if not _is_ref(value):
         return value
-    filled = _fill(value, values)
+    names: dict[str, str | None] = {n: n for n in _PLACEHOLDER.findall(value)}
+    if any(n in res.invalid for n in names):
+        return _SKIP  # the key it reads is reported
+    filled = _fill(value, res.values)
     try:
         if filled is None:
-            raise ValueError(f"a placeholder in {value!r} could not be filled")
+            raise ValueError(f"reference {value!r}: {res.unfilled('', names)}")
         return _lookup_ref(filled, None)[0]
     except ValueError as exc:
-        problems.append(f"{where}: {exc}")
-        return math.nan
+        label = f"risk.distributions.{target}"
+        res.origins.setdefault(label, origin)
+        problems.append(res.blame(label, label, names, f": {exc}"))
+        return _SKIP
 
 
 def _distribution_problem(dist: str, p: Mapping[str, float], fld: Field) -> str | None:
@@ -481,26 +769,36 @@ def _distribution_problem(dist: str, p: Mapping[str, float], fld: Field) -> str 
 
 
 def _check_correlations(
-    raw: tuple[Any, str], distributions: tuple[Distribution, ...], problems: list[str]
+    raw: tuple[Any, str], distributions: tuple[Distribution, ...], declared: set[str], problems: list[str]
 ) -> tuple[tuple[str, str, float], ...]:
+    """The valid ``[key, key, rho]`` entries.
+
+    An entry naming a distribution that was declared but rejected (its problem already
+    reported) is left out without a second problem, unless its own form or rho is wrong.
+    """
     entries, origin = raw
     keys = [d.key for d in distributions]
     out: list[tuple[str, str, float]] = []
     for entry in entries:
         ok = (
-            isinstance(entry, list) and len(entry) == 3 and all(isinstance(x, str) for x in entry[:2]) and isinstance(entry[2], int | float)
+            isinstance(entry, list)
+            and len(entry) == 3
+            and all(isinstance(x, str) for x in entry[:2])
+            and isinstance(entry[2], int | float)
+            and not isinstance(entry[2], bool)
         )
         if not ok:
-            problems.append(f"{origin}: risk.correlations entry {entry!r} must be [key, key, rho]")
-        elif entry[0] not in keys or entry[1] not in keys or entry[0] == entry[1]:
-            unknown = [k for k in entry[:2] if k not in keys]
+            problems.append(f"{origin}: risk.correlations entry {show(entry, width=200)} must be [key, key, rho]")
+            continue
+        unknown = [k for k in entry[:2] if k not in keys and k not in declared]
+        if unknown or entry[0] == entry[1]:
             problems.append(
-                f"{origin}: risk.correlations {entry!r}: {', '.join(unknown) or 'a key with itself'} is not an uncertain input"
-                + (suggest(unknown[0], keys) if unknown else "")
+                f"{origin}: risk.correlations {show(entry, width=200)}: "
+                f"{', '.join(unknown) or 'a key with itself'} is not an uncertain input" + (suggest(unknown[0], keys) if unknown else "")
             )
         elif not -1 <= entry[2] <= 1:
-            problems.append(f"{origin}: risk.correlations {entry!r}: rho = {entry[2]} must be in [-1, 1]")
-        else:
+            problems.append(f"{origin}: risk.correlations {show(entry, width=200)}: rho = {show(entry[2])} must be in [-1, 1]")
+        elif entry[0] in keys and entry[1] in keys:
             out.append((entry[0], entry[1], float(entry[2])))
     if out:
         index = {k: i for i, k in enumerate(keys)}
@@ -512,11 +810,19 @@ def _check_correlations(
     return tuple(out)
 
 
-def _hash(values: Mapping[str, Value], distributions: tuple[Distribution, ...], correlations: tuple[tuple[str, str, float], ...]) -> str:
+def _canonical(value: Any, spec: Field | None) -> Any:
+    """A number of a float key (or of no key: a parameter) as a float, ``-0.0`` as ``0.0``; anything else unchanged."""
+    if (spec is None or spec.kind == "float") and (x := as_float(value)) is not None:
+        return x + 0.0
+    return value
+
+
+def _sha256(values: Mapping[str, Value], distributions: tuple[Distribution, ...], correlations: tuple[tuple[str, str, float], ...]) -> str:
+    """SHA-256 (hex) of the canonical JSON of the resolved inputs."""
     payload = {
         "values": dict(sorted(values.items())),
         "distributions": [[d.key, d.dist, dict(sorted(d.params.items()))] for d in distributions],
         "correlations": [list(c) for c in correlations],
     }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return hashlib.sha256(text.encode()).hexdigest()

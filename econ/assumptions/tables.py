@@ -65,6 +65,7 @@ def load_sources(data_dir: Path = DATA_DIR) -> pd.DataFrame:
     return pd.read_csv(data_dir / "sources.csv", dtype=str, keep_default_na=False).set_index("source_id")
 
 
+@cache
 def cell_sources(name: str, row: str, column: str, data_dir: Path = DATA_DIR) -> tuple[str, ...]:
     """Source ids documenting one cell of a table (exact and ``*`` matches, in file order)."""
     prov = load_provenance(name, data_dir)

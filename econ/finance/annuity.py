@@ -6,23 +6,58 @@ from typing import Any, Literal
 
 import numpy as np
 
+from econ.finance._arrays import as_real_array, broadcast_shape, check_choice
+
+_MAX_LISTED = 5
+# Below this |n ln(1 + r)|, (1 - e^(-y)) / y is summed as its series 1 - y/2 + y^2/6 (the
+# error, y^3/24, is below 1e-25), so that tiny rates keep full precision.
+_SERIES_BELOW = 1e-8
+
 
 def _rate_and_nper(rate: Any, nper: Any) -> tuple[np.ndarray, np.ndarray]:
-    r = np.asarray(rate, dtype=np.float64)
-    n = np.asarray(nper, dtype=np.float64)
+    r = as_real_array(rate, "rate", "fraction per period", "rate")
+    n = as_real_array(nper, "nper", "periods", "number of periods")
     bad_r = np.atleast_1d(~np.isfinite(r) | (r <= -1))
     if bad_r.any():
-        msg = f"rate: must be finite and greater than -1 (-100 %) [fraction per period]; got {np.atleast_1d(r)[bad_r].tolist()}"
+        shown = np.atleast_1d(r)[bad_r][:_MAX_LISTED].tolist()
+        msg = f"rate: must be finite and greater than -1 (-100 %) [fraction per period]; got {shown}"
         raise ValueError(msg)
     bad_n = np.atleast_1d(np.isnan(n) | (n <= 0))
     if bad_n.any():
-        msg = f"nper: number of periods must be > 0 (inf allowed) [periods]; got {np.atleast_1d(n)[bad_n].tolist()}"
+        msg = f"nper: number of periods must be > 0 (inf allowed) [periods]; got {np.atleast_1d(n)[bad_n][:_MAX_LISTED].tolist()}"
         raise ValueError(msg)
-    return np.broadcast_arrays(r, n)  # type: ignore[return-value]
+    shape = broadcast_shape(rate=r, nper=n)
+    return np.broadcast_to(r, shape), np.broadcast_to(n, shape)
 
 
 def _as_output(result: np.ndarray, *inputs: Any) -> Any:
     return result.item() if result.ndim == 0 and not any(isinstance(i, np.ndarray) for i in inputs) else result
+
+
+def _annuity(r: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """``(1 - (1 + r) ** -n) / r`` for r > -1 and n > 0 (inf allowed), without NaN.
+
+    With ``y = n ln(1 + r)`` it is ``n (ln(1 + r) / r) (1 - e^-y) / y``: the series of the
+    last factor for tiny |y| (where ``-expm1(-y) / r`` would lose n to underflow), else
+    ``-expm1(-y) / r``, which is ``1 / r`` as y -> +inf and +inf (the true value beyond
+    the float64 range) as y -> -inf.
+    """
+    log_growth = np.log1p(r)
+    nonzero = np.where(r == 0, 1.0, r)
+    finite_n = np.where(np.isinf(n), 1.0, n)  # n = inf is the perpetuity, taken separately
+    with np.errstate(over="ignore"):  # y = +-inf: handled by the formulas below
+        y = finite_n * log_growth
+    small = np.abs(y) < _SERIES_BELOW
+    ratio = np.where(r == 0, 1.0, log_growth / nonzero)  # ln(1 + r) / r, 1 at r = 0
+    # evaluated where used only: there n ln(1 + r) / r = y / r is at most about n, so finite
+    y_small = np.where(small, y, 0.0)
+    series = np.where(small, finite_n, 0.0) * ratio * (1.0 - y_small / 2.0 + y_small * y_small / 6.0)
+    with np.errstate(over="ignore"):  # documented: inf beyond the float64 range (r < 0, large n)
+        general = -np.expm1(-np.where(small, 1.0, y)) / nonzero
+    with np.errstate(over="ignore"):  # 1 / r for a subnormal r: inf, the true value beyond the float64 range
+        perpetuity = np.where(r > 0, 1.0 / np.where(r > 0, r, 1.0), np.inf)
+    result: np.ndarray = np.where(np.isinf(n), perpetuity, np.where(small, series, general))
+    return result
 
 
 def annuity_factor(rate: Any, nper: Any, *, when: Literal["end", "begin"] = "end") -> Any:
@@ -44,11 +79,21 @@ def annuity_factor(rate: Any, nper: Any, *, when: Literal["end", "begin"] = "end
     -------
     float or ndarray
         Annuity factor [periods' worth of payments]. Special cases: rate = 0 gives ``n``;
-        ``n = inf`` gives ``1 / r`` for r > 0 and ``inf`` for r <= 0.
+        ``n = inf`` gives ``1 / r`` for r > 0 and ``inf`` for r <= 0; a factor beyond the
+        float64 range (r near -100 % over many periods) is ``inf``.
+
+    Raises
+    ------
+    TypeError
+        If rate or nper are not real numbers (bool, str, complex, dates, ...).
+    ValueError
+        If a rate is not finite and > -1, nper is NaN or <= 0, ``when`` is unknown, or
+        the shapes of rate and nper do not broadcast.
 
     Notes
     -----
-    Computed as ``-expm1(-n log1p(r)) / r`` so that it stays accurate as r -> 0.
+    Computed as ``-expm1(-n log1p(r)) / r`` so that it stays accurate as r -> 0, and by
+    its series where ``n log1p(r)`` is below 1e-8 in magnitude.
 
     References
     ----------
@@ -63,16 +108,11 @@ def annuity_factor(rate: Any, nper: Any, *, when: Literal["end", "begin"] = "end
     >>> annuity_factor(0.0, 10)
     10.0
     """
-    if when not in ("end", "begin"):
-        msg = f"when: must be 'end' or 'begin'; got {when!r}"
-        raise ValueError(msg)
+    check_choice(when, "when", ("end", "begin"), "must be 'end' or 'begin'")
     r, n = _rate_and_nper(rate, nper)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        finite = -np.expm1(-n * np.log1p(r)) / r
-        perpetuity = np.where(r > 0, 1.0 / np.where(r > 0, r, 1.0), np.inf)
-    factor = np.where(np.isinf(n), perpetuity, np.where(r == 0, n, finite))
+    factor = _annuity(r, n)
     if when == "begin":
-        factor = factor * (1.0 + r)
+        factor = factor * (1.0 + r)  # cannot overflow: the factor is below 1 / r for large r
     return _as_output(factor, rate, nper)
 
 
@@ -93,7 +133,13 @@ def capital_recovery_factor(rate: Any, nper: Any) -> Any:
     -------
     float or ndarray
         Capital recovery factor [1 / period]. Special cases: rate = 0 gives ``1 / n``;
-        ``n = inf`` gives ``r`` for r > 0 and 0 for r <= 0.
+        ``n = inf`` gives ``r`` for r > 0 and 0 for r <= 0; ``inf`` where the factor
+        exceeds the float64 range (a vanishing annuity factor, e.g. n = 1e-320).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`annuity_factor`.
 
     References
     ----------
@@ -109,7 +155,7 @@ def capital_recovery_factor(rate: Any, nper: Any) -> Any:
     0.25
     """
     r, n = _rate_and_nper(rate, nper)
-    factor = annuity_factor(r, n)
-    with np.errstate(divide="ignore"):
-        result = 1.0 / np.asarray(factor)
+    factor = _annuity(r, n)
+    with np.errstate(divide="ignore", over="ignore"):  # documented: a factor that underflows to 0 gives inf
+        result = 1.0 / factor
     return _as_output(result, rate, nper)

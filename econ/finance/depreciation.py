@@ -11,6 +11,17 @@ from typing import Any, Literal
 
 import numpy as np
 
+from econ.finance._arrays import (
+    MAX_PERIODS,
+    as_real_array,
+    broadcast_shape,
+    check_choice,
+    check_count,
+    check_size,
+    is_integer,
+    show,
+)
+
 _DB_FACTOR = {3: 2.0, 5: 2.0, 7: 2.0, 10: 2.0, 15: 1.5, 20: 1.5}
 _MID_MONTH_YEARS = (27.5, 39)
 
@@ -28,6 +39,13 @@ def straight_line_rates(life_periods: int) -> np.ndarray:
     ndarray, shape (life_periods,)
         Fraction of the depreciable basis per period [fraction].
 
+    Raises
+    ------
+    TypeError
+        If ``life_periods`` is not an int (bool and float are refused).
+    ValueError
+        If it is outside 1 to ``MAX_PERIODS`` (1,000,000).
+
     References
     ----------
     .. [1] IRS Publication 946 (2024), ch. 4, "Straight line method".
@@ -37,10 +55,8 @@ def straight_line_rates(life_periods: int) -> np.ndarray:
     >>> straight_line_rates(4).tolist()
     [0.25, 0.25, 0.25, 0.25]
     """
-    if isinstance(life_periods, bool) or not isinstance(life_periods, (int, np.integer)) or life_periods < 1:
-        msg = f"life_periods: must be a whole number of periods >= 1; got {life_periods!r}"
-        raise ValueError(msg)
-    return np.full(int(life_periods), 1.0 / life_periods)
+    n = check_count(life_periods, "life_periods", "periods", MAX_PERIODS)
+    return np.full(n, 1.0 / n)
 
 
 def _half_year_declining_balance(years: int, factor: float) -> np.ndarray:
@@ -90,13 +106,22 @@ def macrs_rates(
         ``'mid-month'``: straight line for real property from the middle of the month
         placed in service (Tables A-6 and A-7a).
     month_placed_in_service : int, optional
-        1 (January) to 12; required for ``'mid-month'``.
+        1 (January) to 12; required for ``'mid-month'``, refused for ``'half-year'`` (whose
+        tables do not depend on the month, so a month there is a mistake).
 
     Returns
     -------
     ndarray
         Fraction of the basis deducted in each tax year [fraction]; sums to 1. Length
         ``recovery_years + 1`` for half-year tables, 40 for 39-year property.
+
+    Raises
+    ------
+    TypeError
+        If ``recovery_years`` is not a number or ``month_placed_in_service`` not an int.
+    ValueError
+        If there is no table for ``recovery_years`` under ``convention``, or the month is
+        missing, out of range or given for ``'half-year'``.
 
     Notes
     -----
@@ -113,21 +138,32 @@ def macrs_rates(
     >>> (100 * macrs_rates(5)).round(2).tolist()
     [20.0, 32.0, 19.2, 11.52, 11.52, 5.76]
     """
+    check_choice(convention, "convention", ("half-year", "mid-month"), "must be 'half-year' or 'mid-month'")
+    years = as_real_array(recovery_years, "recovery_years", "years", "recovery period")
+    if years.ndim != 0:
+        msg = f"recovery_years: must be one number of years [years] such as 5 or 39; got {show(recovery_years)}"
+        raise TypeError(msg)
+    recovery_years = float(years)
     if convention == "half-year":
         if recovery_years not in _DB_FACTOR:
             msg = f"recovery_years: half-year MACRS tables exist for {sorted(_DB_FACTOR)} years; got {recovery_years!r}"
             raise ValueError(msg)
+        if month_placed_in_service is not None:
+            shown = show(month_placed_in_service)
+            msg = f"month_placed_in_service: only used with convention='mid-month' (half-year ignores the month); got {shown}"
+            raise ValueError(msg)
         return _half_year_declining_balance(int(recovery_years), _DB_FACTOR[int(recovery_years)])
-    if convention == "mid-month":
-        if recovery_years not in _MID_MONTH_YEARS:
-            msg = f"recovery_years: mid-month MACRS tables exist for {_MID_MONTH_YEARS} years; got {recovery_years!r}"
-            raise ValueError(msg)
-        if month_placed_in_service not in range(1, 13):
-            msg = f"month_placed_in_service: must be 1 (January) to 12 for the mid-month convention; got {month_placed_in_service!r}"
-            raise ValueError(msg)
-        return _mid_month_straight_line(float(recovery_years), int(month_placed_in_service))  # type: ignore[arg-type]
-    msg = f"convention: must be 'half-year' or 'mid-month'; got {convention!r}"
-    raise ValueError(msg)
+    if recovery_years not in _MID_MONTH_YEARS:
+        msg = f"recovery_years: mid-month MACRS tables exist for {_MID_MONTH_YEARS} years; got {recovery_years!r}"
+        raise ValueError(msg)
+    if not is_integer(month_placed_in_service):
+        shown = show(month_placed_in_service)
+        msg = f"month_placed_in_service: must be an int from 1 (January) to 12 for the mid-month convention; got {shown}"
+        raise TypeError(msg)
+    if not 1 <= month_placed_in_service <= 12:
+        msg = f"month_placed_in_service: must be 1 (January) to 12 for the mid-month convention; got {month_placed_in_service!r}"
+        raise ValueError(msg)
+    return _mid_month_straight_line(float(recovery_years), int(month_placed_in_service))
 
 
 def depreciation_schedule(basis: Any, rates: Any, *, bonus_fraction: float = 0.0, salvage_value: Any = 0.0) -> np.ndarray:
@@ -155,6 +191,16 @@ def depreciation_schedule(basis: Any, rates: Any, *, bonus_fraction: float = 0.0
     ndarray
         Shape (Y,) for a scalar basis or (N, Y) [currency per year], positive amounts.
 
+    Raises
+    ------
+    TypeError
+        If basis, rates, bonus_fraction or salvage_value are not real numbers.
+    ValueError
+        If the rates are not 1-D fractions in [0, 1] summing to 1, the basis is negative
+        or not finite, salvage exceeds the basis, bonus_fraction is outside [0, 1], the
+        shapes of basis and salvage do not broadcast, or the schedule would exceed
+        ``MAX_ELEMENTS`` values.
+
     References
     ----------
     .. [1] IRS Publication 946 (2024), ch. 3 ("Special depreciation allowance": the bonus
@@ -165,23 +211,29 @@ def depreciation_schedule(basis: Any, rates: Any, *, bonus_fraction: float = 0.0
     >>> depreciation_schedule(1_000.0, macrs_rates(5), bonus_fraction=0.4).round(2).tolist()
     [520.0, 192.0, 115.2, 69.12, 69.12, 34.56]
     """
-    b = np.asarray(basis, dtype=np.float64)
-    s = np.asarray(salvage_value, dtype=np.float64)
-    r = np.asarray(rates, dtype=np.float64)
-    if r.ndim != 1 or r.size == 0 or not np.isfinite(r).all() or (r < 0).any() or not np.isclose(r.sum(), 1.0, atol=1e-9):
-        total = r.sum() if r.size else "empty"
-        msg = f"rates: must be a 1-D sequence of non-negative fractions of the basis summing to 1 [fraction]; got sum {total}"
+    b = as_real_array(basis, "basis", "currency", "cost basis")
+    s = as_real_array(salvage_value, "salvage_value", "currency", "salvage value")
+    r = as_real_array(rates, "rates", "fraction", "depreciation fractions")
+    bonus = as_real_array(bonus_fraction, "bonus_fraction", "fraction of basis", "bonus share")
+    if r.ndim != 1 or r.size == 0 or not np.isfinite(r).all() or (r < 0).any() or (r > 1).any() or not np.isclose(r.sum(), 1.0, atol=1e-9):
+        total = f"sum {r.sum()!r}" if r.ndim == 1 and r.size and np.isfinite(r).all() else f"shape {r.shape}"
+        msg = f"rates: must be a 1-D sequence of fractions of the basis from 0 to 1 summing to 1 [fraction]; got {total}: {show(rates)}"
         raise ValueError(msg)
     if not np.isfinite(b).all() or (b < 0).any():
-        msg = f"basis: must be finite and >= 0 [currency]; got {basis!r}"
+        msg = f"basis: must be finite and >= 0 [currency]; got {show(basis)}"
         raise ValueError(msg)
+    shape = broadcast_shape(basis=b, salvage_value=s)
+    check_size(int(np.prod(shape, dtype=np.float64)) * r.size, "basis", f"{r.size} years of depreciation for assets of shape {shape}")
     if not np.isfinite(s).all() or (s < 0).any() or (s > b).any():
-        msg = f"salvage_value: must be finite, >= 0 and <= basis [currency]; got {salvage_value!r}"
+        msg = f"salvage_value: must be finite, >= 0 and <= basis [currency]; got {show(salvage_value)}"
         raise ValueError(msg)
-    if not 0.0 <= bonus_fraction <= 1.0:
-        msg = f"bonus_fraction: must be between 0 and 1 [fraction of basis]; got {bonus_fraction!r}"
+    if bonus.ndim != 0 or not 0.0 <= bonus <= 1.0:
+        msg = f"bonus_fraction: must be one number between 0 and 1 [fraction of basis]; got {show(bonus_fraction)}"
         raise ValueError(msg)
     depreciable = (b - s)[..., None]
-    amounts = (1.0 - bonus_fraction) * depreciable * r
-    amounts[..., 0] += bonus_fraction * depreciable[..., 0]
+    # shares of the depreciable basis per year: year 1 is b + (1 - b) r0 = 1 - (1 - b)(1 - r0),
+    # written so that no share exceeds 1 by rounding and no amount exceeds the basis
+    shares = (1.0 - bonus) * r
+    shares[0] = 1.0 - (1.0 - bonus) * (1.0 - r[0])
+    amounts: np.ndarray = depreciable * shares
     return amounts

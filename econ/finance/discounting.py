@@ -12,11 +12,15 @@ from typing import Any, Literal
 import numpy as np
 
 from econ.finance._arrays import (
-    Flows,
     NanPolicy,
     as_flows,
     as_rates,
+    as_real_array,
+    check_choice,
+    check_count,
+    check_flag,
     check_nan_policy,
+    check_size,
     describe_rows,
     nonfinite_rows,
 )
@@ -27,17 +31,64 @@ Convention = Literal["numpy", "excel"]
 _FIRST_PERIOD = {"numpy": 0, "excel": 1}
 
 
-def _first_period(convention: str) -> int:
-    if convention not in _FIRST_PERIOD:
-        msg = f"convention: must be 'numpy' (first value at t = 0) or 'excel' (at t = 1); got {convention!r}"
-        raise ValueError(msg)
+# Discount factors exp(l) with |l| beyond this are near or past the ends of the float64
+# range (exp(-708) is the smallest normal number): present values that use them are
+# computed on a per-row scale instead, so that nothing overflows or is silently zeroed.
+_SAFE_LOG = 700.0
+
+
+def _first_period(convention: Any) -> int:
+    check_choice(convention, "convention", tuple(_FIRST_PERIOD), "must be 'numpy' (first value at t = 0) or 'excel' (at t = 1)")
     return _FIRST_PERIOD[convention]
 
 
+def _log_discount(rates: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Logarithms of the discount factors, ``-t ln(1 + r)``: shape (K, *times.shape).
+
+    Finite for any rate > -1 and finite times (|ln(1 + r)| < 746 in float64).
+    """
+    result: np.ndarray = np.multiply.outer(-np.log1p(rates), times)
+    return result
+
+
 def _discount_matrix(rates: np.ndarray, times: np.ndarray) -> np.ndarray:
-    """(1 + r) ** -t for K rates and T times, shape (K, T), via exp(-t log1p(r)) for accuracy."""
-    factors: np.ndarray = np.exp(-np.log1p(rates)[:, None] * times[None, :])
+    """(1 + r) ** -t for K rates and T times, shape (K, T), via exp(-t log1p(r)) for accuracy.
+
+    Factors beyond the float64 range are inf (and below it 0): callers that can avoid
+    them use :func:`_scaled_sums` instead.
+    """
+    with np.errstate(over="ignore", under="ignore"):  # documented: inf / 0 beyond the float64 range
+        factors: np.ndarray = np.exp(_log_discount(rates, times))
     return factors
+
+
+def _scaled_sums(rows: np.ndarray, log_factors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``sum_t rows[..., t] exp(log_factors[..., t]) = S exp(L)`` per row, without overflow.
+
+    ``L`` is the largest ``ln|rows[t]| + log_factors[t]`` over the nonzero flows, so every
+    term of ``S`` is at most 1 in magnitude and ``|S| <= T``: the sum cannot overflow,
+    and a term is lost to underflow only if it is below 1e-308 of the largest. Rows must be
+    finite; a row of zeros gives ``S = 0, L = 0``. This is the log-sum-exp device [1]_.
+
+    References
+    ----------
+    .. [1] Blanchard, Higham & Higham (2021), "Accurately computing the log-sum-exp and
+       softmax functions", *IMA Journal of Numerical Analysis* 41(4), 2311-2330.
+    """
+    with np.errstate(divide="ignore"):  # ln 0 = -inf: zero flows contribute nothing
+        z = np.log(np.abs(rows)) + log_factors
+    peak = z.max(axis=-1)
+    shift = np.where(np.isfinite(peak), peak, 0.0)
+    with np.errstate(under="ignore"):
+        total = (np.sign(rows) * np.exp(z - shift[..., None])).sum(axis=-1)
+    return total, shift
+
+
+def _compose(total: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """``total * exp(shift)``, ±inf where it exceeds the float64 range (the documented answer)."""
+    with np.errstate(over="ignore", under="ignore", divide="ignore"):
+        result: np.ndarray = np.sign(total) * np.exp(np.log(np.abs(total)) + shift)
+    return result
 
 
 def discount_factors(rate: Any, n_periods: int, *, convention: Convention = "numpy") -> np.ndarray:
@@ -55,7 +106,17 @@ def discount_factors(rate: Any, n_periods: int, *, convention: Convention = "num
     Returns
     -------
     ndarray
-        Shape (T,) for a scalar rate, (K, T) for K rates [dimensionless].
+        Shape (T,) for a scalar rate, (K, T) for K rates [dimensionless]. A factor beyond
+        the float64 range is ``inf`` (a rate near -100 % over many periods, e.g.
+        ``(1 - 0.999) ** -200``), and one below it is 0.
+
+    Raises
+    ------
+    TypeError
+        If ``n_periods`` is not an int or a rate is not a real number.
+    ValueError
+        If ``n_periods`` is outside 1 to ``MAX_PERIODS`` (1,000,000), K x T exceeds
+        ``MAX_ELEMENTS`` (100,000,000), or a rate is not finite and > -1.
 
     References
     ----------
@@ -67,35 +128,56 @@ def discount_factors(rate: Any, n_periods: int, *, convention: Convention = "num
     >>> discount_factors(0.1, 3).round(4).tolist()
     [1.0, 0.9091, 0.8264]
     """
-    if isinstance(n_periods, bool) or not isinstance(n_periods, (int, np.integer)) or n_periods < 1:
-        msg = f"n_periods: must be a whole number of periods >= 1; got {n_periods!r}"
-        raise ValueError(msg)
+    n = check_count(n_periods, "n_periods", "periods")
     rates, vector = as_rates(rate)
-    times = np.arange(n_periods, dtype=np.float64) + _first_period(convention)
+    check_size(rates.size * n, "n_periods", f"{rates.size} rates x {n} periods of discount factors")
+    times = np.arange(n, dtype=np.float64) + _first_period(convention)
     factors = _discount_matrix(rates, times)
     return factors if vector else factors[0]
 
 
-def _present_value(flows: Flows, factors: np.ndarray, nan_policy: str) -> np.ndarray:
-    """Present values (K, M) of M rows under K discount-factor vectors (K, T): one matrix product.
+def _present_value(rows: np.ndarray, rates: np.ndarray, times: np.ndarray, nan_policy: str, name: str = "values") -> np.ndarray:
+    """Present values (K, M) of M finite-or-not rows (M, T) at K rates; times (T,) or (M, T).
 
-    Non-finite inputs always give a non-finite product, so finiteness is checked on the
-    result, and only the rows it flags are inspected (no extra pass over a large input).
+    Shared times: one matrix product with the K factor vectors. Per-row times: one
+    row-wise dot product per rate. Where a factor is near the ends of the float64 range or
+    a product is not finite although its row is, the present value is recomputed on a
+    per-row scale (:func:`_scaled_sums`), so it is exact up to rounding, or ±inf where it
+    exceeds the float64 range. Rows holding NaN or inf raise, or give NaN
+    (``nan_policy``); they always give a non-finite product, so they are found there
+    without an extra pass over a large input.
     """
     check_nan_policy(nan_policy)
-    # a matrix-vector product for one rate (gemv), a matrix product for several (gemm)
-    result = (flows.rows @ factors[0])[None, :] if factors.shape[0] == 1 else (flows.rows @ factors.T).T
-    suspect = np.flatnonzero(~np.isfinite(result).all(axis=0))
+    n_rates, (n_rows, n_periods) = rates.size, rows.shape
+    check_size(n_rates * n_rows, "rate", f"{n_rates} rates x {n_rows} series of present values")
+    check_size(n_rates * n_periods, "rate", f"{n_rates} rates x {n_periods} periods of discount factors")
+    logs = _log_discount(rates, times)  # (K, T) or (K, M, T)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):  # every non-finite value is redone or reported below
+        if times.ndim == 1:
+            factors = np.exp(logs)
+            result = (rows @ factors[0])[None, :] if n_rates == 1 else (rows @ factors.T).T
+        else:
+            result = np.stack([np.vecdot(rows, np.exp(log_k)) for log_k in logs])
+    extreme = np.abs(logs).max(axis=-1) > _SAFE_LOG  # (K,) or (K, M)
+    suspect = np.flatnonzero(~np.isfinite(result).all(axis=0) | (extreme.any(axis=0) if extreme.ndim == 2 else False))
+    bad = np.zeros(n_rows, dtype=bool)
     if suspect.size:
-        bad = suspect[~np.isfinite(flows.rows[suspect]).all(axis=1)]
-        if bad.size and nan_policy == "raise":
+        bad[suspect] = ~np.isfinite(rows[suspect]).all(axis=1)
+        if bad.any() and nan_policy == "raise":
             msg = (
-                f"values: cash flows [currency] must be finite; found NaN or inf in "
-                f"{describe_rows(bad, flows.rows.shape[0])}. "
+                f"{name}: cash flows [currency] must be finite; found NaN or inf in "
+                f"{describe_rows(np.flatnonzero(bad), n_rows)}. "
                 "Pass nan_policy='propagate' to get NaN for those rows instead."
             )
             raise ValueError(msg)
-        result[:, bad] = np.nan
+    redo = ~np.isfinite(result) & ~bad[None, :]
+    redo |= extreme[:, None] if extreme.ndim == 1 else extreme
+    redo &= ~bad[None, :]
+    for k in np.flatnonzero(redo.any(axis=1)):
+        cols = np.flatnonzero(redo[k])
+        log_k = logs[k] if times.ndim == 1 else logs[k][cols]
+        result[k, cols] = _compose(*_scaled_sums(rows[cols], log_k))
+    result[:, bad] = np.nan
     present: np.ndarray = result
     return present
 
@@ -132,6 +214,16 @@ def npv(
         [currency at t = 0]. A single series gives a float (a Series/array by rate for K
         rates); an array of shape (..., T) gives shape (...) (``(K, ...)`` for K rates);
         a DataFrame gives a Series on its index (a DataFrame of rates x rows for K rates).
+        A present value beyond the float64 range (about 1.8e308) is ±inf.
+
+    Raises
+    ------
+    TypeError
+        If the values or rates are not real numbers (see the package's input contract).
+    ValueError
+        If a rate is not finite and > -1, the values are empty or ragged, or hold NaN or
+        inf under ``nan_policy='raise'``; or if K rates x M series exceed
+        ``MAX_ELEMENTS``.
 
     Warnings
     --------
@@ -142,7 +234,10 @@ def npv(
     Notes
     -----
     The discount factors are computed once per rate and applied with one matrix product,
-    so the cost is that of ``values @ factors``.
+    so the cost is that of ``values @ factors``. Where a factor is near the ends of the
+    float64 range (a rate near -100 % or far above 100 % over many periods), or a row's
+    sum overflows, that row is summed on its own scale instead (log-sum-exp), so the
+    result is exact up to rounding and never NaN for finite input.
 
     References
     ----------
@@ -162,7 +257,7 @@ def npv(
     flows = as_flows(values)
     rates, vector = as_rates(rate)
     times = np.arange(flows.n_periods, dtype=np.float64) + _first_period(convention)
-    result = _present_value(flows, _discount_matrix(rates, times), nan_policy)
+    result = _present_value(flows.rows, rates, times, nan_policy)
     if vector:
         return flows.wrap_by_rate(result, rates, "npv")
     return flows.wrap(result[0], "npv")
@@ -189,7 +284,22 @@ def xnpv(rate: Any, values: Any, dates: Any, *, nan_policy: NanPolicy = "raise")
     Returns
     -------
     float, ndarray, Series or DataFrame
-        [currency at the first date], shaped as for :func:`npv`.
+        [currency at the first date], shaped as for :func:`npv`; ±inf beyond the float64
+        range.
+
+    Raises
+    ------
+    TypeError
+        If values or rates are not real numbers, or the dates are not dates (numbers,
+        such as day counts or a ``RangeIndex``, are refused).
+    ValueError
+        As for :func:`npv`, and if a date is missing, unreadable, outside 0001-9999, does
+        not match the flows or precedes the first date.
+
+    Notes
+    -----
+    A timestamp with a time of day counts as its calendar date, as in Excel; a
+    timezone-aware one as its calendar date in its own time zone (not in UTC).
 
     References
     ----------
@@ -202,14 +312,9 @@ def xnpv(rate: Any, values: Any, dates: Any, *, nan_policy: NanPolicy = "raise")
     2086.65
     """
     flows = as_flows(values)
-    rates, vector = as_rates(rate)
+    rates, vector = as_rates(rate, unit="fraction per year")
     years = year_fractions(dates, flows.rows.shape)
-    if years.ndim == 1:
-        result = _present_value(flows, _discount_matrix(rates, years), nan_policy)
-    else:
-        nonfinite_rows(flows.rows, "values", nan_policy)
-        factors = np.exp(-np.log1p(rates)[:, None, None] * years[None, :, :])
-        result = np.einsum("mt,kmt->km", flows.rows, factors)
+    result = _present_value(flows.rows, rates, years, nan_policy)
     if vector:
         return flows.wrap_by_rate(result, rates, "xnpv")
     return flows.wrap(result[0], "xnpv")
@@ -247,7 +352,21 @@ def levelized_cost(
     Returns
     -------
     float, ndarray or Series
-        Levelized cost [currency per unit of output], one per series.
+        Levelized cost [currency per unit of output], one per series; NaN where there is
+        no output; ±inf where the ratio exceeds the float64 range.
+
+    Raises
+    ------
+    TypeError
+        If rate, costs or output are not real numbers, or ``strict`` is not a bool.
+    ValueError
+        If the rate is not one finite number > -1, costs are empty, ragged or not finite,
+        or output is negative, not finite or does not broadcast to the costs.
+
+    Notes
+    -----
+    Both present values are summed on their own scale (log-sum-exp) and divided there, so
+    the ratio does not overflow or lose its output to underflow at extreme rates.
 
     References
     ----------
@@ -260,25 +379,30 @@ def levelized_cost(
     >>> round(levelized_cost(0.1, [100, 50, 50], [0, 10, 10]), 4)
     10.7619
     """
-    flows = as_flows(costs, "costs")
-    rates, vector = as_rates(rate)
-    if vector:
-        msg = f"rate: levelized_cost takes one discount rate [fraction per period]; got {rates.size} rates"
-        raise ValueError(msg)
-    out = np.broadcast_to(np.asarray(output, dtype=np.float64), (*flows.lead_shape, flows.n_periods))
+    flows = as_flows(costs, "costs", what="costs")
+    rates, _ = as_rates(rate, scalar=True)
+    strict = check_flag(strict, "strict")
+    times = np.arange(flows.n_periods, dtype=np.float64) + _first_period(convention)
+    out_values = as_real_array(output, "output", "units per period", "output")
+    try:
+        out = np.broadcast_to(out_values, (*flows.lead_shape, flows.n_periods))
+    except ValueError as err:
+        shape = (*flows.lead_shape, flows.n_periods)
+        msg = f"output: must broadcast to the shape of costs {shape} [units per period]; got shape {out_values.shape}"
+        raise ValueError(msg) from err
     out_rows: np.ndarray = out.reshape(flows.rows.shape)
     if not np.isfinite(out_rows).all() or (out_rows < 0).any():
         bad = np.flatnonzero(~(np.isfinite(out_rows) & (out_rows >= 0)).all(axis=1))
         msg = f"output: must be finite and >= 0 [units per period]; bad values in {describe_rows(bad, out_rows.shape[0])}"
         raise ValueError(msg)
-    factors = _discount_matrix(rates, np.arange(flows.n_periods, dtype=np.float64) + _first_period(convention))[0]
-    pv_costs = _present_value(flows, factors[None, :], "raise")[0]
-    pv_output = out_rows @ factors
-    undefined = pv_output == 0
+    nonfinite_rows(flows.rows, "costs", "raise")
+    logs = _log_discount(rates, times)[0]
+    cost_total, cost_shift = _scaled_sums(flows.rows, logs)
+    output_total, output_shift = _scaled_sums(out_rows, logs)
+    undefined = output_total == 0  # no output at all: discounted output is positive otherwise
     if strict and undefined.any():
         where = describe_rows(np.flatnonzero(undefined), undefined.size)
         msg = f"levelized_cost: undefined where the present value of output is zero: {where}"
         raise UndefinedResultError(msg)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result = np.where(undefined, np.nan, pv_costs / np.where(undefined, 1.0, pv_output))
-    return flows.wrap(result, "levelized_cost")
+    ratio = _compose(cost_total / np.where(undefined, 1.0, output_total), cost_shift - output_shift)
+    return flows.wrap(np.where(undefined, np.nan, ratio), "levelized_cost")

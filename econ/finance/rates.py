@@ -1,7 +1,11 @@
 """Rate conversions: annual <-> periodic effective, nominal (APR) <-> effective, nominal <-> real.
 
-All functions are elementwise on scalars or arrays and use ``log1p``/``expm1`` so that they
-stay accurate for small rates.
+All functions are elementwise on scalars or arrays (which must broadcast against each other)
+and use ``log1p``/``expm1`` so that they stay accurate for small rates. A converted rate
+beyond the float64 range (about 1.8e308, e.g. a 100 % annual rate over a period of 1e-300
+years) is ``inf``; one that underflows to -100 % is -1.0. Arguments must be real numbers:
+booleans, strings, complex numbers, dates and other objects raise a ``TypeError`` naming
+the parameter.
 """
 
 from __future__ import annotations
@@ -10,19 +14,27 @@ from typing import Any
 
 import numpy as np
 
+from econ.finance._arrays import as_real_array, broadcast_shape
 
-def _rate(value: Any, name: str, unit: str = "fraction") -> np.ndarray:
-    arr = np.asarray(value, dtype=np.float64)
-    if not np.isfinite(arr).all() or (arr <= -1).any():
-        msg = f"{name}: must be finite and greater than -1 (-100 %) [{unit}]; got {value!r}"
+_MAX_LISTED = 5
+
+
+def _rate(value: Any, name: str, unit: str) -> np.ndarray:
+    """A rate or array of rates: real numbers, finite and > -1 (-100 %)."""
+    arr = as_real_array(value, name, unit, "rate")
+    bad = ~np.isfinite(arr) | (arr <= -1)
+    if bad.any():
+        msg = f"{name}: must be finite and greater than -1 (-100 %) [{unit}]; got {np.atleast_1d(arr[bad])[:_MAX_LISTED].tolist()}"
         raise ValueError(msg)
     return arr
 
 
 def _periods(value: Any, name: str) -> np.ndarray:
-    arr = np.asarray(value, dtype=np.float64)
-    if not np.isfinite(arr).all() or (arr <= 0).any():
-        msg = f"{name}: must be a finite number of periods > 0 [periods per year]; got {value!r}"
+    """A number of periods per year: real numbers, finite and > 0."""
+    arr = as_real_array(value, name, "periods per year", "number of periods")
+    bad = ~np.isfinite(arr) | (arr <= 0)
+    if bad.any():
+        msg = f"{name}: must be a finite number of periods > 0 [periods per year]; got {np.atleast_1d(arr[bad])[:_MAX_LISTED].tolist()}"
         raise ValueError(msg)
     return arr
 
@@ -60,7 +72,9 @@ def periodic_rate(annual_rate: Any, periods_per_year: Any = 12) -> Any:
     """
     r = _rate(annual_rate, "annual_rate", "fraction per year")
     m = _periods(periods_per_year, "periods_per_year")
-    return _out(np.expm1(np.log1p(r) / m))
+    broadcast_shape(annual_rate=r, periods_per_year=m)
+    with np.errstate(over="ignore"):  # documented: inf beyond the float64 range
+        return _out(np.expm1(np.log1p(r) / m))
 
 
 def annual_rate(periodic_rate: Any, periods_per_year: Any = 12) -> Any:
@@ -91,7 +105,9 @@ def annual_rate(periodic_rate: Any, periods_per_year: Any = 12) -> Any:
     """
     r = _rate(periodic_rate, "periodic_rate", "fraction per period")
     m = _periods(periods_per_year, "periods_per_year")
-    return _out(np.expm1(np.log1p(r) * m))
+    broadcast_shape(periodic_rate=r, periods_per_year=m)
+    with np.errstate(over="ignore"):  # documented: inf beyond the float64 range
+        return _out(np.expm1(np.log1p(r) * m))
 
 
 def effective_from_nominal(nominal_rate: Any, periods_per_year: Any) -> Any:
@@ -120,9 +136,25 @@ def effective_from_nominal(nominal_rate: Any, periods_per_year: Any) -> Any:
     >>> round(effective_from_nominal(0.0525, 4), 7)
     0.0535427
     """
+    apr = as_real_array(nominal_rate, "nominal_rate", "fraction per year", "rate")
     m = _periods(periods_per_year, "periods_per_year")
-    per = _rate(np.asarray(nominal_rate, dtype=np.float64) / m, "nominal_rate / periods_per_year", "fraction per period")
-    return _out(np.expm1(m * np.log1p(per)))
+    shape = broadcast_shape(nominal_rate=apr, periods_per_year=m)
+    apr, m = np.broadcast_to(apr, shape), np.broadcast_to(m, shape)
+    bad = ~np.isfinite(apr) | (apr <= -m)
+    if bad.any():
+        msg = (
+            f"nominal_rate: must be finite with nominal_rate / periods_per_year greater than -1 (-100 %) "
+            f"[fraction per year]; got {np.atleast_1d(apr[bad])[:_MAX_LISTED].tolist()}"
+        )
+        raise ValueError(msg)
+    with np.errstate(over="ignore"):  # APR / m beyond the float64 range: its logarithm is taken directly below
+        per = apr / m
+    huge = np.isinf(per)
+    log_growth = np.log1p(np.where(huge, 0.0, per))  # ln(1 + APR / m), per period
+    if huge.any():
+        log_growth = np.where(huge, np.log(np.where(huge, apr, 1.0)) - np.log(m), log_growth)
+    with np.errstate(over="ignore"):  # documented: inf beyond the float64 range
+        return _out(np.expm1(m * log_growth))
 
 
 def nominal_from_effective(effective_rate: Any, periods_per_year: Any) -> Any:
@@ -153,7 +185,15 @@ def nominal_from_effective(effective_rate: Any, periods_per_year: Any) -> Any:
     """
     r = _rate(effective_rate, "effective_rate", "fraction per year")
     m = _periods(periods_per_year, "periods_per_year")
-    return _out(m * np.expm1(np.log1p(r) / m))
+    broadcast_shape(effective_rate=r, periods_per_year=m)
+    with np.errstate(over="ignore"):  # ln(1 + r) / m beyond the float64 range is +inf or -inf, both handled
+        y = np.log1p(r) / m
+    # m (e^y - 1): for y > 700, e^y - 1 = e^y to double precision, and m e^y = e^(y + ln m)
+    # may be finite although e^y is not
+    big = y > 700.0
+    with np.errstate(over="ignore"):  # documented: inf beyond the float64 range
+        result = np.where(big, np.exp(np.where(big, y, 0.0) + np.log(m)), m * np.expm1(np.minimum(y, 700.0)))
+    return _out(result)
 
 
 def real_rate(nominal_rate: Any, inflation: Any) -> Any:
@@ -185,7 +225,9 @@ def real_rate(nominal_rate: Any, inflation: Any) -> Any:
     """
     n = _rate(nominal_rate, "nominal_rate", "fraction per period")
     i = _rate(inflation, "inflation", "fraction per period")
-    return _out(np.expm1(np.log1p(n) - np.log1p(i)))
+    broadcast_shape(nominal_rate=n, inflation=i)
+    with np.errstate(over="ignore"):  # documented: inf beyond the float64 range
+        return _out(np.expm1(np.log1p(n) - np.log1p(i)))
 
 
 def nominal_rate(real_rate: Any, inflation: Any) -> Any:
@@ -214,4 +256,6 @@ def nominal_rate(real_rate: Any, inflation: Any) -> Any:
     """
     r = _rate(real_rate, "real_rate", "fraction per period")
     i = _rate(inflation, "inflation", "fraction per period")
-    return _out(np.expm1(np.log1p(r) + np.log1p(i)))
+    broadcast_shape(real_rate=r, inflation=i)
+    with np.errstate(over="ignore"):  # documented: inf beyond the float64 range
+        return _out(np.expm1(np.log1p(r) + np.log1p(i)))
