@@ -5,7 +5,10 @@ from importlib.metadata import PackageNotFoundError, version
 from econ import finance
 from econ.assumptions import ScenarioError, list_scenarios, load_scenario
 from econ.risk import simulate, spider, summarize, tornado
-from econ.strategies import breakeven, difference_curve, evaluate
+from econ.breakeven import Breakeven, breakeven, difference_curve
+from econ.strategies import evaluate
+from econ.unit_costs import unit_cost_table
+from econ.waterfall import waterfall
 
 try:
     __version__ = version("econ-ai-infra")
@@ -13,6 +16,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0+unknown"
 
 __all__ = [
+    "Breakeven",
     "ScenarioError",
     "__version__",
     "breakeven",
@@ -25,4 +29,6 @@ __all__ = [
     "spider",
     "summarize",
     "tornado",
+    "unit_cost_table",
+    "waterfall",
 ]

@@ -231,7 +231,7 @@ class OwnedResult:
 def facility_capex(inputs: Inputs, schedule: Schedule) -> np.ndarray:
     """Facility capex per site [USD, positive], shape (n, S).
 
-    ``MW x capex per MW (basis year) x (1 + e) ** years x (1 + overrun)``: the capex of
+    ``MW x capex per MW (basis year) x multiplier x (1 + e) ** years x (1 + overrun)``: the capex of
     the data's basis year escalated at the construction-cost escalation ``e`` to the
     middle of construction (Turner & Townsend and JLL publish the index movements).
     """
@@ -241,7 +241,8 @@ def facility_capex(inputs: Inputs, schedule: Schedule) -> np.ndarray:
         + (schedule.permit + schedule.mechanical) / 24.0
     )
     escalation = np.power(1.0 + inputs["build.construction_escalation_annual"][:, None], years)
-    capex: np.ndarray = schedule.mw * inputs["site.capex_usd_per_mw_it"] * escalation * (1.0 + inputs["site.construction_overrun_share"])
+    per_mw = inputs["site.capex_usd_per_mw_it"] * inputs["build.facility_capex_multiplier"][:, None]
+    capex: np.ndarray = schedule.mw * per_mw * escalation * (1.0 + inputs["site.construction_overrun_share"])
     return capex
 
 
@@ -282,8 +283,9 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
     retrofit = capex * inputs["build.retrofit_share_of_capex"][:, None]
     flows["retrofit"] = -scatter(months, retrofit_at, retrofit)
     flows["gpu_capex"] = -scatter(months, fleet_.at, fleet_.cost)
-    sale = fleet_.cost * resale_share(fleet_.retired - fleet_.at, inputs)
     sold = np.isfinite(fleet_.retired) & (fleet_.retired <= months)
+    age_at_sale = np.where(sold, fleet_.retired, 0.0) - np.where(sold, fleet_.at, 0.0)
+    sale = np.where(sold, fleet_.cost * resale_share(age_at_sale, inputs), 0.0)
     flows["gpu_resale"] = scatter(months, np.where(sold, fleet_.retired, np.inf), sale)
 
     inflation = growth(inputs["finance.inflation_annual"], months)

@@ -1,4 +1,4 @@
-"""Rented capacity: the cloud price of work, contracts with their own terms, uncommitted renting.
+"""Rented capacity: the cloud price of work, reserved-capacity contracts, uncommitted renting.
 
 Prices are per **reference GPU-hour** of provisioned capacity (:mod:`econ.hardware`).
 The list price follows the full cost of frontier capacity (the same trajectory the owned
@@ -6,20 +6,26 @@ fleet buys on) times a markup that changes at a constant annual rate mu::
 
     p(t) = p(0) * k(t) / k(0) * (1 + mu) ** (t / 12)        [t in months]
 
-A **contract** ``c`` (start month ``s``, term ``T`` months, total ``C`` USD) pays
-``p (1 - d_c)`` during its term, where ``d_c`` is looked up in the discount schedule by
-term and annual size ``12 C / T`` (the schedule's tiers: a contract earns the best discount
-whose minimum term and minimum annual size it meets). Spend beyond ``C`` during the term is
-charged at the same discount, as spend commitments (AWS Enterprise Discount Program,
-Azure MACC, Google Cloud commits) discount all eligible spend. Each contract year has a
-minimum of ``C / T x 12 x a``; a shortfall is paid at the end of that year, and whatever of
-``C`` is left unspent at the end of the term is paid then (take-or-pay).
+A **contract** reserves a profile of capacity ``R(t)`` for its term (start month ``s``,
+``T`` months). Each tranche of it is priced when it is delivered and keeps that price for
+the rest of the term: capacity added in month t costs ``p(t) (1 - d)``, and a month's
+reserved capacity costs the average price of its tranches (:func:`tranche_price`). ``d``
+is looked up in the discount schedule by the term and the contract's annual size (the
+schedule's tiers: a contract earns the best discount whose minimum term and minimum annual
+size it meets). This is how multi-year GPU capacity is sold (dedicated clusters at a fixed
+price per GPU-hour, delivered in tranches: CoreWeave, Nebius, Oracle and the hyperscalers'
+capacity deals): the renter, like an owner, is locked into the vintages it signed for. Reserved capacity is paid
+whether it is used or not (take-or-pay).
 
-Capacity rented outside every contract pays ``p (1 - d_u)``. A strategy that builds is a
-**departing customer** (claim C04) from t = 0 until its last planned site is online plus a
-tail: it then pays ``p (1 - d_depart)`` for uncommitted capacity, and contracts it starts
-inside that window earn only a share of their schedule discount. Nothing is renewed
-implicitly: a strategy's contracts are listed in its scenario.
+Capacity needed beyond the reservations (demand above the forecast, a site that slips or
+loses its permit) is rented on **short terms** as the need becomes known: one-year
+contracts at the schedule's shortest tier, ``p(t) (1 - d_12) (1 + s)``, where ``s`` is a
+scarcity premium (no capacity is offered uncommitted at the scale of a large lab).
+
+A strategy that builds is a **departing customer** (claim C04) from t = 0 until its last
+planned site is online plus a tail: every contract it signs in that window, short-term
+ones included, costs ``1 + premium`` times its price. Nothing is renewed implicitly: a
+strategy's contracts are listed in its scenario.
 """
 
 from __future__ import annotations
@@ -76,10 +82,32 @@ class DiscountSchedule:
     def __post_init__(self) -> None:
         check_schedule(self.term_months, self.min_annual_usd, self.discount)
 
+    @property
+    def shortest(self) -> np.ndarray:
+        """Discount of the shortest term with no size minimum (what short-term capacity earns) [1], shape (n,)."""
+        open_tiers = np.flatnonzero(self.min_annual_usd <= 0)
+        if open_tiers.size == 0:
+            return np.zeros(self.discount.shape[0])
+        first = open_tiers[np.argmin(self.term_months[open_tiers])]
+        shortest: np.ndarray = self.discount[:, first]
+        return shortest
+
     def lookup(self, term_months: float, annual_usd: np.ndarray) -> np.ndarray:
         """Best discount a contract of this term and annual size qualifies for [1], shape (n,).
 
         A contract that qualifies for no tier gets 0 (it pays the list price).
+
+        Parameters
+        ----------
+        term_months : float
+            The contract's term [months].
+        annual_usd : numpy.ndarray
+            Its annual size at its own price [USD/year], shape (n,).
+
+        Returns
+        -------
+        numpy.ndarray
+            The discount [1], shape (n,).
 
         Examples
         --------
@@ -157,176 +185,159 @@ def departure_window(months: int, last_online_month: np.ndarray, tail_months: np
     return window
 
 
-def take_or_pay(spend: np.ndarray, committed_usd: np.ndarray, contract: Contract, annual_minimum_share: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Spend covered by one contract, and its take-or-pay payments [USD/month], each (n, months).
+def tranche_price(reserved: np.ndarray, price: np.ndarray, contract: Contract) -> np.ndarray:
+    """Average locked price of a contract's reserved capacity in each month [USD per reference GPU-hour], (n, months).
 
-    Parameters
-    ----------
-    spend : numpy.ndarray
-        Spend at the contract's price in each month [USD/month], shape (n, months); only the
-        months of the term count.
-    committed_usd : numpy.ndarray
-        The contract's total C [USD], shape (n,).
-    contract : Contract
-        Its calendar.
-    annual_minimum_share : numpy.ndarray
-        Each contract year's minimum as a share of ``12 C / T`` [1], shape (n,).
-
-    Returns
-    -------
-    covered : numpy.ndarray
-        Spend inside the commitment (the rest of the term's spend is overage).
-    shortfall : numpy.ndarray
-        Payments for the unmet annual minimums (end of each contract year) and the unspent
-        total (end of the term).
+    Capacity added in month t (``max(R(t) - R(t - 1), 0)``, the first month's whole
+    reservation included) is priced at ``price(t)`` and keeps it to the end of the term; a
+    reduction releases every tranche in proportion, so the average is unchanged. Outside the
+    term the result is 0.
 
     Examples
     --------
-    $1,200 over 12 months with $50 a month of use: $600 short, paid at month 12.
+    10 units at $2, then 10 more at $1: the second month's 20 units cost $1.50 on average.
 
-    >>> cov, short = take_or_pay(np.full((1, 12), 50.0), np.array([1200.0]), Contract("c1", 0, 12), np.array([1.0]))
-    >>> float(cov.sum()), float(short.sum()), int(np.flatnonzero(short[0])[0]) + 1
-    (600.0, 600.0, 12)
+    >>> c = Contract("c1", 0, 3)
+    >>> tranche_price(np.array([[10.0, 20.0, 20.0]]), np.array([[2.0, 1.0, 0.5]]), c).tolist()
+    [[2.0, 1.5, 1.5]]
     """
-    n, months = spend.shape
-    s, e = contract.start_month, contract.end_month
-    term_spend = np.zeros_like(spend)
-    term_spend[:, s:e] = spend[:, s:e]
-    capped = np.minimum(np.cumsum(term_spend, axis=1), committed_usd[:, None])
-    covered = np.diff(capped, axis=1, prepend=0.0)
-    shortfall = np.zeros((n, months))
-    per_month_minimum = committed_usd * annual_minimum_share / contract.term_months
-    paid = np.zeros(n)
-    for year_start in range(s, e, 12):  # contract years, not draws
-        year_end = min(year_start + 12, e)
-        due = np.maximum(per_month_minimum * (year_end - year_start) - term_spend[:, year_start:year_end].sum(axis=1), 0.0)
-        shortfall[:, year_end - 1] += due
-        paid += due
-    shortfall[:, e - 1] += np.maximum(committed_usd - capped[:, e - 1] - paid, 0.0)
-    return covered, shortfall
+    n, months = reserved.shape
+    span = slice(contract.start_month, contract.end_month)
+    level = np.zeros((n, months))
+    level[:, span] = reserved[:, span]
+    added = np.maximum(np.diff(level, axis=1, prepend=0.0), 0.0)
+    added[:, : contract.start_month] = 0.0
+    units = np.cumsum(added, axis=1)
+    paid = np.cumsum(added * price, axis=1)
+    average: np.ndarray = np.divide(paid, units, out=np.zeros_like(paid), where=units > 0)
+    average[:, contract.end_month :] = 0.0
+    return average
 
 
-def contract_size_for_cover(
-    cover_share: float,
-    forecast_hours: np.ndarray,
+def contract_tier(
+    forecast_units: np.ndarray,
     list_usd: np.ndarray,
     contract: Contract,
     schedule: DiscountSchedule,
-    discount_share: np.ndarray,
+    premium: np.ndarray,
 ) -> np.ndarray:
-    """Total of a contract sized to cover a share of the forecast rented spend [USD], shape (n,).
+    """Discount a contract reserving ``forecast_units`` over its term earns [1], shape (n,).
 
-    The size depends on the discount, and the discount on the size's tier: the contract
-    takes the best tier ``i`` whose minimum its own size at that tier's price meets,
-    ``cover x sum(hours x p) x (1 - share x d_i) x 12 / T >= min_i``.
+    The size depends on the discount and the discount on the size's tier: the contract
+    takes the best tier ``i`` whose minimum its own annual size at that tier's price meets,
+    ``sum(R x h x p_tranche) (1 - d_i)(1 + premium) x 12 / T >= min_i``, with the list priced
+    by tranche (:func:`tranche_price`).
 
     Parameters
     ----------
-    cover_share : float
-        Share of the forecast spend committed [1].
-    forecast_hours : numpy.ndarray
-        Reference GPU-hours the plan rents in each month [h], shape (n, months).
+    forecast_units : numpy.ndarray
+        Reserved capacity in each month of the horizon [reference GPUs], shape (n, months)
+        (only the term's months count).
     list_usd : numpy.ndarray
-        The plan's list price [USD per reference GPU-hour], shape (n, months).
+        List price [USD per reference GPU-hour], shape (n, months).
     contract : Contract
         Its calendar.
     schedule : DiscountSchedule
         The discount schedule.
-    discount_share : numpy.ndarray
-        Share of the schedule discount the contract earns (1, or less for a departing
-        customer) [1], shape (n,).
+    premium : numpy.ndarray
+        Price premium of a departing customer [1], shape (n,).
 
     Returns
     -------
     numpy.ndarray
-        The contract's total [USD], shape (n,).
+        The discount, shape (n,).
 
     Examples
     --------
-    100 hours a month at $2 for 12 months, covered in full, under a single 30 % tier:
+    100 reference GPUs for 12 months at a $2 list: $1.75M a year at list, so the $1M-a-year
+    tier (30 %) is met at its own price and the $2M one (50 %) is not.
 
-    >>> s = DiscountSchedule(np.array([12.0]), np.array([0.0]), np.array([[0.3]]))
-    >>> contract_size_for_cover(1.0, np.full((1, 12), 100.0), np.full((1, 12), 2.0), Contract("c1", 0, 12), s, np.array([1.0])).tolist()
-    [1680.0]
+    >>> s = DiscountSchedule(np.array([12.0, 12.0]), np.array([1e6, 2e6]), np.array([[0.3, 0.5]]))
+    >>> contract_tier(np.full((1, 12), 100.0), np.full((1, 12), 2.0), Contract("c1", 0, 12), s, np.array([0.0])).tolist()
+    [0.3]
     """
-    span = slice(contract.start_month, contract.end_month)
-    list_spend = cover_share * np.sum(forecast_hours[:, span] * list_usd[:, span], axis=1)
-    best = np.zeros_like(list_spend)
+    at_list = np.sum(forecast_units * tranche_price(forecast_units, list_usd, contract), axis=1) * HOURS_PER_MONTH
+    at_list = at_list * (1.0 + premium) * 12.0 / contract.term_months
+    best = np.zeros(at_list.shape)
     for i in range(schedule.term_months.size):
-        d = discount_share * schedule.discount[:, i]
-        qualifies = (schedule.term_months[i] <= contract.term_months) & (list_spend * (1.0 - d) * 12.0 / contract.term_months >= schedule.min_annual_usd[i])
+        d = schedule.discount[:, i]
+        qualifies = (schedule.term_months[i] <= contract.term_months) & (at_list * (1.0 - d) >= schedule.min_annual_usd[i])
         best = np.where(qualifies, np.maximum(best, d), best)
-    total: np.ndarray = list_spend * (1.0 - best)
-    return total
+    return best
 
 
 def rented_costs(
-    hours: np.ndarray,
+    rented_units: np.ndarray,
     price: np.ndarray,
     contracts: list[tuple[Contract, np.ndarray, np.ndarray]],
-    uncommitted_discount: np.ndarray,
-    departing_discount: np.ndarray,
+    short_term_factor: np.ndarray,
+    departing_premium: np.ndarray,
     window: np.ndarray,
-    annual_minimum_share: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """Cash flows of rented capacity by category, before tax (negative = money out).
 
     Parameters
     ----------
-    hours : numpy.ndarray
-        Reference GPU-hours rented each month, sovereign premium included [h], shape (n, months).
+    rented_units : numpy.ndarray
+        Provisioned capacity rented each month, sovereign premium included [reference
+        GPUs], shape (n, months).
     price : numpy.ndarray
         List price [USD per reference GPU-hour], shape (n, months).
-    contracts : list of (Contract, total, discount)
-        Each contract with its total [USD] and its discount [1], both shape (n,). Terms
-        must not overlap.
-    uncommitted_discount, departing_discount : numpy.ndarray
-        Discounts of uncommitted renting, normally and as a departing customer [1], shape (n,).
+    contracts : list of (Contract, reserved, contract price)
+        Each contract with its reserved capacity [reference GPUs] and the locked price of
+        that capacity in each month [USD per reference GPU-hour], both shape (n, months).
+        Terms must not overlap.
+    short_term_factor : numpy.ndarray
+        Price of short-term capacity as a multiple of the list, ``(1 - d_12)(1 + s)`` [1], shape (n,).
+    departing_premium : numpy.ndarray
+        Premium on short-term capacity rented as a departing customer [1], shape (n,).
     window : numpy.ndarray
         Months in which the strategy is a departing customer, shape (n, months) bool.
-    annual_minimum_share : numpy.ndarray
-        Contract-year minimum as a share of the annual commitment [1], shape (n,).
 
     Returns
     -------
     dict of str to numpy.ndarray
-        ``cloud_contract`` (spend inside commitments), ``cloud_overage`` (spend beyond them,
-        at the contract's price), ``cloud_uncommitted`` and ``take_or_pay_shortfall``,
-        each shape (n, months).
+        ``cloud_contract`` (reserved capacity in use), ``take_or_pay_shortfall`` (reserved
+        capacity not used, paid anyway) and ``cloud_short_term`` (capacity beyond the
+        reservations), each shape (n, months).
+
+    Raises
+    ------
+    ValueError
+        If two contracts' terms overlap.
 
     Examples
     --------
-    One contract for the first half, at 50 % off, and uncommitted (10 % off) afterwards:
+    10 units a month; a contract reserves 12 units for the first two months at $1 an hour;
+    afterwards the list is $2 and short-term capacity costs 0.9 times the list:
 
-    >>> h, p = np.full((1, 4), 10.0), np.full((1, 4), 2.0)
-    >>> c = [(Contract("c1", 0, 2), np.array([20.0]), np.array([0.5]))]
-    >>> out = rented_costs(h, p, c, np.array([0.1]), np.array([0.0]), np.zeros((1, 4), bool), np.array([1.0]))
-    >>> {k: v[0].tolist() for k, v in out.items()}
-    {'cloud_contract': [-10.0, -10.0, -0.0, -0.0], 'cloud_overage': [-0.0, -0.0, -0.0, -0.0], 'cloud_uncommitted': [-0.0, -0.0, -18.0, -18.0], 'take_or_pay_shortfall': [-0.0, -0.0, -0.0, -0.0]}
+    >>> units, p = np.full((1, 4), 10.0), np.full((1, 4), 2.0)
+    >>> c = [(Contract("c1", 0, 2), np.array([[12.0, 12.0, 0.0, 0.0]]), np.array([[1.0, 1.0, 0.0, 0.0]]))]
+    >>> out = rented_costs(units, p, c, np.array([0.9]), np.array([0.0]), np.zeros((1, 4), bool))
+    >>> {k: (v[0] / 730).round(2).tolist() for k, v in out.items()}
+    {'cloud_contract': [-10.0, -10.0, -0.0, -0.0], 'take_or_pay_shortfall': [-2.0, -2.0, -0.0, -0.0], 'cloud_short_term': [-0.0, -0.0, -18.0, -18.0]}
     """
-    n, months = hours.shape
+    n, months = rented_units.shape
     in_contract = np.zeros(months, dtype=bool)
-    covered = np.zeros((n, months))
-    overage = np.zeros((n, months))
-    shortfall = np.zeros((n, months))
-    for contract, total, discount in contracts:
+    used = np.zeros((n, months))
+    unused = np.zeros((n, months))
+    beyond = rented_units.copy()
+    for contract, reserved, locked in contracts:
         span = slice(contract.start_month, contract.end_month)
         if in_contract[span].any():
             raise ValueError(f"strategies.*.contracts.{contract.name}: its term overlaps another contract of the same strategy")
         in_contract[span] = True
-        spend = np.zeros((n, months))
-        spend[:, span] = hours[:, span] * price[:, span] * (1.0 - discount[:, None])
-        cov, short = take_or_pay(spend, total, contract, annual_minimum_share)
-        covered += cov
-        overage += spend - cov
-        shortfall += short
-    uncommitted_rate = np.where(window, 1.0 - departing_discount[:, None], 1.0 - uncommitted_discount[:, None])
-    uncommitted = np.where(in_contract[None, :], 0.0, hours * price * uncommitted_rate)
+        level = np.zeros((n, months))
+        level[:, span] = reserved[:, span]
+        covered = np.minimum(beyond, level)
+        used += covered * locked
+        unused += (level - covered) * locked
+        beyond = beyond - covered
+    rate = short_term_factor[:, None] * np.where(window, 1.0 + departing_premium[:, None], 1.0)
     return {
-        "cloud_contract": -covered,
-        "cloud_overage": -overage,
-        "cloud_uncommitted": -uncommitted,
-        "take_or_pay_shortfall": -shortfall,
+        "cloud_contract": -used * HOURS_PER_MONTH,
+        "take_or_pay_shortfall": -unused * HOURS_PER_MONTH,
+        "cloud_short_term": -beyond * price * rate * HOURS_PER_MONTH,
     }
 
 

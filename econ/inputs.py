@@ -1,9 +1,13 @@
 """Model inputs as arrays with a leading draw axis, built from a :class:`~econ.assumptions.Scenario`.
 
 Every numeric scenario key becomes an array: global keys have shape ``(n,)``, site fields
-``(n, S)`` (sites in scenario order). A deterministic run has ``n = 1``; the Monte Carlo
-(:mod:`econ.risk`) replaces the arrays of the uncertain keys by their samples. Keys stay the
-scenario's dotted names (``"cloud.price_decline_annual"``), site fields are ``"site.<field>"``.
+``(n, S)`` (sites in scenario order) and generation fields ``(n, G)``. A deterministic run
+has ``n = 1``; the Monte Carlo (:mod:`econ.risk`) replaces the arrays of the uncertain keys
+by their samples. Keys stay the scenario's dotted names (``"cloud.markup_change_annual"``);
+site fields are ``"site.<field>"`` and generation fields ``"gen.<field>"``.
+
+What does not vary across draws is kept as plain attributes: the site and generation ids,
+the contracts' calendars, the discount schedule's tiers and the tax schedules by site.
 """
 
 from __future__ import annotations
@@ -12,11 +16,39 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 
 from econ.assumptions import Scenario
 from econ.assumptions.schema import FIELDS, SITE_FIELDS, STRATEGIES
+from econ.assumptions.tables import load_table
+from econ.cloud import DiscountSchedule
+from econ.tax import country_schedules
 
 SITE_PREFIX = "site."
+GEN_PREFIX = "gen."
+
+
+@dataclass(frozen=True)
+class ContractSpec:
+    """A contract as the scenario states it (its size is resolved by :func:`econ.strategies.forecast`).
+
+    Attributes
+    ----------
+    name : str
+        Contract id.
+    start_month, term_months : int
+        Calendar [months].
+    commit_usd : float
+        Fixed total [USD], or NaN.
+    cover_share : float
+        Share of the forecast spend committed [1], or NaN.
+    """
+
+    name: str
+    start_month: int
+    term_months: int
+    commit_usd: float
+    cover_share: float
 
 
 @dataclass(frozen=True)
@@ -29,19 +61,31 @@ class Inputs:
         Number of draws (leading axis).
     months : int
         Horizon length [months]; cash flows fall at the end of months 1..months.
-    site_ids, site_blocs : tuple of str
-        Sites in program order and their sovereignty blocs.
+    site_ids, site_blocs, site_countries : tuple of str
+        Sites in program order, their sovereignty blocs and countries.
     blocs : tuple of str
         Blocs with demand; ``bloc_shares`` [1] is aligned with it.
     bloc_shares : numpy.ndarray
         Share of demand per bloc, shape (B,).
-    gpu_macrs_years, facility_macrs_years : int
-        MACRS recovery periods [years].
     order_equipment_before_permit : bool
         Long-lead equipment ordered at site start (True) or at permit (False).
+    generation_ids : tuple of str
+        Generations of the hardware trajectory.
+    generation_available_month : numpy.ndarray
+        Month each generation can be bought in volume [months from t = 0], shape (G,).
+    list_work_per_gpu : float
+        Work per GPU of the generation the cloud list price is for [reference GPUs].
+    contracts : dict of str to list of ContractSpec
+        Each strategy's contracts.
+    schedule_terms, schedule_min_annual_usd : numpy.ndarray
+        The discount schedule's tiers [months], [USD/year], shape (R,).
+    schedule_discounts : numpy.ndarray
+        Each tier's low, central and high discount [1], shape (3, R).
+    server_tax_schedules, facility_tax_schedules : numpy.ndarray
+        Depreciation fractions per tax year of each site's country, shape (S, Y).
     arrays : Mapping[str, numpy.ndarray]
-        Global keys -> (n,) and ``site.<field>`` -> (n, S) float arrays; strategy settings
-        as ``strategies.<name>.<field>`` -> (n,).
+        Global keys -> (n,), ``site.<field>`` -> (n, S), ``gen.<field>`` -> (n, G) float
+        arrays; strategy settings as ``strategies.<name>.build_share`` -> (n,).
     permit_lost : numpy.ndarray
         (n, S) bool: the site's permit is lost (never built). All False for a plan.
     """
@@ -50,16 +94,37 @@ class Inputs:
     months: int
     site_ids: tuple[str, ...]
     site_blocs: tuple[str, ...]
+    site_countries: tuple[str, ...]
     blocs: tuple[str, ...]
     bloc_shares: np.ndarray
-    gpu_macrs_years: int
-    facility_macrs_years: int
     order_equipment_before_permit: bool
+    generation_ids: tuple[str, ...]
+    generation_available_month: np.ndarray
+    list_work_per_gpu: float
+    contracts: dict[str, list[ContractSpec]]
+    schedule_terms: np.ndarray
+    schedule_min_annual_usd: np.ndarray
+    schedule_discounts: np.ndarray
+    server_tax_schedules: np.ndarray
+    facility_tax_schedules: np.ndarray
     arrays: Mapping[str, np.ndarray]
     permit_lost: np.ndarray
 
     def __getitem__(self, key: str) -> np.ndarray:
         return self.arrays[key]
+
+    @property
+    def commit_schedule(self) -> DiscountSchedule:
+        """The discount schedule of each draw: tiers interpolated at ``cloud.commit_discount_level``.
+
+        Level 0 puts every tier at its low, 0.5 at its central and 1 at its high value,
+        linearly in between, so the tiers move together (comonotone) and the schedule stays
+        monotone.
+        """
+        level = self["cloud.commit_discount_level"][:, None]
+        low, central, high = self.schedule_discounts
+        discount = np.where(level <= 0.5, low + (central - low) * level / 0.5, central + (high - central) * (level - 0.5) / 0.5)
+        return DiscountSchedule(self.schedule_terms, self.schedule_min_annual_usd, discount)
 
     def with_arrays(self, updates: Mapping[str, np.ndarray], permit_lost: np.ndarray | None = None) -> Inputs:
         """A copy with some arrays (and optionally the permit losses) replaced, same number of draws."""
@@ -83,30 +148,100 @@ class Inputs:
         return replace(self, n=n, arrays=arrays, permit_lost=np.repeat(self.permit_lost, n, axis=0))
 
 
+def _generations(scenario: Scenario) -> tuple[tuple[str, ...], dict[str, np.ndarray], np.ndarray, float]:
+    """Generation ids, their arrays, availability months and the list generation's work per GPU.
+
+    Price and power per GPU are the middle of each generation's published range; work is
+    the benchmark throughput over the reference GPU's.
+    """
+    ids = tuple(g for g in str(scenario["hardware.generation_ids"]).split(",") if g)
+    table = load_table("accelerator_generations").loc[list(ids)]
+    reference = float(scenario["hardware.reference_throughput_tokens_per_s_per_gpu"])
+    arrays = {
+        GEN_PREFIX + "price_usd_per_gpu": ((table["server_price_usd_per_gpu_low"] + table["server_price_usd_per_gpu_high"]) / 2).to_numpy(float),
+        GEN_PREFIX + "it_power_kw_per_gpu": ((table["it_power_kw_per_gpu_low"] + table["it_power_kw_per_gpu_high"]) / 2).to_numpy(float),
+        GEN_PREFIX + "work_per_gpu": (table["llama31_405b_offline_tokens_per_s_per_gpu"] / reference).to_numpy(float),
+    }
+    start = start_year_fraction(scenario)
+    available = (table["availability_year"].to_numpy(float) - start) * 12.0 + float(scenario["hardware.availability_lag_months"])
+    list_work = float(arrays[GEN_PREFIX + "work_per_gpu"][ids.index(str(scenario["cloud.list_generation"]))])
+    return ids, {k: v[None, :] for k, v in arrays.items()}, available, list_work
+
+
+def start_year_fraction(scenario: Scenario) -> float:
+    """The decision date as a fractional calendar year (2027-01 -> 2027.0)."""
+    period = pd.Period(str(scenario["horizon.start_month"]), freq="M")
+    return period.year + (period.month - 1) / 12.0
+
+
+def _contracts(scenario: Scenario) -> dict[str, list[ContractSpec]]:
+    out = {}
+    for strategy in STRATEGIES:
+        table = scenario.contracts(strategy)
+        out[strategy] = [
+            ContractSpec(str(c), int(r["start_month"]), int(r["term_months"]), float(r["commit_usd"]), float(r["cover_share"]))
+            for c, r in table.iterrows()
+        ]
+    return out
+
+
+def _tax_schedules(countries: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    pairs = [country_schedules(c) for c in countries]
+    width = max([1, *(max(s.size, f.size) for s, f in pairs)])
+
+    def stack(items: list[np.ndarray]) -> np.ndarray:
+        return np.array([np.pad(x, (0, width - x.size)) for x in items]).reshape(len(items), width)
+
+    return stack([s for s, _ in pairs]), stack([f for _, f in pairs])
+
+
 def inputs_from_scenario(scenario: Scenario) -> Inputs:
-    """The one-draw (deterministic) inputs of a scenario: the plan, with no permit lost."""
+    """The one-draw (deterministic) inputs of a scenario: the plan, with no permit lost.
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> inputs = inputs_from_scenario(load_scenario("base"))
+    >>> inputs.n, inputs["site.it_mw"].shape[1] == len(inputs.site_ids)
+    (1, True)
+    """
     arrays: dict[str, np.ndarray] = {}
     for key, spec in FIELDS.items():
-        if spec.kind in ("float", "int") and key not in ("tax.gpu_macrs_years", "tax.facility_macrs_years", "horizon.years"):
+        if spec.kind in ("float", "int") and key != "horizon.years":
             arrays[key] = np.array([float(scenario[key])])
     sites = scenario.site_ids
     for fname, spec in SITE_FIELDS.items():
         if spec.kind == "float":
             arrays[SITE_PREFIX + fname] = np.array([[float(scenario[f"build.sites.{s}.{fname}"]) for s in sites]]).reshape(1, len(sites))
     for strategy in STRATEGIES:
-        for fname in ("build_share", "commit_share"):
-            arrays[f"strategies.{strategy}.{fname}"] = np.array([float(scenario[f"strategies.{strategy}.{fname}"])])
+        arrays[f"strategies.{strategy}.build_share"] = np.array([float(scenario[f"strategies.{strategy}.build_share"])])
+    countries = tuple(str(scenario[f"build.sites.{s}.country_id"]) for s in sites)
+    home = str(scenario["tax.home_country"])
+    arrays["tax.home_rate"] = np.array([float(load_table("country_costs").at[home, "corporate_tax_rate_fraction"])])
+    arrays["horizon.start_year_fraction"] = np.array([start_year_fraction(scenario)])
+    gen_ids, gen_arrays, available, list_work = _generations(scenario)
+    arrays |= gen_arrays
     shares = {k.rsplit(".", 1)[1]: float(v) for k, v in scenario.values.items() if k.startswith("demand.bloc_shares.")}
+    tiers = load_table("commit_schedule")
+    server, facility = _tax_schedules(countries)
     return Inputs(
         n=1,
         months=int(scenario["horizon.years"]) * 12,
         site_ids=sites,
         site_blocs=tuple(str(scenario[f"build.sites.{s}.sovereignty_bloc"]) for s in sites),
+        site_countries=countries,
         blocs=tuple(shares),
         bloc_shares=np.array(list(shares.values())),
-        gpu_macrs_years=int(scenario["tax.gpu_macrs_years"]),
-        facility_macrs_years=int(scenario["tax.facility_macrs_years"]),
         order_equipment_before_permit=bool(scenario["build.order_equipment_before_permit"]),
+        generation_ids=gen_ids,
+        generation_available_month=available,
+        list_work_per_gpu=list_work,
+        contracts=_contracts(scenario),
+        schedule_terms=tiers["term_months"].to_numpy(float),
+        schedule_min_annual_usd=tiers["min_annual_commit_usd"].to_numpy(float),
+        schedule_discounts=tiers[["discount_fraction_low", "discount_fraction_central", "discount_fraction_high"]].to_numpy(float).T,
+        server_tax_schedules=server,
+        facility_tax_schedules=facility,
         arrays=arrays,
         permit_lost=np.zeros((1, len(sites)), dtype=bool),
     )

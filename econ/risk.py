@@ -24,7 +24,7 @@ from econ.assumptions import Distribution, Scenario, field_for
 from econ.assumptions.schema import STRATEGIES
 from econ.build import site_schedule
 from econ.inputs import Inputs, array_key, inputs_from_scenario
-from econ.strategies import npv_cost, on_time_share, run_strategy
+from econ.strategies import discount_factors_monthly, forecast, npv_cost, on_time_share, run_strategy
 
 
 def inverse_cdf(dist: Distribution, u: np.ndarray) -> np.ndarray:
@@ -171,6 +171,8 @@ def simulate(scenario: Scenario, n_draws: int, seed: int, *, chunk_size: int = 5
     -------
     pandas.DataFrame
         The sampled inputs, ``npv_cost_usd_<strategy>`` for rent, build and hybrid [USD],
+        ``take_or_pay_pv_usd_<strategy>`` (present value of reserved capacity paid for and
+        not used, before tax, claim C22) [USD],
         ``npv_cost_difference_<strategy>_usd`` (build or hybrid minus rent; negative means
         cheaper than renting) and ``sites_on_time_share`` of the build strategy [1].
         ``attrs`` hold the scenario name and hash and the seed.
@@ -183,15 +185,18 @@ def simulate(scenario: Scenario, n_draws: int, seed: int, *, chunk_size: int = 5
     True
     """
     inputs, sampled = sample_inputs(scenario, n_draws, seed)
-    plan = inputs_from_scenario(scenario)
-    planned = site_schedule(plan, plan["strategies.build.build_share"])
-    names = [f"npv_cost_usd_{s}" for s in STRATEGIES] + ["sites_on_time_share"]
+    plan_inputs = inputs_from_scenario(scenario)
+    plan = forecast(plan_inputs)
+    planned = site_schedule(plan_inputs, plan_inputs["strategies.build.build_share"])
+    names = [f"npv_cost_usd_{s}" for s in STRATEGIES] + [f"take_or_pay_pv_usd_{s}" for s in STRATEGIES] + ["sites_on_time_share"]
     out: dict[str, list[np.ndarray]] = {name: [] for name in names}
     for start in range(0, n_draws, chunk_size):
         chunk = inputs.take(slice(start, start + chunk_size))
+        factors = discount_factors_monthly(chunk["finance.discount_rate_annual"], chunk.months)
         for s in STRATEGIES:
-            run = run_strategy(chunk, s)
+            run = run_strategy(chunk, s, plan)
             out[f"npv_cost_usd_{s}"].append(npv_cost(chunk, run))
+            out[f"take_or_pay_pv_usd_{s}"].append(-np.einsum("nm,nm->n", run.flows["take_or_pay_shortfall"], factors))
             if s == "build":
                 out["sites_on_time_share"].append(on_time_share(run.schedule, planned, chunk["build.on_time_grace_months"]))
     result = sampled.assign(**{k: np.concatenate(v) for k, v in out.items()})
@@ -240,7 +245,8 @@ def _one_at_a_time(scenario: Scenario, settings: list[tuple[Distribution, float]
         else:
             arrays[key][row] = value
     inputs = inputs.with_arrays(arrays)
-    diff: np.ndarray = npv_cost(inputs, run_strategy(inputs, strategy)) - npv_cost(inputs, run_strategy(inputs, "rent"))
+    plan = forecast(inputs_from_scenario(scenario))
+    diff: np.ndarray = npv_cost(inputs, run_strategy(inputs, strategy, plan)) - npv_cost(inputs, run_strategy(inputs, "rent", plan))
     return diff
 
 
@@ -298,9 +304,10 @@ def tornado(scenario: Scenario, *, low_quantile: float = 0.1, high_quantile: flo
     table = pd.DataFrame(rows).set_index("input")
     table["swing_usd"] = (table["npv_cost_difference_high_usd"] - table["npv_cost_difference_low_usd"]).abs()
     table = table.sort_values("swing_usd", ascending=False)
-    plan = inputs_from_scenario(scenario)
+    inputs = inputs_from_scenario(scenario)
+    plan = forecast(inputs)
     table.attrs["base_difference_usd"] = float(
-        npv_cost(plan, run_strategy(plan, strategy))[0] - npv_cost(plan, run_strategy(plan, "rent"))[0]
+        npv_cost(inputs, run_strategy(inputs, strategy, plan))[0] - npv_cost(inputs, run_strategy(inputs, "rent", plan))[0]
     )
     return table
 

@@ -18,7 +18,7 @@ import pandas as pd
 from econ.assumptions import Scenario
 from econ.assumptions.schema import STRATEGIES
 from econ.build import OWNED_CATEGORIES, Fleet, Schedule, fleet, owned_capacity_by_bloc, owned_costs, site_schedule
-from econ.cloud import Contract, contract_size_for_cover, departure_window, list_price, provisioned_hours, rented_costs
+from econ.cloud import Contract, contract_tier, departure_window, list_price, rented_costs, tranche_price
 from econ.demand import demand_work, price_response
 from econ.finance import annual_rate, discount_factors, discounted_payback_period, irr, payback_period, periodic_rate
 from econ.hardware import Trajectory, capacity_cost_per_gpu_hour, frontier, gpus_in
@@ -26,7 +26,7 @@ from econ.inputs import Inputs, inputs_from_scenario
 from econ.tax import carry_forward
 from econ.timeline import HOURS_PER_MONTH
 
-CLOUD_CATEGORIES = ("cloud_contract", "cloud_overage", "cloud_uncommitted", "take_or_pay_shortfall")
+CLOUD_CATEGORIES = ("cloud_contract", "take_or_pay_shortfall", "cloud_short_term")
 """Cash-flow categories of rented capacity."""
 
 TAX_CATEGORIES = ("tax_owned", "tax_cloud")
@@ -86,7 +86,8 @@ def _col(a: np.ndarray) -> np.ndarray:
 def cloud_price(inputs: Inputs, path: Trajectory) -> np.ndarray:
     """List price per reference GPU-hour at each month [USD], shape (n, M) (:func:`econ.cloud.list_price`)."""
     k = provider_cost(inputs, path)
-    return list_price(inputs["cloud.list_usd_per_reference_gpu_hour"], k / k[:, :1], inputs["cloud.markup_change_annual"])
+    price0 = inputs["cloud.list_usd_per_gpu_hour"] / inputs.list_work_per_gpu
+    return list_price(price0, k / k[:, :1], inputs["cloud.markup_change_annual"])
 
 
 def initial_demand(inputs: Inputs, path: Trajectory) -> np.ndarray:
@@ -102,31 +103,41 @@ class Forecast:
     Contracts are sized on it and the departure window is set by its site schedule. The
     Monte Carlo makes one forecast from the scenario's central values and meets it with
     every draw, so a draw in which demand falls short or sites slip meets commitments made
-    in advance (claims C04, C22); a sensitivity run makes one forecast per value it tries.
+    in advance (claims C04, C22); a contract that starts later is re-sized when it is signed,
+    by the ratio of the capacity the draw then rents to what the forecast expected. A
+    sensitivity run makes one forecast per value it tries.
 
     Attributes
     ----------
     price : numpy.ndarray
         List price path [USD per reference GPU-hour], shape (n, M).
-    contracts : dict of str to list of (Contract, numpy.ndarray)
-        Per strategy: each contract with its total [USD], shape (n,).
+    rented : dict of str to numpy.ndarray
+        Per strategy, the capacity its plan rents [reference GPUs], shape (n, M).
+    reserved : dict of str to list of (Contract, numpy.ndarray)
+        Per strategy, each contract with the capacity it reserves [reference GPUs], (n, M).
     last_online : dict of str to numpy.ndarray
         Per strategy, the month its last planned site comes online, shape (n,) (NaN if it
         builds nothing).
     """
 
     price: np.ndarray
-    contracts: dict[str, list[tuple[Contract, np.ndarray]]]
+    rented: dict[str, np.ndarray]
+    reserved: dict[str, list[tuple[Contract, np.ndarray]]]
     last_online: dict[str, np.ndarray]
 
     def broadcast(self, n: int) -> Forecast:
         """A one-draw forecast repeated for n draws."""
         if self.price.shape[0] == n:
             return self
+
+        def rep(a: np.ndarray) -> np.ndarray:
+            return np.repeat(a, n, axis=0)
+
         return Forecast(
-            np.repeat(self.price, n, axis=0),
-            {s: [(c, np.repeat(t, n)) for c, t in cs] for s, cs in self.contracts.items()},
-            {s: np.repeat(v, n) for s, v in self.last_online.items()},
+            rep(self.price),
+            {s: rep(v) for s, v in self.rented.items()},
+            {s: [(c, rep(r)) for c, r in cs] for s, cs in self.reserved.items()},
+            {s: rep(v) for s, v in self.last_online.items()},
         )
 
 
@@ -139,10 +150,11 @@ class StrategyRun:
     provisioned: np.ndarray
     owned_served: np.ndarray
     installed: np.ndarray
-    rented_hours: np.ndarray
+    rented_units: np.ndarray
     price: np.ndarray
     schedule: Schedule
     fleet: Fleet
+    contracts: list[tuple[Contract, np.ndarray, np.ndarray]]
     contract_discounts: dict[str, np.ndarray]
 
 
@@ -225,7 +237,7 @@ def _volumes(inputs: Inputs, strategy: str, path: Trajectory, price: np.ndarray,
     served, regulated = serve(provisioned, inputs.bloc_shares, inputs.blocs, inputs["demand.regulated_share"], capacity, blocs)
     installed = capacity.sum(axis=1)
     premium = inputs["demand.sovereign_cloud_premium"][:, None]
-    rented_hours = provisioned_hours(provisioned - served + regulated * premium)
+    rented_units = provisioned - served + regulated * premium
     return {
         "demand": demand,
         "provisioned": provisioned,
@@ -233,23 +245,29 @@ def _volumes(inputs: Inputs, strategy: str, path: Trajectory, price: np.ndarray,
         "fleet": fleet_,
         "served": served,
         "installed": installed,
-        "rented_hours": rented_hours,
+        "rented_units": rented_units,
     }
+
+
+def _in_window(inputs: Inputs, contract: Contract, last_online: np.ndarray) -> np.ndarray:
+    """Whether a contract is signed while the strategy is a departing customer (C04), shape (n,)."""
+    window_end = np.nan_to_num(last_online + inputs["cloud.departure_tail_months"], nan=-1.0)
+    return contract.start_month < window_end
 
 
 def forecast(inputs: Inputs) -> Forecast:
     """Size every strategy's contracts and set its departure window, for each draw's plan.
 
     The plan of a draw is that draw's inputs with no permit lost. A contract given as
-    ``commit_usd`` keeps that total; one given as ``cover_share`` commits that share of the
-    spend the plan forecasts for its term, at the discount its own size earns
-    (:func:`econ.cloud.contract_size_for_cover`). Contracts starting before the end of the
-    departure window earn only ``cloud.departing_discount_share`` of their discount.
+    ``cover_share`` reserves that share of the capacity the plan rents in each month of its
+    term; one given as ``commit_usd`` reserves the same profile scaled so that it costs that
+    total at its own price.
     """
     plan = inputs.with_arrays({}, permit_lost=np.zeros_like(inputs.permit_lost))
     path = trajectory(plan)
     price = cloud_price(plan, path)
-    contracts: dict[str, list[tuple[Contract, np.ndarray]]] = {}
+    rented: dict[str, np.ndarray] = {}
+    reserved: dict[str, list[tuple[Contract, np.ndarray]]] = {}
     last_online: dict[str, np.ndarray] = {}
     for strategy in STRATEGIES:
         v = _volumes(plan, strategy, path, price, price)
@@ -257,19 +275,25 @@ def forecast(inputs: Inputs) -> Forecast:
         assert isinstance(schedule, Schedule)
         online = np.where(schedule.built, schedule.online, -np.inf).max(axis=1, initial=-np.inf)
         last_online[strategy] = np.where(np.isfinite(online), online, np.nan)
-        window_end = np.nan_to_num(last_online[strategy] + plan["cloud.departure_tail_months"], nan=-1.0)
-        hours = np.asarray(v["rented_hours"])
-        sized = []
+        units = np.asarray(v["rented_units"])
+        rented[strategy] = units
+        out = []
         for spec in plan.contracts[strategy]:
             contract = Contract(spec.name, spec.start_month, spec.term_months)
+            span = np.zeros(plan.months, dtype=bool)
+            span[contract.start_month : contract.end_month] = True
+            profile = np.where(span, units, 0.0)
             if np.isnan(spec.cover_share):
-                total = np.full(plan.n, spec.commit_usd)
+                premium = np.where(_in_window(plan, contract, last_online[strategy]), plan["cloud.departing_contract_premium"], 0.0)
+                d = plan.commit_schedule.lookup(contract.term_months, np.full(plan.n, spec.commit_usd * 12.0 / contract.term_months))
+                at_list = np.sum(profile * tranche_price(profile, price, contract), axis=1) * HOURS_PER_MONTH
+                cost = at_list * (1.0 - d) * (1.0 + premium)
+                profile = profile * (spec.commit_usd / np.where(cost > 0, cost, np.inf))[:, None]
             else:
-                share = np.where(contract.start_month < window_end, plan["cloud.departing_discount_share"], 1.0)
-                total = contract_size_for_cover(spec.cover_share, hours, price, contract, plan.commit_schedule, share)
-            sized.append((contract, total))
-        contracts[strategy] = sized
-    return Forecast(price, contracts, last_online)
+                profile = profile * spec.cover_share
+            out.append((contract, profile))
+        reserved[strategy] = out
+    return Forecast(price, rented, reserved, last_online)
 
 
 def run_strategy(inputs: Inputs, strategy: str, plan: Forecast) -> StrategyRun:
@@ -301,23 +325,21 @@ def run_strategy(inputs: Inputs, strategy: str, plan: Forecast) -> StrategyRun:
     owned = owned_costs(inputs, schedule, fleet_, busy)
 
     last_online = plan.last_online[strategy]
-    window_end = np.nan_to_num(last_online + inputs["cloud.departure_tail_months"], nan=-1.0)
     window = departure_window(inputs.months, last_online, inputs["cloud.departure_tail_months"])
+    units = np.asarray(v["rented_units"])
     contracts, discounts = [], {}
-    for contract, total in plan.contracts[strategy]:
-        earned = np.where(contract.start_month < window_end, inputs["cloud.departing_discount_share"], 1.0)
-        discount = inputs.commit_schedule.lookup(contract.term_months, total * 12.0 / contract.term_months) * earned
+    for contract, planned in plan.reserved[strategy]:
+        if contract.start_month > 0:  # re-sized at signing to the capacity the draw then rents
+            expected = plan.rented[strategy][:, contract.start_month - 1]
+            ratio = np.divide(units[:, contract.start_month - 1], expected, out=np.ones_like(expected), where=expected > 0)
+            planned = planned * ratio[:, None]
+        premium = np.where(_in_window(inputs, contract, last_online), inputs["cloud.departing_contract_premium"], 0.0)
+        discount = contract_tier(planned, price, contract, inputs.commit_schedule, premium)
         discounts[contract.name] = discount
-        contracts.append((contract, total, discount))
-    rented = rented_costs(
-        np.asarray(v["rented_hours"]),
-        price,
-        contracts,
-        inputs["cloud.uncommitted_discount"],
-        inputs["cloud.departing_uncommitted_discount"],
-        window,
-        inputs["cloud.annual_minimum_share"],
-    )
+        locked = tranche_price(planned, price, contract) * ((1.0 - discount) * (1.0 + premium))[:, None]
+        contracts.append((contract, planned, locked))
+    short_term = (1.0 - inputs.commit_schedule.shortest) * (1.0 + inputs["cloud.short_term_premium"])
+    rented = rented_costs(units, price, contracts, short_term, inputs["cloud.departing_contract_premium"], window)
     flows = dict(owned.flows) | rented
     cloud_spend = sum(rented[c] for c in CLOUD_CATEGORIES)
     flows["tax_owned"] = carry_forward(owned.tax, float(inputs["tax.loss_carry_forward_until_month"][0]))
@@ -328,10 +350,11 @@ def run_strategy(inputs: Inputs, strategy: str, plan: Forecast) -> StrategyRun:
         provisioned=np.asarray(v["provisioned"]),
         owned_served=served,
         installed=installed,
-        rented_hours=np.asarray(v["rented_hours"]),
+        rented_units=units,
         price=price,
         schedule=schedule,
         fleet=fleet_,
+        contracts=contracts,
         contract_discounts=discounts,
     )
 
@@ -396,7 +419,7 @@ class Evaluation:
     capacity : pandas.DataFrame
         Tidy monthly volumes: ``strategy, month, date, demand_reference_gpus,
         provisioned_reference_gpus, owned_installed_reference_gpus, owned_served_reference_gpus,
-        rented_reference_gpu_hours, list_usd_per_reference_gpu_hour``.
+        rented_reference_gpus, list_usd_per_reference_gpu_hour``.
     sites : pandas.DataFrame
         The build strategy's site schedule (event months) and size.
     contracts : pandas.DataFrame
@@ -491,7 +514,7 @@ def evaluate(scenario: Scenario) -> Evaluation:
                     "provisioned_reference_gpus": run.provisioned[0],
                     "owned_installed_reference_gpus": run.installed[0],
                     "owned_served_reference_gpus": run.owned_served[0],
-                    "rented_reference_gpu_hours": run.rented_hours[0],
+                    "rented_reference_gpus": run.rented_units[0],
                     "list_usd_per_reference_gpu_hour": run.price[0],
                 }
             )
@@ -499,26 +522,41 @@ def evaluate(scenario: Scenario) -> Evaluation:
         ],
         ignore_index=True,
     )
-    return Evaluation(scenario, summary, cashflows, capacity, _site_table(inputs, runs["build"]), _contract_table(plan, runs), plan, runs)
+    return Evaluation(scenario, summary, cashflows, capacity, _site_table(inputs, runs["build"]), _contract_table(runs), plan, runs)
 
 
-def _contract_table(plan: Forecast, runs: dict[str, StrategyRun]) -> pd.DataFrame:
+def _contract_table(runs: dict[str, StrategyRun]) -> pd.DataFrame:
+    """Every strategy's contracts as signed in the plan (one draw)."""
     rows = []
-    for s, contracts in plan.contracts.items():
-        for contract, totals in contracts:
-            total = float(totals[0])
+    for s, run in runs.items():
+        for contract, reserved, locked in run.contracts:
+            span = slice(contract.start_month, contract.end_month)
+            units = reserved[0, span]
+            total = float(np.sum(units * locked[0, span]) * HOURS_PER_MONTH)
             rows.append(
                 {
                     "strategy": s,
                     "contract": contract.name,
                     "start_month": contract.start_month,
                     "term_months": contract.term_months,
+                    "reserved_mean_reference_gpus": float(units.mean()),
                     "commit_usd": total,
                     "annual_commit_usd": total * 12.0 / contract.term_months,
-                    "discount": float(runs[s].contract_discounts[contract.name][0]),
+                    "discount": float(run.contract_discounts[contract.name][0]),
+                    "price_usd_per_reference_gpu_hour": total / float(units.sum() * HOURS_PER_MONTH) if units.sum() > 0 else float("nan"),
                 }
             )
-    columns = ["strategy", "contract", "start_month", "term_months", "commit_usd", "annual_commit_usd", "discount"]
+    columns = [
+        "strategy",
+        "contract",
+        "start_month",
+        "term_months",
+        "reserved_mean_reference_gpus",
+        "commit_usd",
+        "annual_commit_usd",
+        "discount",
+        "price_usd_per_reference_gpu_hour",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -48,7 +48,8 @@ def scatter(months: int, at: np.ndarray, amount: np.ndarray) -> np.ndarray:
     rows = np.broadcast_to(np.arange(n).reshape((n,) + (1,) * (at.ndim - 1)), at.shape)
     inside = (at >= 1) & (at <= months)
     flat = rows[inside] * months + at[inside].astype(np.int64) - 1
-    return np.bincount(flat, weights=amount[inside], minlength=n * months).reshape(n, months)
+    summed: np.ndarray = np.bincount(flat, weights=amount[inside], minlength=n * months).astype(float, copy=False)
+    return summed.reshape(n, months)
 
 
 def step(months: int, at: np.ndarray, amount: np.ndarray) -> np.ndarray:

@@ -66,7 +66,7 @@ def owned_cost_by_generation(scenario: Scenario) -> pd.DataFrame:
         rate_annual=inputs["finance.discount_rate_annual"][0],
         gpu_life_years=np.array(life),
         residual_share=np.array(b**life * float(inputs["hardware.liquidation_share"][0])),
-        facility_usd_per_mw_it=np.array(site_mean("capex_usd_per_mw_it")),
+        facility_usd_per_mw_it=np.array(site_mean("capex_usd_per_mw_it") * float(inputs["build.facility_capex_multiplier"][0])),
         facility_life_years=inputs["build.facility_life_years"][0],
         maintenance_share_per_year=inputs["build.maintenance_share_of_capex_per_year"][0],
         pue=np.array(site_mean("pue")),

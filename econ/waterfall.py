@@ -8,8 +8,8 @@ variance analysis (Horngren, Datar & Rajan, *Cost Accounting*, 15th ed., 2015, c
     spend_S - spend_R = (V_S - V_R) p_R  +  V_S (p_S - p_R)
                         rent avoided        contract-terms premium
 
-month by month, with V the reference GPU-hours rented and p the average price paid for them
-(contract, overage and uncommitted spend over hours). Positive bars make the strategy
+month by month, with V the reference GPUs rented and p the average price paid for them
+(spend on reserved capacity in use and on short-term capacity, over the capacity rented). Positive bars make the strategy
 costlier than renting; negative bars make it cheaper.
 """
 
@@ -32,7 +32,7 @@ DRIVERS = (
 """The drivers of a waterfall, in order."""
 
 RESALE = ("residual_value", "gpu_resale")
-SPEND = ("cloud_contract", "cloud_overage", "cloud_uncommitted")
+SPEND = ("cloud_contract", "cloud_short_term")
 
 
 def waterfall(evaluation: Evaluation, strategy: str = "build") -> pd.DataFrame:
@@ -74,7 +74,7 @@ def waterfall(evaluation: Evaluation, strategy: str = "build") -> pd.DataFrame:
 
     spend_s = -sum(own.flows[c][0] for c in SPEND)
     spend_r = -sum(rent.flows[c][0] for c in SPEND)
-    hours_s, hours_r = own.rented_hours[0], rent.rented_hours[0]
+    hours_s, hours_r = own.rented_units[0], rent.rented_units[0]
     price_r = np.divide(spend_r, hours_r, out=np.zeros_like(spend_r), where=hours_r > 0)
     price_s = np.divide(spend_s, hours_s, out=price_r.copy(), where=hours_s > 0)
     avoided = float(((hours_s - hours_r) * price_r) @ f)

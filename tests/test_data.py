@@ -17,6 +17,8 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 # table name -> key column
 TABLES = {
+    "commit_schedule": "tier_id",
+    "tax_depreciation": "regime_id",
     "regions": "region_id",
     "region_rtt": "pair_id",
     "sites": "site_id",

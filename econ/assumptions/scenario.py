@@ -31,7 +31,19 @@ import pandas as pd
 
 from econ.assumptions.errors import ScenarioError, suggest
 from econ.assumptions.files import SCENARIO_DIR, Flat, read_yaml, resolve_extends, scenario_path
-from econ.assumptions.schema import DISTRIBUTIONS, FIELDS, SITE_FIELDS, STRATEGIES, STRATEGY_FIELDS, Field, Value, as_float, show
+from econ.assumptions.schema import (
+    CONTRACT_FIELDS,
+    CONTRACT_REQUIRED,
+    DISTRIBUTIONS,
+    FIELDS,
+    SITE_FIELDS,
+    STRATEGIES,
+    STRATEGY_FIELDS,
+    Field,
+    Value,
+    as_float,
+    show,
+)
 from econ.assumptions.tables import cell_sources, load_table
 
 _REF = re.compile(r"^@(?P<table>[\w-]+)/(?P<row>[^/]+)/(?P<column>[\w.]+)$")
@@ -179,6 +191,23 @@ class Scenario:
         rows = {s: {f: self.values[f"build.sites.{s}.{f}"] for f in SITE_FIELDS} for s in self.site_ids}
         return pd.DataFrame.from_dict(rows, orient="index", columns=list(SITE_FIELDS)).rename_axis("site_id")
 
+    def contracts(self, strategy: str) -> pd.DataFrame:
+        """The contracts of one strategy: one row per contract id, in file order.
+
+        Columns are the contract fields (``start_month``, ``term_months`` [months],
+        ``commit_usd`` [USD], ``cover_share`` [1]); the size not given is NaN.
+
+        Examples
+        --------
+        >>> list(load_scenario("base").contracts("rent").columns)
+        ['start_month', 'term_months', 'commit_usd', 'cover_share']
+        """
+        if strategy not in STRATEGIES:
+            raise ValueError(f"strategy: must be one of {STRATEGIES}; got {show(strategy)}")
+        ids = _contract_ids(self.values)[strategy]
+        rows = {c: {f: self.values.get(f"strategies.{strategy}.contracts.{c}.{f}", np.nan) for f in CONTRACT_FIELDS} for c in ids}
+        return pd.DataFrame.from_dict(rows, orient="index", columns=list(CONTRACT_FIELDS)).rename_axis("contract")
+
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """Reload the same files with more overrides (later ones win).
 
@@ -241,7 +270,19 @@ def field_for(key: str) -> Field | None:
         return Field("float", "1", f"Share of demand in the {parts[2]} bloc", 0.0, 1.0)
     if key.startswith("strategies.") and len(parts) == 3 and parts[1] in STRATEGIES:
         return STRATEGY_FIELDS.get(parts[2])
+    if key.startswith("strategies.") and len(parts) == 5 and parts[1] in STRATEGIES and parts[2] == "contracts":
+        return CONTRACT_FIELDS.get(parts[4])
     return None
+
+
+def _contract_ids(keys: Any) -> dict[str, list[str]]:
+    """Contract ids of each strategy, in the order the keys list them."""
+    out: dict[str, list[str]] = {s: [] for s in STRATEGIES}
+    for key in keys:
+        parts = key.split(".")
+        if len(parts) >= 4 and parts[0] == "strategies" and parts[1] in STRATEGIES and parts[2] == "contracts" and parts[3] not in out[parts[1]]:
+            out[parts[1]].append(parts[3])
+    return out
 
 
 def list_scenarios(directory: Path = SCENARIO_DIR) -> pd.DataFrame:
@@ -407,6 +448,7 @@ def _valid_override_keys(flat: Flat) -> list[str]:
     sites = {k.split(".")[2] for k in flat if k.startswith("build.sites.")}
     keys = list(FIELDS) + [f"build.sites.{s}.{f}" for s in sites for f in SITE_FIELDS]
     keys += [f"strategies.{s}.{f}" for s in STRATEGIES for f in STRATEGY_FIELDS]
+    keys += [f"strategies.{s}.contracts.{c}.{f}" for s, ids in _contract_ids(flat).items() for c in ids for f in CONTRACT_FIELDS]
     keys += [k for k in flat if k.startswith("demand.bloc_shares.")]
     keys += [
         f"risk.{k.removeprefix('risk.distributions.')}.{p}"
@@ -656,6 +698,7 @@ def _check_values(res: _Resolved, problems: list[str]) -> None:
     sites = sorted({k.split(".")[2] for k in values if k.startswith("build.sites.")})
     required = list(FIELDS) + [f"build.sites.{s}.{f}" for s in sites for f in SITE_FIELDS]
     required += [f"strategies.{s}.{f}" for s in STRATEGIES for f in STRATEGY_FIELDS]
+    required += [f"strategies.{s}.contracts.{c}.{f}" for s, ids in _contract_ids(values).items() for c in ids for f in CONTRACT_REQUIRED]
     for key in required:
         if key not in values:
             problems.append(f"missing key {key!r} ({field_for(key).allowed()})")  # type: ignore[union-attr]
@@ -664,14 +707,42 @@ def _check_values(res: _Resolved, problems: list[str]) -> None:
     _check_cross_fields(values, sites, lambda key: res.origins.get(key, "defaults"), problems)
 
 
+def _check_contracts(values: dict[str, Value], origin: Any, problems: list[str]) -> None:
+    """Each contract sets exactly one size, ends within the horizon and overlaps no other of its strategy."""
+    months = int(values["horizon.years"]) * 12
+    for strategy, ids in _contract_ids(values).items():
+        taken: list[tuple[int, int, str]] = []
+        for c in ids:
+            key = f"strategies.{strategy}.contracts.{c}"
+            sizes = [f for f in ("commit_usd", "cover_share") if f"{key}.{f}" in values]
+            if len(sizes) != 1:
+                problems.append(f"{origin(key + '.start_month')}: {key}: give exactly one of commit_usd [USD] and cover_share [1]; got {sizes or 'neither'}")
+            start, term = int(values[f"{key}.start_month"]), int(values[f"{key}.term_months"])
+            if start + term > months:
+                problems.append(
+                    f"{origin(key + '.term_months')}: {key}.term_months = {term} [months] from start_month = {start} ends after the "
+                    f"horizon ({months} months); a contract must end within the horizon"
+                )
+            for other_start, other_end, other in taken:
+                if start < other_end and other_start < start + term:
+                    problems.append(f"{origin(key + '.start_month')}: {key} overlaps contract {other!r} of the same strategy; terms must not overlap")
+            taken.append((start, start + term, c))
+
+
 def _check_cross_fields(values: dict[str, Value], sites: list[str], origin: Any, problems: list[str]) -> None:
-    horizon = float(values["horizon.years"])
-    term = float(values["cloud.commit_term_years"])
-    if term > horizon:
-        problems.append(
-            f"{origin('cloud.commit_term_years')}: cloud.commit_term_years = {term:g} [years] is longer than horizon.years = {horizon:g}; "
-            "a commitment must end within the horizon"
-        )
+    _check_contracts(values, origin, problems)
+    ids = [g for g in str(values["hardware.generation_ids"]).split(",") if g]
+    table = load_table("accelerator_generations")
+    for g in ids:
+        if g not in table.index:
+            problems.append(f"{origin('hardware.generation_ids')}: hardware.generation_ids: no generation {g!r} in data/accelerator_generations.csv{suggest(g, table.index)}")
+        elif pd.isna(table.at[g, "llama31_405b_offline_tokens_per_s_per_gpu"]) or pd.isna(table.at[g, "availability_year"]):
+            problems.append(f"{origin('hardware.generation_ids')}: hardware.generation_ids: generation {g!r} has no availability year or benchmark throughput in data/accelerator_generations.csv")
+    if str(values["cloud.list_generation"]) not in ids:
+        problems.append(f"{origin('cloud.list_generation')}: cloud.list_generation = {show(values['cloud.list_generation'])} must be one of hardware.generation_ids {ids}")
+    low, high = float(values["cloud.contract_markup_low"]), float(values["cloud.contract_markup_high"])
+    if low > high:
+        problems.append(f"{origin('cloud.contract_markup_low')}: cloud.contract_markup_low = {low:g} exceeds cloud.contract_markup_high = {high:g}")
     shares = {k: float(v) for k, v in values.items() if k.startswith("demand.bloc_shares.")}
     blocs = set(load_table("regions")["sovereignty_bloc"])
     for key in shares:
