@@ -269,7 +269,7 @@ def contract_tier(
 def rented_costs(
     rented_units: np.ndarray,
     price: np.ndarray,
-    contracts: list[tuple[Contract, np.ndarray, np.ndarray]],
+    contracts: list[tuple[Contract, np.ndarray, np.ndarray, np.ndarray]],
     short_term_factor: np.ndarray,
     departing_premium: np.ndarray,
     window: np.ndarray,
@@ -283,9 +283,10 @@ def rented_costs(
         GPUs], shape (n, months).
     price : numpy.ndarray
         List price [USD per reference GPU-hour], shape (n, months).
-    contracts : list of (Contract, reserved, contract price)
+    contracts : list of (Contract, reserved, contract price, premium)
         Each contract with its reserved capacity [reference GPUs] and the locked price of
-        that capacity in each month [USD per reference GPU-hour], both shape (n, months).
+        that capacity in each month before any departing-customer premium [USD per
+        reference GPU-hour], both shape (n, months), and that premium [1], shape (n,).
         Terms must not overlap.
     short_term_factor : numpy.ndarray
         Price of short-term capacity as a multiple of the list, ``(1 - d_12)(1 + s)`` [1], shape (n,).
@@ -298,8 +299,9 @@ def rented_costs(
     -------
     dict of str to numpy.ndarray
         ``cloud_contract`` (reserved capacity in use), ``take_or_pay_shortfall`` (reserved
-        capacity not used, paid anyway) and ``cloud_short_term`` (capacity beyond the
-        reservations), each shape (n, months).
+        capacity not used, paid anyway), ``cloud_short_term`` (capacity beyond the
+        reservations) and ``departing_premium`` (what the departing-customer premium adds
+        to all three, claim C04), each shape (n, months).
 
     Raises
     ------
@@ -312,17 +314,18 @@ def rented_costs(
     afterwards the list is $2 and short-term capacity costs 0.9 times the list:
 
     >>> units, p = np.full((1, 4), 10.0), np.full((1, 4), 2.0)
-    >>> c = [(Contract("c1", 0, 2), np.array([[12.0, 12.0, 0.0, 0.0]]), np.array([[1.0, 1.0, 0.0, 0.0]]))]
+    >>> c = [(Contract("c1", 0, 2), np.array([[12.0, 12.0, 0.0, 0.0]]), np.array([[1.0, 1.0, 0.0, 0.0]]), np.array([0.0]))]
     >>> out = rented_costs(units, p, c, np.array([0.9]), np.array([0.0]), np.zeros((1, 4), bool))
     >>> {k: (v[0] / 730).round(2).tolist() for k, v in out.items()}
-    {'cloud_contract': [-10.0, -10.0, -0.0, -0.0], 'take_or_pay_shortfall': [-2.0, -2.0, -0.0, -0.0], 'cloud_short_term': [-0.0, -0.0, -18.0, -18.0]}
+    {'cloud_contract': [-10.0, -10.0, -0.0, -0.0], 'take_or_pay_shortfall': [-2.0, -2.0, -0.0, -0.0], 'cloud_short_term': [-0.0, -0.0, -18.0, -18.0], 'departing_premium': [-0.0, -0.0, -0.0, -0.0]}
     """
     n, months = rented_units.shape
     in_contract = np.zeros(months, dtype=bool)
     used = np.zeros((n, months))
     unused = np.zeros((n, months))
+    premium_paid = np.zeros((n, months))
     beyond = rented_units.copy()
-    for contract, reserved, locked in contracts:
+    for contract, reserved, locked, premium in contracts:
         span = slice(contract.start_month, contract.end_month)
         if in_contract[span].any():
             raise ValueError(f"strategies.*.contracts.{contract.name}: its term overlaps another contract of the same strategy")
@@ -332,12 +335,15 @@ def rented_costs(
         covered = np.minimum(beyond, level)
         used += covered * locked
         unused += (level - covered) * locked
+        premium_paid += level * locked * premium[:, None]
         beyond = beyond - covered
-    rate = short_term_factor[:, None] * np.where(window, 1.0 + departing_premium[:, None], 1.0)
+    short_term = beyond * price * short_term_factor[:, None]
+    premium_paid += short_term * np.where(window, departing_premium[:, None], 0.0)
     return {
         "cloud_contract": -used * HOURS_PER_MONTH,
         "take_or_pay_shortfall": -unused * HOURS_PER_MONTH,
-        "cloud_short_term": -beyond * price * rate * HOURS_PER_MONTH,
+        "cloud_short_term": -short_term * HOURS_PER_MONTH,
+        "departing_premium": -premium_paid * HOURS_PER_MONTH,
     }
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from econ.assumptions import Scenario
+from econ.assumptions import Scenario, ScenarioError
 from econ.assumptions.schema import STRATEGIES
 from econ.build import OWNED_CATEGORIES, Fleet, Schedule, fleet, owned_capacity_by_bloc, owned_costs, site_schedule
 from econ.cloud import Contract, contract_tier, departure_window, list_price, rented_costs, tranche_price
@@ -26,7 +26,7 @@ from econ.inputs import Inputs, inputs_from_scenario
 from econ.tax import carry_forward
 from econ.timeline import HOURS_PER_MONTH
 
-CLOUD_CATEGORIES = ("cloud_contract", "take_or_pay_shortfall", "cloud_short_term")
+CLOUD_CATEGORIES = ("cloud_contract", "take_or_pay_shortfall", "cloud_short_term", "departing_premium")
 """Cash-flow categories of rented capacity."""
 
 TAX_CATEGORIES = ("tax_owned", "tax_cloud")
@@ -88,6 +88,48 @@ def cloud_price(inputs: Inputs, path: Trajectory) -> np.ndarray:
     k = provider_cost(inputs, path)
     price0 = inputs["cloud.list_usd_per_gpu_hour"] / inputs.list_work_per_gpu
     return list_price(price0, k / k[:, :1], inputs["cloud.markup_change_annual"])
+
+
+def contract_markup(inputs: Inputs) -> np.ndarray:
+    """Best contract price over the provider's full cost of frontier capacity, each month [1], (n, M).
+
+    ``p(t) (1 - d_best) / k(t)``: what the largest, longest commitment pays per reference
+    GPU-hour against what the capacity costs its provider (:func:`provider_cost`).
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> markup = contract_markup(inputs_from_scenario(load_scenario("base")))
+    >>> bool(1.0 <= markup.min() <= markup.max() <= 1.5)
+    True
+    """
+    path = trajectory(inputs)
+    best = inputs.commit_schedule.discount.max(axis=1)
+    ratio: np.ndarray = cloud_price(inputs, path) * (1.0 - best)[:, None] / provider_cost(inputs, path)
+    return ratio
+
+
+def check_markup(scenario: Scenario, inputs: Inputs) -> None:
+    """Reject a plan whose best contract price leaves the sourced band of provider markups.
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``cloud.contract_markup_low``/``_high`` and the keys that set the price
+        (``cloud.list_usd_per_gpu_hour``, ``cloud.commit_discount_level``,
+        ``cloud.markup_change_annual``), with the markup at t = 0 and at the horizon.
+    """
+    markup = contract_markup(inputs)[0]
+    low, high = float(inputs["cloud.contract_markup_low"][0]), float(inputs["cloud.contract_markup_high"][0])
+    if markup.min() < low or markup.max() > high:
+        raise ScenarioError(
+            scenario.name,
+            [
+                f"the best contract price is {markup[0]:.3g}x the provider's full cost at t = 0 and {markup[-1]:.3g}x at the horizon, "
+                f"outside cloud.contract_markup_low..high = [{low:g}, {high:g}] [1]; change cloud.list_usd_per_gpu_hour, "
+                "cloud.commit_discount_level or cloud.markup_change_annual, or widen the band with evidence"
+            ],
+        )
 
 
 def initial_demand(inputs: Inputs, path: Trajectory) -> np.ndarray:
@@ -154,7 +196,7 @@ class StrategyRun:
     price: np.ndarray
     schedule: Schedule
     fleet: Fleet
-    contracts: list[tuple[Contract, np.ndarray, np.ndarray]]
+    contracts: list[tuple[Contract, np.ndarray, np.ndarray, np.ndarray]]
     contract_discounts: dict[str, np.ndarray]
 
 
@@ -336,8 +378,8 @@ def run_strategy(inputs: Inputs, strategy: str, plan: Forecast) -> StrategyRun:
         premium = np.where(_in_window(inputs, contract, last_online), inputs["cloud.departing_contract_premium"], 0.0)
         discount = contract_tier(planned, price, contract, inputs.commit_schedule, premium)
         discounts[contract.name] = discount
-        locked = tranche_price(planned, price, contract) * ((1.0 - discount) * (1.0 + premium))[:, None]
-        contracts.append((contract, planned, locked))
+        locked = tranche_price(planned, price, contract) * (1.0 - discount)[:, None]
+        contracts.append((contract, planned, locked, premium))
     short_term = (1.0 - inputs.commit_schedule.shortest) * (1.0 + inputs["cloud.short_term_premium"])
     rented = rented_costs(units, price, contracts, short_term, inputs["cloud.departing_contract_premium"], window)
     flows = dict(owned.flows) | rented
@@ -468,6 +510,7 @@ def evaluate(scenario: Scenario) -> Evaluation:
     True
     """
     inputs = inputs_from_scenario(scenario)
+    check_markup(scenario, inputs)
     plan = forecast(inputs)
     runs = run_all(inputs, plan)
     months = inputs.months
@@ -529,10 +572,10 @@ def _contract_table(runs: dict[str, StrategyRun]) -> pd.DataFrame:
     """Every strategy's contracts as signed in the plan (one draw)."""
     rows = []
     for s, run in runs.items():
-        for contract, reserved, locked in run.contracts:
+        for contract, reserved, locked, premium in run.contracts:
             span = slice(contract.start_month, contract.end_month)
             units = reserved[0, span]
-            total = float(np.sum(units * locked[0, span]) * HOURS_PER_MONTH)
+            total = float(np.sum(units * locked[0, span]) * HOURS_PER_MONTH * (1.0 + premium[0]))
             rows.append(
                 {
                     "strategy": s,
