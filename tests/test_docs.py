@@ -93,7 +93,8 @@ def test_every_data_column_with_a_number_ends_with_a_glossary_unit():
         table = load_table(name)
         for column in table.columns:
             numeric = pd.api.types.is_numeric_dtype(table[column]) and not pd.api.types.is_bool_dtype(table[column])
-            if numeric and column not in UNITLESS_COLUMNS and not any(_unit_part(column).endswith(s) or _unit_part(column) == s[1:] for s in suffixes):
+            unit = _unit_part(column)
+            if numeric and column not in UNITLESS_COLUMNS and not any(unit.endswith(s) or unit == s[1:] for s in suffixes):
                 missing.append(f"{name}.{column}")
     assert missing == []
 

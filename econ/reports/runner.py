@@ -126,6 +126,12 @@ class RunSpec:
         Scenario overrides from ``-p`` (already checked), passed as ``overrides``.
     run_id : str
         Unique id, recorded in ``results.json`` to tell this run's record from an older one.
+
+    Examples
+    --------
+    >>> spec = RunSpec("notebooks/01_build_vs_rent.ipynb", "base", "base", "reports")
+    >>> spec.folder.as_posix()
+    'reports/base'
     """
 
     notebook: str
@@ -187,7 +193,13 @@ class RunSpec:
 
 
 def discover_notebooks(directory: Path = NOTEBOOK_DIR) -> list[Path]:
-    """The notebooks of ``directory`` in name order (hidden and ``_``-prefixed files skipped)."""
+    """The notebooks of ``directory`` in name order (hidden and ``_``-prefixed files skipped).
+
+    Examples
+    --------
+    >>> discover_notebooks()[0].name
+    '00_finance_kernels.ipynb'
+    """
     return sorted(p for p in directory.glob("*.ipynb") if not p.name.startswith((".", "_")))
 
 
@@ -196,7 +208,7 @@ def _now() -> str:
 
 
 def run_one(spec: RunSpec) -> dict[str, Any]:
-    """Execute one run in this process and publish its outputs; never raises for a failing notebook.
+    r"""Execute one run in this process and publish its outputs; never raises for a failing notebook.
 
     Parameters
     ----------
@@ -215,6 +227,20 @@ def run_one(spec: RunSpec) -> dict[str, Any]:
     ------
     KeyboardInterrupt
         If interrupted; the scratch folder is removed and earlier outputs are untouched.
+
+    Examples
+    --------
+    A notebook that fails is reported, not raised:
+
+    >>> import tempfile
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> cells = [new_code_cell('scenario = "base"\noverrides = {}\noutput_dir = "."', metadata={"tags": ["parameters"]}),
+    ...          new_code_cell("1 / 0")]
+    >>> nbformat.write(new_notebook(cells=cells, metadata={"language_info": {"name": "python"}}), folder / "broken.ipynb")
+    >>> record = run_one(RunSpec(str(folder / "broken.ipynb"), "base", "base", str(folder / "out")))
+    >>> record["run"]["status"], "ZeroDivisionError" in record["run"]["error"]
+    ('failed', True)
     """
     notebook = Path(spec.notebook)
     spec.folder.mkdir(parents=True, exist_ok=True)
@@ -539,7 +565,7 @@ def run_batch(
     on_done: Callable[[int, int, dict[str, Any]], None] | None = None,
     poll_s: float = 0.05,
 ) -> list[dict[str, Any]]:
-    """Run every spec in a worker process, at most ``jobs`` at a time.
+    r"""Run every spec in a worker process, at most ``jobs`` at a time.
 
     Parameters
     ----------
@@ -563,6 +589,20 @@ def run_batch(
         On SIGINT (Ctrl-C) or SIGTERM, once pending runs are cancelled, running ones stopped
         with their kernels and temporary files removed (see the module docstring). Called
         outside the main thread, the batch cannot see signals and runs to the end.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> cells = [
+    ...     new_code_cell('scenario = "base"\noverrides = {}\nseed = 0\noutput_dir = "."', metadata={"tags": ["parameters"]}),
+    ...     new_code_cell('import econ.reports\necon.reports.write_results(output_dir, scenario, {"answer_usd": 42.0}, seed=seed)'),
+    ... ]
+    >>> nbformat.write(new_notebook(cells=cells, metadata={"language_info": {"name": "python"}}), folder / "demo.ipynb")
+    >>> records = run_batch([RunSpec(str(folder / "demo.ipynb"), "base", "base", str(folder / "out"))], jobs=1)
+    >>> [r["run"]["status"] for r in records], records[0]["headline"]
+    (['ok'], {'answer_usd': 42.0})
     """
     pending = list(specs)
     running: list[_Running] = []
@@ -678,7 +718,7 @@ def run_notebook(
     parameters: Mapping[str, Any] | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Run one notebook for one scenario in this process (no worker, no parameter checks).
+    r"""Run one notebook for one scenario in this process (no worker, no parameter checks).
 
     Parameters
     ----------
@@ -695,6 +735,20 @@ def run_notebook(
     -------
     dict
         The run's ``results.json`` record (see :func:`run_one`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> cells = [
+    ...     new_code_cell('scenario = "base"\noverrides = {}\nseed = 0\noutput_dir = "."', metadata={"tags": ["parameters"]}),
+    ...     new_code_cell('import econ.reports\necon.reports.write_results(output_dir, scenario, {"answer_usd": 42.0}, seed=seed)'),
+    ... ]
+    >>> nbformat.write(new_notebook(cells=cells, metadata={"language_info": {"name": "python"}}), folder / "demo.ipynb")
+    >>> record = run_notebook(folder / "demo.ipynb", folder / "out")
+    >>> record["run"]["status"], record["headline"], (folder / "out" / "base" / "demo.html").exists()
+    ('ok', {'answer_usd': 42.0}, True)
     """
     from econ.assumptions import load_scenario
 
