@@ -12,13 +12,12 @@ Command: ``.venv/bin/python benchmarks/long_rows.py`` (writes ``benchmarks/resul
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-import time
 from pathlib import Path
 
 import numpy as np
 import numpy_financial as npf
 import pyxirr
+from run import median_time  # the same timer as the other finance benchmarks
 
 import econ.finance as fin
 
@@ -36,15 +35,6 @@ def rows(n: int) -> dict[str, np.ndarray]:
     return {"conventional": conventional, "random walk": walk, "alternating": alternating, "refresh-shaped": refresh}
 
 
-def median_time(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def main() -> None:
     lines = [
         "# One long row: econ against numpy-financial and pyxirr",
@@ -58,18 +48,18 @@ def main() -> None:
         dates = [dt.date(2020, 1, 1) + dt.timedelta(days=int(i)) for i in range(n)]
         for shape, v in rows(n).items():
             cells = [
-                median_time(lambda v=v: fin.irr(v)),
-                median_time(lambda v=v: fin.irr_roots(v)),
-                median_time(lambda v=v, d=dates: fin.xirr(v, d)),
-                median_time(lambda v=v, d=dates: fin.xirr_roots(v, d)),
+                median_time(lambda v=v: fin.irr(v), 3),
+                median_time(lambda v=v: fin.irr_roots(v), 3),
+                median_time(lambda v=v, d=dates: fin.xirr(v, d), 3),
+                median_time(lambda v=v, d=dates: fin.xirr_roots(v, d), 3),
             ]
             peer = []
             if n <= 3650:  # numpy-financial solves an n x n eigenproblem: O(n^3), minutes at 10,000
                 peer.append(median_time(lambda v=v: npf.irr(v), repeat=1))
             else:
                 peer.append(float("nan"))
-            peer.append(median_time(lambda v=v: pyxirr.irr(v, silent=True)))
-            peer.append(median_time(lambda v=v, d=dates: pyxirr.xirr(d, v, silent=True)))
+            peer.append(median_time(lambda v=v: pyxirr.irr(v, silent=True), 3))
+            peer.append(median_time(lambda v=v, d=dates: pyxirr.xirr(d, v, silent=True), 3))
             text = " | ".join("not run" if np.isnan(c) else f"{c:.3f}" for c in cells + peer)
             lines.append(f"| {n:,} | {shape} | {text} |")
             print(lines[-1], flush=True)
