@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import psutil
 import pytest
 
 from econ import cli
+from econ.reports import runner
 
 SETUP = "import econ.charts\nfrom econ.reports import write_results\n\necon.charts.setup()"
 PARAMS = 'scenario = "base"\noverrides = {}\nseed = 0\noutput_dir = "."\nmonths = 12'
@@ -138,40 +140,189 @@ def test_a_failing_run_does_not_stop_the_others(tmp_path: Path, capsys):
     assert 'href="rent-only/b_boom.ipynb"' in index
 
 
+# Ctrl-C in every phase of a batch: each test pauses the batch at one phase with the runner's
+# test hook (econ.reports.runner.pause_point) or, for phases inside papermill, with a notebook
+# or a kernel that announces itself, then sends SIGINT to `econ report` as a user's Ctrl-C would.
+
+STOP_BOUND_S = 20.0
+#: What a paused phase leaves: the earlier outputs, or (publish, between-runs) one run's new ones.
+PHASES = {
+    "batch-start": {"sleepy": "old"},  # runner hook, before any worker
+    "worker-spawned": {"sleepy": "old"},  # runner hook, worker started and not yet registered
+    "kernel-start": {"sleepy": "old"},  # a kernel that never gets ready
+    "execute": {"sleepy": "old"},  # a cell that sleeps
+    "export": {"sleepy": "old"},  # runner hook in the worker, before the HTML export
+    "publish": {"sleepy": "new"},  # runner hook in the worker, between two renames
+    "between-runs": {"a": "new", "sleepy": "old"},  # runner hook, a finished and sleepy not started
+}
+PAUSE_IN_CELL = f"""import os, time
+if os.environ.get("{runner.PAUSE_AT_ENV}") == "execute":
+    with open(os.environ["{runner.PAUSE_FILE_ENV}"], "a") as handle:
+        handle.write(f"execute {{os.getpid()}}\\n")
+    time.sleep(120)"""
+# A kernel spec named like the project's that announces itself and never gets ready.
+PAUSE_IN_KERNEL = f"""import os, sys, time
+with open(os.environ["{runner.PAUSE_FILE_ENV}"], "a") as handle:
+    handle.write(f"kernel-start {{os.getpid()}}\\n")
+time.sleep(60)
+sys.exit(1)"""
+# Written without importing econ, so that the kernel starts fast: the runner needs only a results.json.
+LIGHT_FINISH = f"""import json, os
+with open(os.path.join(output_dir, "{runner.RESULTS_NAME}"), "w") as handle:
+    json.dump({{"headline": {{"months": months}}, "summary": "done"}}, handle)"""
+OLD = {".html": "OLD PAGE", ".ipynb": "{}", ".results.json": '{"run": {"status": "ok", "id": "old"}}'}
+
+
+def make_light_notebook(folder: Path, name: str) -> Path:
+    cells = [
+        nbformat.v4.new_markdown_cell(f"# Test notebook {name}"),
+        nbformat.v4.new_code_cell(PARAMS, metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(PAUSE_IN_CELL),
+        nbformat.v4.new_code_cell(LIGHT_FINISH),
+    ]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "econ", "language": "python", "display_name": "Python (econ)"}
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _batch_processes(pause_file: Path) -> list[psutil.Process]:
+    """Every live process of one test's batch: they all inherit its pause file variable."""
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if proc.environ().get(runner.PAUSE_FILE_ENV) == str(pause_file):
+                found.append(proc)
+        except psutil.Error:  # gone, zombie or not ours
+            continue
+    return found
+
+
+def _wait_for_pause(pause_file: Path, phase: str, proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 120
+    while not (pause_file.exists() and any(line.startswith(f"{phase} ") for line in pause_file.read_text().splitlines())):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, f"the batch never reached {phase}"
+        time.sleep(0.1)
+
+
 @pytest.mark.notebook
-def test_ctrl_c_stops_the_batch_and_leaves_no_partial_files(tmp_path: Path):
-    notebooks = tmp_path / "nb"
-    make_notebook(notebooks, "sleepy", 'print("sleeping", flush=True)\nimport time\ntime.sleep(120)')
-    out = tmp_path / "out"
+@pytest.mark.parametrize("phase", list(PHASES))
+def test_ctrl_c_stops_the_batch_in_every_phase(tmp_path: Path, phase: str):
+    notebooks, out, pause_file = tmp_path / "nb", tmp_path / "out", tmp_path / "paused"
+    for name in PHASES[phase]:
+        make_light_notebook(notebooks, name)
+    env = {**os.environ, runner.PAUSE_AT_ENV: phase, runner.PAUSE_FILE_ENV: str(pause_file)}
+    if phase == "kernel-start":
+        spec = tmp_path / "jupyter" / "kernels" / runner.KERNEL_NAME
+        spec.mkdir(parents=True)
+        (spec / "kernel.json").write_text(
+            json.dumps({"argv": [sys.executable, "-c", PAUSE_IN_KERNEL, "-f", "{connection_file}"], "language": "python"})
+        )
+        env["JUPYTER_PATH"] = str(tmp_path / "jupyter")
     old = out / "base"
     old.mkdir(parents=True)
-    previous = {"sleepy.html": "OLD PAGE", "sleepy.ipynb": "{}", "sleepy.results.json": '{"run": {"status": "ok"}}'}
-    for name, text in previous.items():
-        (old / name).write_text(text)
+    for name in PHASES[phase]:
+        for suffix, text in OLD.items():
+            (old / f"{name}{suffix}").write_text(text)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "econ", "report", "--notebook-dir", str(notebooks), "--out", str(out)],
+        [sys.executable, "-m", "econ", "report", "--notebook-dir", str(notebooks), "--out", str(out), "--jobs", "1"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=env,
+        # A Ctrl-C needs SIGINT's default disposition; a shell without job control starting the
+        # tests in the background (`pytest ... &`) leaves it ignored, and children inherit that.
+        preexec_fn=_default_sigint,
     )
     try:
-        deadline = time.monotonic() + 90
-        while not any("sleeping" in p.read_text(errors="replace") for p in (old / "logs").glob(".*.tmp")):
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "the notebook never started"
-            time.sleep(0.2)
-        children = psutil.Process(proc.pid).children(recursive=True)
-        assert len(children) >= 2  # the worker and its kernel
+        _wait_for_pause(pause_file, phase, proc)
+        t0 = time.monotonic()
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=STOP_BOUND_S + 10)
+        seconds = time.monotonic() - t0
     finally:
         if proc.poll() is None:
             proc.kill()
+            proc.communicate()
     assert proc.returncode == 130, err
+    print(f"{phase}: exit {proc.returncode} {seconds:.2f} s after SIGINT")  # shown with -s (stress runs)
+    assert seconds < STOP_BOUND_S, f"stopped after {seconds:.1f} s"
     assert "interrupted" in err
-    _, alive = psutil.wait_procs(children, timeout=15)
+    _, alive = psutil.wait_procs(_batch_processes(pause_file), timeout=5)
     assert not alive, f"left running: {alive}"
-    for name, text in previous.items():
-        assert (old / name).read_text() == text
+    for name, expected in PHASES[phase].items():
+        texts = {suffix: (old / f"{name}{suffix}").read_text() for suffix in OLD}
+        if expected == "old":
+            assert texts == OLD, name
+        else:  # the run had published: all new, consistent and with its log
+            record = json.loads(texts[".results.json"])
+            assert record["run"]["status"] == "ok" and record["run"]["id"] != "old", name
+            assert texts[".html"] != OLD[".html"] and texts[".ipynb"] != OLD[".ipynb"], name
+            assert (old / "logs" / f"{name}.log").exists(), name
     leftovers = [p for p in out.rglob("*") if p.name.startswith(".")]
     assert not leftovers, leftovers
+
+
+def test_every_pause_point_of_the_runner_has_an_interruption_test():
+    assert set(runner.PHASES) <= set(PHASES)
+
+
+def test_stop_signals_during_a_batch_are_recorded_not_raised():
+    # Raising at an arbitrary bytecode could leave a worker unregistered or Popen's wait lock held.
+    before = {sig: signal.getsignal(sig) for sig in runner.STOP_SIGNALS}
+    with runner._stop_requests() as stop:
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGTERM)
+        assert stop.count == 2
+    assert {sig: signal.getsignal(sig) for sig in runner.STOP_SIGNALS} == before
+
+
+def test_a_batch_leaves_an_ignored_sigint_ignored():
+    # `nohup econ report` or `econ report &` in a script: a Ctrl-C for the foreground must not stop it.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with runner._stop_requests() as stop:
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+            os.kill(os.getpid(), signal.SIGINT)
+            assert not stop.requested
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_a_deferred_stop_signal_acts_when_the_step_ends():
+    seen: list[int] = []
+    previous = signal.signal(signal.SIGTERM, runner.deferrable(lambda signum, frame: seen.append(signum)))
+    try:
+        with runner.signals_deferred():
+            os.kill(os.getpid(), signal.SIGTERM)
+            assert seen == []
+        assert seen == [signal.SIGTERM]
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def test_the_processes_of_a_stopped_run_are_found_by_their_mark_and_killed():
+    code = "import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); time.sleep(60)"
+    env = {**os.environ, runner.RUN_ENV: "test-run-id"}
+    parent = subprocess.Popen([sys.executable, "-c", code], env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while len(runner.run_processes(["test-run-id"])) < 2:  # the parent and the child it starts
+            assert time.monotonic() < deadline, "the marked processes never started"
+            time.sleep(0.05)
+        child = next(pid for pid in runner.run_processes(["test-run-id"]) if pid != parent.pid)
+        assert runner.run_processes(["another-run"]) == []
+        assert runner.kill_run_processes(["test-run-id"]) == []
+        assert parent.wait(timeout=5) == -signal.SIGKILL
+        assert not psutil.pid_exists(child) or psutil.Process(child).status() == psutil.STATUS_ZOMBIE
+    finally:
+        parent.kill()
+        parent.wait()

@@ -7,6 +7,7 @@ Every number in ``data/`` must trace to a dated source in ``data/sources.csv`` o
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from pathlib import Path
 
@@ -74,8 +75,16 @@ DATE_COLUMNS = {
 # tables in long format: the unit of `value_in_unit` is in the `unit` column (see data/README.md)
 UNIT_COLUMNS = {
     "inference_demand": {
-        "tokens_per_minute", "tokens_per_day", "tokens_per_week", "tokens_per_month", "tokens_per_year",
-        "usd_per_year", "gw", "chips", "elasticity", "fraction_per_year",
+        "tokens_per_minute",
+        "tokens_per_day",
+        "tokens_per_week",
+        "tokens_per_month",
+        "tokens_per_year",
+        "usd_per_year",
+        "gw",
+        "chips",
+        "elasticity",
+        "fraction_per_year",
     },
     "finance_rates": {"fraction", "fraction_per_year", "ratio", "usd_per_mwh", "years", "fte_per_mw"},
 }
@@ -305,7 +314,7 @@ def test_low_central_high_are_ordered(name: str) -> None:
     for low, central, high in _range_groups(list(table.columns)):
         lo, hi = numbers(table, low), numbers(table, high)
         chain = [lo, numbers(table, central), hi] if central else [lo, hi]
-        for a, b in zip(chain, chain[1:]):
+        for a, b in itertools.pairwise(chain):
             bad += [f"{k}: {low}..{high}" for k in table.loc[(a > b + 1e-12).fillna(False), key]]
     if "lead_time_months_tail" in table.columns:
         tail = numbers(table, "lead_time_months_tail")
@@ -356,7 +365,7 @@ def test_deal_implied_prices_match_terms() -> None:
     value, years = numbers(deals, "contract_value_usd"), numbers(deals, "term_years")
     per_mw = value / (numbers(deals, "capacity_mw") * years)
     per_gpu = value / (numbers(deals, "gpus") * 8760 * years)
-    off_mw = ((per_mw / numbers(deals, "implied_usd_per_mw_year") - 1).abs() > 0.01)
-    off_gpu = ((per_gpu / numbers(deals, "implied_usd_per_gpu_hour") - 1).abs() > 0.01)
+    off_mw = (per_mw / numbers(deals, "implied_usd_per_mw_year") - 1).abs() > 0.01
+    off_gpu = (per_gpu / numbers(deals, "implied_usd_per_gpu_hour") - 1).abs() > 0.01
     assert not off_mw.any(), f"implied_usd_per_mw_year inconsistent: {deals.loc[off_mw, 'deal_id'].tolist()}"
     assert not off_gpu.any(), f"implied_usd_per_gpu_hour inconsistent: {deals.loc[off_gpu, 'deal_id'].tolist()}"

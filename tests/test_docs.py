@@ -29,7 +29,8 @@ PUBLIC = {"econ": econ, "econ.finance": econ.finance, "econ.reports": econ.repor
 UNITLESS_COLUMNS = {
     "pue",  # power usage effectiveness, a ratio (glossary: PUE)
     "gpus_per_instance",  # a count
-    "basis_year",  # a calendar year label
+    "value_in_unit",  # long format: the unit is in the row's `unit` column (glossary)
+    "events",  # a count (glossary)
     "low",  # model_parameters.csv: the unit is in its `unit` column, checked below
     "central",
     "high",
@@ -63,23 +64,26 @@ def test_relative_links_in_docs_resolve():
     assert broken == []
 
 
-RANGE_ENDS = ("_low", "_mid", "_high")
+QUALIFIERS = ("_low", "_mid", "_central", "_high", "_tail", "_published", "_ai", "_vs_previous")
 
 
 def _glossary_suffixes() -> set[str]:
-    return set(re.findall(r"`(_[a-z0-9_]+)`", GLOSSARY)) - set(RANGE_ENDS)
+    return set(re.findall(r"`(_[a-z0-9_]+)`", GLOSSARY)) - set(QUALIFIERS)
 
 
 def _unit_part(column: str) -> str:
-    """The column name without a trailing range end (``_low``, ``_mid``, ``_high``)."""
-    for end in RANGE_ENDS:
-        if column.endswith(end) and end in GLOSSARY:
-            return column.removesuffix(end)
+    """The column name without its trailing qualifiers (``_low``, ``_ai_mid``, ``_vs_previous``...)."""
+    stripped = True
+    while stripped:
+        stripped = False
+        for end in QUALIFIERS:
+            if column.endswith(end) and f"`{end}`" in GLOSSARY:
+                column, stripped = column.removesuffix(end), True
     return column
 
 
 def _glossary_units() -> set[str]:
-    return set(re.findall(r"/ `([^`]+)`", GLOSSARY)) | set(re.findall(r"^\| `([^_`][^`]*)` \|", GLOSSARY, re.MULTILINE))
+    return set(re.findall(r"/ `([^`]+)`", GLOSSARY)) | set(re.findall(r"^\| `([^_`][^`]*)`[ ,]", GLOSSARY, re.MULTILINE))
 
 
 def test_every_data_column_with_a_number_ends_with_a_glossary_unit():
@@ -89,7 +93,8 @@ def test_every_data_column_with_a_number_ends_with_a_glossary_unit():
         table = load_table(name)
         for column in table.columns:
             numeric = pd.api.types.is_numeric_dtype(table[column]) and not pd.api.types.is_bool_dtype(table[column])
-            if numeric and column not in UNITLESS_COLUMNS and not any(_unit_part(column).endswith(s) for s in suffixes):
+            unit = _unit_part(column)
+            if numeric and column not in UNITLESS_COLUMNS and not any(unit.endswith(s) or unit == s[1:] for s in suffixes):
                 missing.append(f"{name}.{column}")
     assert missing == []
 

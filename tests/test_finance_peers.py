@@ -491,15 +491,20 @@ class TestNumpyFinancialEqual:
     def test_irr_numpy_gh_6744(self, values):
         assert math.isnan(fin.irr(values))
 
-    # TestIrr.test_gh_15: a root within 1e-9 of -100 % (rtol 1e-9).
-    def test_irr_gh_15(self):
-        got = fin.irr(NPF_GH_15)
-        assert np.isfinite(got)
-        assert got == pytest.approx(-0.9999999990596069, rel=1e-9)
-
 
 class TestNumpyFinancialConvention:
     """numpy-financial cases where econ answers by a documented convention of its own."""
+
+    # TestIrr.test_gh_15 expects -0.9999999990596069: a root where 1 + r = 9.4e-10. A float64
+    # r that close to -1 pins ln(1 + r) only to about 1.2e-7, so the NPV at the returned number
+    # is off by up to ~1e-6 of the flows: more than econ's 1e-9 residual test allows. Convention
+    # (docs/departures.md, "A rate float64 cannot hold"): NaN with status NOT_CONVERGED, and
+    # irr_roots marks the root as [nan].
+    def test_irr_gh_15_root_too_close_to_minus_one_is_nan(self):
+        got = fin.irr(NPF_GH_15, full_output=True)
+        assert math.isnan(got.rate)
+        assert got.status == fin.RootStatus.NOT_CONVERGED
+        assert np.isnan(fin.irr_roots(NPF_GH_15)).all()
 
     # Convention: several roots give NaN (irr_roots lists them). numpy-financial picks one.
     # TestIrr.test_basic_values, the cases with several roots (rtol 1e-2).

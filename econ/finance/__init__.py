@@ -11,7 +11,7 @@ from econ.finance.depreciation import depreciation_schedule, macrs_rates, straig
 from econ.finance.discounting import discount_factors, levelized_cost, npv, xnpv
 from econ.finance.errors import RootStatus, UndefinedResultError
 from econ.finance.payback import discounted_payback_period, payback_period
-from econ.finance.rate_of_return import IRRResult, irr, irr_roots, mirr, xirr
+from econ.finance.rate_of_return import IRRResult, irr, irr_roots, mirr, xirr, xirr_roots
 from econ.finance.rates import (
     annual_rate,
     effective_from_nominal,
@@ -45,5 +45,6 @@ __all__ = [
     "real_rate",
     "straight_line_rates",
     "xirr",
+    "xirr_roots",
     "xnpv",
 ]

@@ -2,7 +2,10 @@
 
 import sys
 
-from econ.cli import main
+try:
+    from econ.cli import main
+except KeyboardInterrupt:  # pragma: no cover - a Ctrl-C during import ends with 130, as later
+    raise SystemExit(130) from None
 
 if __name__ == "__main__":
     raise SystemExit(main(["report", *sys.argv[1:]]))

@@ -3,11 +3,13 @@
 Every writer in :mod:`econ.reports` goes through these helpers. The content is written to
 a hidden temporary file in the destination folder (same file system) and renamed over the
 destination with :func:`os.replace`, which POSIX guarantees to be atomic; an exception,
-including ``KeyboardInterrupt``, removes the temporary file.
+including ``KeyboardInterrupt``, removes the temporary file. A process killed outright
+(SIGKILL) cannot, so whoever killed it removes them with :func:`leftover_temporaries`.
 """
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import tempfile
@@ -44,6 +46,32 @@ def atomic_write_text(path: Path, text: str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def leftover_temporaries(path: Path) -> list[Path]:
+    """The temporary files that an atomic write to ``path`` killed midway would leave behind.
+
+    Parameters
+    ----------
+    path : Path
+        Destination of :func:`atomic_write_text` or :func:`atomic_write_json`.
+
+    Returns
+    -------
+    list of Path
+        Existing files named like that write's temporary file, in name order.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / ".a.html.k3j9x2.tmp").write_text("half")
+    >>> [p.name for p in leftover_temporaries(folder / "a.html")]
+    ['.a.html.k3j9x2.tmp']
+    >>> leftover_temporaries(folder / "b.html")
+    []
+    """
+    return sorted(path.parent.glob(f"{glob.escape(TEMP_PREFIX + path.name)}.*{glob.escape(TEMP_SUFFIX)}"))
 
 
 def atomic_write_json(path: Path, data: Any) -> Path:
