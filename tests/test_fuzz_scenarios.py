@@ -116,16 +116,33 @@ hostile = st.one_of(
             "@",
             "@model_parameters",
             "@model_parameters/nowhere/central",
-            "@accelerators/{accelerator.id}/nowhere",
+            "@accelerator_generations/{cloud.list_generation}/nowhere",
             "@sites/{site}/max_it_mw",
-            "{accelerator.id}",
+            "{cloud.list_generation}",
             "2027-13",
             "2027-1",
             "\x00",
             "h100-sxm\n",
+            "h100-sxm,b200\n",
+            "h100-sxm,,b200",
+            "H100-SXM",
         ]
     ),
 )
+
+
+GENERATIONS = list(load_table("accelerator_generations").index)
+
+
+def _generation_ids() -> st.SearchStrategy[str]:
+    """Comma-separated generation ids: subsets of the table's rows in table order, often those of base.yaml."""
+    subsets = st.lists(st.sampled_from(GENERATIONS), min_size=1, max_size=5, unique=True).map(
+        lambda ids: ",".join(sorted(ids, key=GENERATIONS.index))
+    )
+    base = str(BASE["hardware.generation_ids"]).split(",")
+    return subsets | st.lists(st.sampled_from(base), min_size=1, max_size=len(base), unique=True).map(
+        lambda ids: ",".join(sorted(ids, key=base.index))
+    )
 
 
 def _in_range(spec: Field) -> st.SearchStrategy[Any]:
@@ -134,6 +151,8 @@ def _in_range(spec: Field) -> st.SearchStrategy[Any]:
         return st.sampled_from(spec.choices)
     if spec.table:
         return st.sampled_from(spec.allowed_values())
+    if spec is field_for("hardware.generation_ids"):
+        return _generation_ids()
     if spec.pattern:
         return st.builds(lambda y, m: f"{y:04d}-{m:02d}", st.integers(1900, 2200), st.integers(1, 12))
     if spec.kind == "bool":
@@ -191,7 +210,7 @@ def overrides(draw: st.DrawFn) -> Any:
     """
     kind = draw(st.sampled_from(["plausible", "plausible", "mixed", "mixed", "container"]))
     if kind == "container":
-        return draw(st.sampled_from([0, "", [], "abc", 5, 1.5, b"x", [("cloud.commit_discount", 0.3)], {"a"}, object(), None]))
+        return draw(st.sampled_from([0, "", [], "abc", 5, 1.5, b"x", [("cloud.commit_discount_level", 0.3)], {"a"}, object(), None]))
     out: dict[Any, Any] = {}
     if kind == "plausible":
         for _ in range(draw(st.integers(1, 3))):
@@ -202,7 +221,7 @@ def overrides(draw: st.DrawFn) -> Any:
         key = draw(keys)
         out[key] = draw(_plausible(key) | hostile) if key in VALID_KEYS else draw(hostile)
     if draw(st.integers(0, 9)) == 0:
-        out[draw(st.sampled_from([1, None, 2.5, ("a",), b"cloud.commit_discount"]))] = 0.3
+        out[draw(st.sampled_from([1, None, 2.5, ("a",), b"cloud.commit_discount_level"]))] = 0.3
     return out
 
 

@@ -59,10 +59,10 @@ def test_list_scenarios_names_the_shipped_ones() -> None:
 def test_inheritance_changes_only_what_the_child_says() -> None:
     base, skeptic = load_scenario("base"), load_scenario("rent-only")
     mp = load_table("model_parameters")
-    assert skeptic["build.owned_utilization"] == mp.at["build.owned_utilization", "low"]
+    assert skeptic["cloud.markup_change_annual"] == mp.at["cloud.markup_change_annual", "low"]
     changed = {k for k in base.values if base.values[k] != skeptic.values.get(k)}
     assert changed, "rent-only must differ from base"
-    assert all(k in ("cloud.price_decline_annual", "build.owned_utilization") or k.startswith("build.sites.") for k in changed)
+    assert all(k == "cloud.markup_change_annual" or k.startswith("build.sites.") for k in changed)
     assert skeptic.files[0].endswith("base.yaml") and skeptic.files[-1].endswith("rent-only.yaml")
 
 
@@ -81,28 +81,31 @@ def test_null_removes_an_inherited_site(tmp_path: Path) -> None:
 
 def test_overrides_apply_and_are_recorded() -> None:
     scenario = load_scenario(
-        "base", {"cloud.commit_discount": 0.35, "build.sites.us-va-loudoun.it_mw": 100, "risk.demand.growth_annual.high": 1.5}
+        "base", {"cloud.commit_discount_level": 0.35, "build.sites.us-va-loudoun.it_mw": 100, "risk.demand.growth_annual.high": 1.5}
     )
-    assert scenario["cloud.commit_discount"] == 0.35
+    assert scenario["cloud.commit_discount_level"] == 0.35
     assert scenario["build.sites.us-va-loudoun.it_mw"] == 100
-    assert scenario.sources["cloud.commit_discount"] == "override"
+    assert scenario.sources["cloud.commit_discount_level"] == "override"
     assert dict(scenario.overrides) == {
-        "cloud.commit_discount": 0.35,
+        "cloud.commit_discount_level": 0.35,
         "build.sites.us-va-loudoun.it_mw": 100,
         "risk.demand.growth_annual.high": 1.5,
     }
     growth = next(d for d in scenario.distributions if d.key == "demand.growth_annual")
     assert growth.params["high"] == 1.5
-    assert scenario.with_overrides({"cloud.commit_discount": 0.4})["cloud.commit_discount"] == 0.4
+    assert scenario.with_overrides({"cloud.commit_discount_level": 0.4})["cloud.commit_discount_level"] == 0.4
 
 
 def test_data_references_follow_placeholders() -> None:
-    text = problems("base", {"accelerator.id": "b200"})
-    assert "'@accelerators/b200/networking_storage_capex_usd_per_gpu': the cell is empty" in text
-    b200 = load_scenario("base", {"accelerator.id": "b200", "accelerator.networking_capex_usd_per_gpu": 4000.0})
-    table = load_table("accelerators")
-    assert b200["accelerator.server_price_usd_per_gpu"] == table.at["b200", "server_price_usd_per_gpu_low"]
-    assert "data/accelerators.csv [b200, server_price_usd_per_gpu_low]" in b200.sources["accelerator.server_price_usd_per_gpu"]
+    site = "build.sites.us-va-loudoun"
+    text = problems("base", {f"{site}.build_type": "global-average-jll"})
+    assert "'@facility_capex/global-average-jll/construction_months_high': the cell is empty" in text
+    jll = load_scenario("base", {f"{site}.build_type": "global-average-jll", f"{site}.construction_months": 24.0})
+    assert jll[f"{site}.construction_months"] == 24.0
+    modular = load_scenario("base", {f"{site}.build_type": "modular"})
+    table = load_table("facility_capex")
+    assert modular[f"{site}.construction_months"] == table.at["modular", "construction_months_high"]
+    assert "data/facility_capex.csv [modular, construction_months_high]" in modular.sources[f"{site}.construction_months"]
 
 
 def test_hash_is_stable_across_processes_and_changes_with_any_value() -> None:
@@ -123,21 +126,21 @@ def test_hash_is_stable_across_processes_and_changes_with_any_value() -> None:
 
 
 def test_same_values_from_different_files_hash_equal(tmp_path: Path) -> None:
-    same = child(tmp_path, "cloud:\n  commit_total_usd: 100.0e+9\n")
+    same = child(tmp_path, "cloud:\n  commit_discount_level: 5.0e-1\n")
     assert load_scenario(same).hash == load_scenario("base").hash
 
 
 def test_scenario_is_immutable() -> None:
     scenario = load_scenario("base")
     with pytest.raises(TypeError):
-        scenario.values["cloud.commit_discount"] = 0.9  # type: ignore[index]
+        scenario.values["cloud.commit_discount_level"] = 0.9  # type: ignore[index]
     with pytest.raises(dataclasses.FrozenInstanceError):
         scenario.name = "x"  # type: ignore[misc]
 
 
 def test_unknown_key_in_file_suggests_nearest(tmp_path: Path) -> None:
-    text = problems(child(tmp_path, "cloud:\n  comit_discount: 0.3\n"))
-    assert "case.yaml" in text and "cloud.comit_discount" in text and "did you mean 'cloud.commit_discount'" in text
+    text = problems(child(tmp_path, "cloud:\n  comit_discount_level: 0.3\n"))
+    assert "case.yaml" in text and "cloud.comit_discount_level" in text and "did you mean 'cloud.commit_discount_level'" in text
 
 
 def test_unknown_top_level_and_site_field(tmp_path: Path) -> None:
@@ -148,21 +151,22 @@ def test_unknown_top_level_and_site_field(tmp_path: Path) -> None:
 
 
 def test_unknown_override_suggests_nearest() -> None:
-    text = problems("base", {"cloud.commit_discont": 0.3})
-    assert "override" in text and "did you mean 'cloud.commit_discount'" in text
+    text = problems("base", {"cloud.commit_discont_level": 0.3})
+    assert "override" in text and "did you mean 'cloud.commit_discount_level'" in text
 
 
 @pytest.mark.parametrize(
     ("key", "value", "expected"),
     [
         ("build.sites.us-va-loudoun.it_mw", -5, "out of range"),
-        ("build.owned_utilization", 1.5, "out of range"),
+        ("demand.provisioned_utilization", 1.5, "out of range"),
         ("finance.discount_rate_annual", 3.0, "out of range"),
-        ("cloud.commit_discount", "a lot", "has type str"),
+        ("cloud.commit_discount_level", "a lot", "has type str"),
         ("horizon.years", 15.5, "has type float"),
-        ("cloud.commit_total_usd", True, "has type bool"),
-        ("tax.gpu_macrs_years", 4, "one of"),
-        ("cloud.on_demand_usd_per_gpu_hour", float("nan"), "not finite"),
+        ("strategies.rent.contracts.c1.commit_usd", True, "has type bool"),
+        ("horizon.years", 41, "out of range; expected an int in [1, 40] [years]"),
+        ("strategies.rent.contracts.c1.term_months", 60.0, "has type float; expected an int in [1, 480] [months]"),
+        ("cloud.list_usd_per_gpu_hour", float("nan"), "not finite"),
     ],
 )
 def test_bad_values_name_key_value_and_range(key: str, value: object, expected: str) -> None:
@@ -171,13 +175,21 @@ def test_bad_values_name_key_value_and_range(key: str, value: object, expected: 
 
 
 def test_errors_are_all_reported_at_once() -> None:
-    text = problems("base", {"build.owned_utilization": 1.5, "finance.discount_rate_annual": -1})
+    text = problems("base", {"demand.provisioned_utilization": 1.5, "finance.discount_rate_annual": -1})
     assert "2 problems" in text
 
 
-def test_commit_longer_than_horizon(tmp_path: Path) -> None:
-    text = problems("base", {"cloud.commit_term_years": 20})
-    assert "cloud.commit_term_years = 20" in text and "horizon.years = 15" in text
+def test_a_contract_ending_after_the_horizon(tmp_path: Path) -> None:
+    (problem,) = problems_of("base", {"strategies.rent.contracts.c3.term_months": 61})
+    assert problem.startswith("override: ") and "ends after the horizon" in problem
+    assert "strategies.rent.contracts.c3.term_months = 61" in problem and "horizon.years = 15" in problem
+    assert "strategies.rent.contracts.c3.start_month = 120" in problem
+    # A shorter horizon is as likely the cause: it is named, with every contract it cuts.
+    shorter = problems_of("base", {"horizon.years": 14})
+    assert len(shorter) == 3 and all(p.startswith("override: ") and "horizon.years = 14: 168 months" in p for p in shorter)
+    assert [p.split(": ", 2)[1].split(".contracts")[0] for p in shorter] == ["strategies.rent", "strategies.build", "strategies.hybrid"]
+    # A contract ending exactly at the horizon (month 180) is allowed, as in base.yaml.
+    assert load_scenario("base", {"strategies.rent.contracts.c3.term_months": 60}) == load_scenario("base")
 
 
 def test_bloc_shares_must_sum_to_one_and_exist(tmp_path: Path) -> None:
@@ -194,8 +206,9 @@ def test_site_larger_than_data_allows() -> None:
 def test_unknown_site_and_bad_reference(tmp_path: Path) -> None:
     text = problems(child(tmp_path, "build:\n  sites:\n    us-va-loudon: {}\n"))
     assert "us-va-loudon" in text and "did you mean 'us-va-loudoun'" in text
-    text = problems(child(tmp_path, 'accelerator:\n  power_kw_per_gpu: "@accelerators/h100-sxm/power_kw"\n', name="ref"))
-    assert "no column 'power_kw'" in text and "ref.yaml" in text
+    ref = 'hardware:\n  reference_throughput_tokens_per_s_per_gpu: "@accelerator_generations/h100-sxm/llama31_405b_tokens"\n'
+    text = problems(child(tmp_path, ref, name="ref"))
+    assert "no column 'llama31_405b_tokens'" in text and "ref.yaml" in text
 
 
 def test_broken_yaml_missing_file_and_duplicate_key(tmp_path: Path) -> None:
@@ -221,24 +234,24 @@ def test_bad_distributions_and_correlations(tmp_path: Path) -> None:
             """
             risk:
               distributions:
-                cloud.price_decline_annual: {dist: triangular, low: 0.3, mode: 0.1, high: 0.2}
-                build.owned_utilisation: {dist: uniform, low: 0.5, high: 0.9}
+                cloud.markup_change_annual: {dist: triangular, low: 0.3, mode: 0.1, high: 0.2}
+                demand.provisioned_utilisation: {dist: uniform, low: 0.5, high: 0.9}
                 demand.growth_annual: {dist: weibull, k: 2}
               correlations:
-                - [cloud.price_decline_annual, build.owned_utilization, 1.5]
+                - [cloud.markup_change_annual, demand.provisioned_utilization, 1.5]
             """,
         )
     )
     assert "low <= mode <= high" in text
-    assert "did you mean 'build.owned_utilization'" in text
+    assert "did you mean 'demand.provisioned_utilization'" in text
     assert "dist = one of" in text
-    assert "rho = 1.5 must be in [-1, 1]" in text  # checked although cloud.price_decline_annual's distribution is rejected
+    assert "rho = 1.5 must be in [-1, 1]" in text  # checked although cloud.markup_change_annual's distribution is rejected
     assert "not an uncertain input" not in text
 
 
 def test_failed_load_leaves_no_state() -> None:
     before = load_scenario("base").hash
-    problems("base", {"build.owned_utilization": 7})
+    problems("base", {"demand.provisioned_utilization": 7})
     assert load_scenario("base").hash == before
 
 
@@ -292,10 +305,13 @@ def test_every_schema_key_rejects_hostile_values_naming_key_value_and_what_is_al
 
 
 def test_numbers_and_strings_are_not_taken_for_each_other() -> None:
-    assert "accelerator.id = 5 has type int; expected a row of data/accelerators.csv" in problems("base", {"accelerator.id": 5})
+    text = problems("base", {"cloud.list_generation": 5})
+    assert "cloud.list_generation = 5 has type int; expected a row of data/accelerator_generations.csv" in text
     assert "horizon.start_month = 202701 has type int" in problems("base", {"horizon.start_month": 202701})
-    text = problems("base", {"cloud.commit_discount": "0.3"})
-    assert "cloud.commit_discount = '0.3' has type str; expected a float in [0, 1) [1]" in text
+    text = problems("base", {"cloud.commit_discount_level": "0.3"})
+    assert "cloud.commit_discount_level = '0.3' has type str; expected a float in [0, 1] [1]" in text
+    text = problems("base", {"strategies.rent.contracts.c1.start_month": "0"})
+    assert "strategies.rent.contracts.c1.start_month = '0' has type str; expected an int in [0, 480] [months]" in text
     assert "has type bool" in problems("base", {"horizon.years": True})
     assert "has type int; expected a bool" in problems("base", {"build.order_equipment_before_permit": 1})
 
@@ -318,20 +334,20 @@ def test_names_of_data_rows_are_checked_against_the_tables(key: str, value: str,
 
 def test_numpy_scalars_are_taken_as_plain_python_values() -> None:
     overrides = {
-        "cloud.commit_discount": np.float64(0.3),
-        "horizon.years": np.int64(12),
+        "cloud.commit_discount_level": np.float64(0.3),
+        "horizon.years": np.int64(20),
         "build.order_equipment_before_permit": np.bool_(False),
     }
     scenario = load_scenario("base", overrides)
-    assert type(scenario["cloud.commit_discount"]) is float and type(scenario["horizon.years"]) is int
+    assert type(scenario["cloud.commit_discount_level"]) is float and type(scenario["horizon.years"]) is int
     assert scenario["build.order_equipment_before_permit"] is False
     assert type(scenario.overrides["horizon.years"]) is int
 
 
 def test_float_keys_hold_floats_so_equal_numbers_give_equal_scenarios() -> None:
     base = load_scenario("base")
-    assert type(base["demand.growth_years"]) is float  # the file says 5
-    assert load_scenario("base", {"demand.growth_years": 5}) == load_scenario("base", {"demand.growth_years": 5.0}) == base
+    assert type(base["demand.growth_years"]) is float  # the file says 3
+    assert load_scenario("base", {"demand.growth_years": 3}) == load_scenario("base", {"demand.growth_years": 3.0}) == base
     assert load_scenario("base", {"demand.regulated_share": -0.0}).hash == base.hash
 
 
@@ -357,9 +373,9 @@ def test_malformed_distribution_parameter_names_the_key_and_unit(value: object) 
 
 def test_a_rejected_distribution_does_not_break_its_correlations_too() -> None:
     with pytest.raises(ScenarioError) as info:
-        load_scenario("base", {"risk.accelerator.price_performance_improvement_annual.mode": 0.0})
+        load_scenario("base", {"risk.hardware.work_growth_annual.mode": 0.0})
     (problem,) = info.value.problems  # no "is not an uncertain input" for the correlations that name it
-    assert problem.startswith("override risk.accelerator.price_performance_improvement_annual.mode: ") and "low <= mode <= high" in problem
+    assert problem.startswith("override risk.hardware.work_growth_annual.mode: ") and "low <= mode <= high" in problem
     text = problems("base", {"risk.demand.growth_annual.dist": "bernoulli"})
     assert "override risk.demand.growth_annual.dist: risk.distributions.demand.growth_annual: bernoulli takes parameters p" in text
 
@@ -370,23 +386,89 @@ def test_valid_risk_overrides_apply() -> None:
     assert growth.dist == "pert" and growth.params["low"] == 0.1
 
 
-# --- A bad accelerator.id names the overridden key first ----------------------------------------------
+# --- A bad generation names the overridden key first ---------------------------------------------------
 
 
-def test_bad_accelerator_id_names_the_key_value_choices_and_suggestion_first() -> None:
+def test_bad_list_generation_names_the_key_value_choices_and_suggestion_first() -> None:
     with pytest.raises(ScenarioError) as info:
-        load_scenario("base", {"accelerator.id": "h100-sxn"})
-    (problem,) = info.value.problems  # the references that read it are not listed as broken
-    assert problem.startswith("override: accelerator.id = 'h100-sxn' is not allowed; expected a row of data/accelerators.csv: 'h100-sxm'")
-    assert problem.endswith("did you mean 'h100-sxm'?")
-    (problem,) = problems_of("base", {"accelerator.id": ["h100-sxm"]})
-    assert problem.startswith("override: accelerator.id = ['h100-sxm'] has type list")
+        load_scenario("base", {"cloud.list_generation": "gb200-nvl27"})
+    (problem,) = info.value.problems  # the cross-field rules that read it are not listed as broken
+    assert problem.startswith(
+        "override: cloud.list_generation = 'gb200-nvl27' is not allowed; expected a row of data/accelerator_generations.csv: 'h100-sxm'"
+    )
+    assert problem.endswith("did you mean 'gb200-nvl72'?")
+    (problem,) = problems_of("base", {"cloud.list_generation": ["gb200-nvl72"]})
+    assert problem.startswith("override: cloud.list_generation = ['gb200-nvl72'] has type list")
 
 
-def test_a_valid_accelerator_id_with_missing_data_names_the_override_first() -> None:
-    (problem,) = problems_of("base", {"accelerator.id": "b200"})
-    assert problem.startswith("override: accelerator.id = 'b200': accelerator.networking_capex_usd_per_gpu in base.yaml: ")
-    assert problem.endswith("override accelerator.networking_capex_usd_per_gpu too, or choose another value")
+def test_a_valid_generation_with_missing_data_names_the_override_first() -> None:
+    (problem,) = problems_of("base", {"hardware.generation_ids": "h100-sxm,gb200-nvl72,b300-hgx"})
+    assert problem.startswith("override: hardware.generation_ids: generation 'b300-hgx' has no ")
+    assert "benchmark throughput in data/accelerator_generations.csv" in problem
+    # Without the list generation as well: the missing data is still named first, with the override.
+    found = problems_of("base", {"hardware.generation_ids": "h100-sxm,b300-hgx"})
+    assert found[0].startswith("override: hardware.generation_ids: generation 'b300-hgx' has no ")
+    assert all("hardware.generation_ids" in p for p in found)
+
+
+def test_generation_ids_naming_an_unknown_generation_suggests_the_nearest() -> None:
+    (problem,) = problems_of("base", {"hardware.generation_ids": "h100-sxm,h2000,gb200-nvl72"})
+    assert problem == "override: hardware.generation_ids: no generation 'h2000' in data/accelerator_generations.csv; did you mean 'h200'?"
+    (problem,) = problems_of("base", {"hardware.generation_ids": "h100-sxm,,b200"})
+    assert problem.startswith("override: hardware.generation_ids = 'h100-sxm,,b200' is not allowed; expected a str comma-separated")
+
+
+def test_list_generation_must_be_one_of_the_generation_ids() -> None:
+    (problem,) = problems_of("base", {"cloud.list_generation": "vr200-nvl72"})
+    assert problem.startswith("override: cloud.list_generation = 'vr200-nvl72' must be one of hardware.generation_ids ")
+    assert "['h100-sxm', 'h200', 'b200', 'gb200-nvl72', 'gb300-nvl72']" in problem
+    (problem,) = problems_of("base", {"hardware.generation_ids": "h100-sxm,h200"})
+    assert "cloud.list_generation = 'gb200-nvl72' must be one of hardware.generation_ids ['h100-sxm', 'h200']" in problem
+    both = {"hardware.generation_ids": "h100-sxm,b200", "cloud.list_generation": "b200", "cloud.list_usd_per_gpu_hour": 5.0}
+    assert load_scenario("base", both)["cloud.list_generation"] == "b200"
+
+
+def test_a_decision_date_before_every_generation_names_the_keys() -> None:
+    (problem,) = problems_of("base", {"horizon.start_month": "1900-01"})
+    assert problem.startswith("override: horizon.start_month = '1900-01' is before any generation of hardware.generation_ids = ")
+    assert "hardware.availability_lag_months = 6" in problem and "one must be available by month 1" in problem
+    (problem,) = problems_of("base", {"hardware.availability_lag_months": 36.0, "horizon.start_month": "2023-01"})
+    assert problem.startswith("override: ") and "comes at month 36" in problem
+    assert load_scenario("base", {"horizon.start_month": "2023-06"})["horizon.start_month"] == "2023-06"  # h100-sxm at month 1
+
+
+# --- Contracts -------------------------------------------------------------------------------------------
+
+
+def test_a_contract_gives_exactly_one_size(tmp_path: Path) -> None:
+    (problem,) = problems_of("base", {"strategies.rent.contracts.c1.commit_usd": 1e9})
+    assert problem.startswith("override: strategies.rent.contracts.c1: give exactly one of strategies.rent.contracts.c1.commit_usd [USD]")
+    assert problem.endswith("got strategies.rent.contracts.c1.commit_usd = 1000000000.0, strategies.rent.contracts.c1.cover_share = 1.0")
+    text = "strategies:\n  rent:\n    contracts:\n      c3: {term_months: 30}\n      c4: {start_month: 150, term_months: 30}\n"
+    (problem,) = problems_of(child(tmp_path, text), None)
+    assert problem.startswith(f"{tmp_path / 'case.yaml'}: strategies.rent.contracts.c4: give exactly one of ")
+    assert problem.endswith("got neither")
+    sized = load_scenario(child(tmp_path, text.replace("150, term_months: 30}", "150, term_months: 30, commit_usd: 1.0e+9}"), name="sized"))
+    assert sized.contracts("rent").loc["c4", "commit_usd"] == 1e9 and np.isnan(sized.contracts("rent").loc["c4", "cover_share"])
+
+
+def test_a_contract_must_set_its_start_and_term(tmp_path: Path) -> None:
+    text = "strategies:\n  rent:\n    contracts:\n      c3: {term_months: 30}\n      c4: {cover_share: 0.5}\n"
+    found = problems_of(child(tmp_path, text), None)
+    assert found == [
+        "missing key 'strategies.rent.contracts.c4.start_month' (an int in [0, 480] [months])",
+        "missing key 'strategies.rent.contracts.c4.term_months' (an int in [1, 480] [months])",
+    ]
+
+
+def test_contracts_of_a_strategy_must_not_overlap() -> None:
+    (problem,) = problems_of("base", {"strategies.rent.contracts.c2.start_month": 50})
+    assert problem.startswith("override: strategies.rent.contracts.c2 (months 50 to 110: strategies.rent.contracts.c2.start_month = 50")
+    assert "overlaps strategies.rent.contracts.c1 (months 0 to 60: " in problem and problem.endswith("terms must not overlap")
+    (problem,) = problems_of("base", {"strategies.build.contracts.c1.term_months": 61})  # the earlier contract grows
+    assert problem.startswith("override: strategies.build.contracts.c2 ") and "strategies.build.contracts.c1.term_months = 61" in problem
+    # Contracts of different strategies may overlap, and back-to-back terms (c1 ends at 60, c2 starts at 60) do not.
+    assert load_scenario("base", {"strategies.rent.contracts.c1.term_months": 30}).contracts("rent")["term_months"].tolist() == [30, 60, 60]
 
 
 def problems_of(path_or_name: str | Path, overrides: object) -> list[str]:
@@ -398,23 +480,25 @@ def problems_of(path_or_name: str | Path, overrides: object) -> list[str]:
 # --- The overrides and name_or_path arguments ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("overrides", ["abc", 5, 0, "", [], (), 0.0, False, [("cloud.commit_discount", 0.3)], {"cloud.commit_discount"}])
+@pytest.mark.parametrize(
+    "overrides", ["abc", 5, 0, "", [], (), 0.0, False, [("cloud.commit_discount_level", 0.3)], {"cloud.commit_discount_level"}]
+)
 def test_overrides_that_are_not_a_mapping_raise_type_error_naming_overrides(overrides: object) -> None:
     with pytest.raises(TypeError, match=r"^overrides = .* has type \w+; expected None or a mapping of dotted scenario keys \(str\)"):
         load_scenario("base", overrides)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("key", [1, None, ("cloud", "commit_discount"), b"cloud.commit_discount"])
+@pytest.mark.parametrize("key", [1, None, ("cloud", "commit_discount_level"), b"cloud.commit_discount_level"])
 def test_override_keys_that_are_not_str_raise_type_error_naming_overrides(key: object) -> None:
     with pytest.raises(TypeError, match=r"^overrides has 1 key\(s\) that are not a str: "):
-        load_scenario("base", {key: 0.3, "cloud.commit_discount": 0.3})  # type: ignore[dict-item]
+        load_scenario("base", {key: 0.3, "cloud.commit_discount_level": 0.3})  # type: ignore[dict-item]
 
 
 def test_none_and_any_mapping_are_accepted_as_overrides() -> None:
     base = load_scenario("base")
     assert load_scenario("base", None) == load_scenario("base", {}) == base
-    frozen = MappingProxyType({"cloud.commit_discount": 0.4})
-    assert load_scenario("base", frozen)["cloud.commit_discount"] == 0.4
+    frozen = MappingProxyType({"cloud.commit_discount_level": 0.4})
+    assert load_scenario("base", frozen)["cloud.commit_discount_level"] == 0.4
     with pytest.raises(TypeError, match=r"^overrides = 'x'"):
         base.with_overrides("x")  # type: ignore[arg-type]
 
@@ -440,9 +524,9 @@ def test_scenario_is_hashable_and_equal_when_it_resolves_to_the_same_inputs(tmp_
     renamed = load_scenario(child(tmp_path, "name: other\ndescription: the same numbers\n"))
     assert renamed.name == "other" and renamed.files != base.files
     assert renamed == base and hash(renamed) == hash(base) and renamed.hash == base.hash
-    same_by_override = load_scenario("base", {"cloud.commit_total_usd": 100e9})
+    same_by_override = load_scenario("base", {"strategies.rent.contracts.c1.cover_share": 1.0})
     assert same_by_override.overrides and same_by_override == base
-    changed = base.with_overrides({"cloud.commit_discount": 0.4})
+    changed = base.with_overrides({"cloud.commit_discount_level": 0.4})
     assert changed != base and changed.hash != base.hash
     assert {base: "a", again: "b", changed: "c"} == {base: "b", changed: "c"}
     assert base != base.hash and base != dict(base.values)
@@ -472,9 +556,9 @@ def test_hash_cannot_be_given_and_is_recomputed_by_replace() -> None:
     base = load_scenario("base")
     with pytest.raises(TypeError):
         Scenario(base.name, base.description, base.values, base.sources, base.distributions, base.correlations, base.files, hash="x")  # type: ignore[call-arg]
-    values = {**base.values, "cloud.commit_discount": 0.4}
+    values = {**base.values, "cloud.commit_discount_level": 0.4}
     replaced = dataclasses.replace(base, values=MappingProxyType(values))
-    assert replaced == base.with_overrides({"cloud.commit_discount": 0.4}) and replaced.hash != base.hash
+    assert replaced == base.with_overrides({"cloud.commit_discount_level": 0.4}) and replaced.hash != base.hash
 
 
 def test_distributions_are_hashable_value_objects() -> None:

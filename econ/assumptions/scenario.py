@@ -6,8 +6,8 @@ Resolution, in order:
 2. apply the overrides (dotted keys, the same ones the notebooks and the CLI use);
 3. give every site of ``build.sites`` the fields of ``build.site_defaults`` it does not set;
 4. replace data references ``"@table/row/column"`` by the cell's value; ``{key}`` in a
-   reference is filled from the scenario (``@accelerators/{accelerator.id}/gpu_tdp_w``) or,
-   for a site, from the site's own fields and ``{site}``;
+   reference is filled from the scenario (``@accelerator_generations/{cloud.list_generation}/gpu_tdp_w``)
+   or, for a site, from the site's own fields and ``{site}``;
 5. check types, ranges and cross-field rules; every problem found is reported at once.
 
 Only then is the :class:`Scenario` built, so a bad file or override never half-loads.
@@ -129,10 +129,10 @@ class Scenario:
     Examples
     --------
     >>> base = load_scenario("base")
-    >>> same = load_scenario("base", {"cloud.commit_total_usd": 100e9})  # the file's value
+    >>> same = load_scenario("base", {"strategies.rent.contracts.c1.cover_share": 1.0})  # the file's value
     >>> base == same, hash(base) == hash(same), base.hash == same.hash
     (True, True, True)
-    >>> len({base, same, load_scenario("base", {"cloud.commit_discount": 0.4})})
+    >>> len({base, same, load_scenario("base", {"cloud.commit_discount_level": 0.4})})
     2
     """
 
@@ -230,7 +230,7 @@ class Scenario:
 
         Examples
         --------
-        >>> load_scenario("base").with_overrides({"cloud.commit_discount": 0.4})["cloud.commit_discount"]
+        >>> load_scenario("base").with_overrides({"cloud.commit_discount_level": 0.4})["cloud.commit_discount_level"]
         0.4
         """
         return load_scenario(self.files[-1], {**self.overrides, **_check_overrides(overrides)})
@@ -329,7 +329,7 @@ def load_scenario(name_or_path: str | os.PathLike[str], overrides: Mapping[str, 
         or the path of a YAML file.
     overrides : mapping of str to value, optional
         Dotted keys and values applied after the files, e.g.
-        ``{"cloud.commit_discount": 0.35, "build.sites.us-va-loudoun.it_mw": 100}``.
+        ``{"cloud.commit_discount_level": 0.35, "build.sites.us-va-loudoun.it_mw": 100}``.
         ``risk.<key>.<param>`` changes one parameter of an uncertain input (a number in the
         key's unit, or ``dist`` to change the family). Values are type- and range-checked
         against the schema like the files' values; a string starting with ``@`` is a data
@@ -353,8 +353,8 @@ def load_scenario(name_or_path: str | os.PathLike[str], overrides: Mapping[str, 
 
     Examples
     --------
-    >>> s = load_scenario("base", {"cloud.commit_discount": 0.4})
-    >>> s["cloud.commit_discount"], s.overrides["cloud.commit_discount"]
+    >>> s = load_scenario("base", {"cloud.commit_discount_level": 0.4})
+    >>> s["cloud.commit_discount_level"], s.overrides["cloud.commit_discount_level"]
     (0.4, 0.4)
     >>> load_scenario("base", {"horizon.start_month": "foo"})
     Traceback (most recent call last):
@@ -365,7 +365,7 @@ def load_scenario(name_or_path: str | os.PathLike[str], overrides: Mapping[str, 
     Traceback (most recent call last):
     ...
     TypeError: overrides = 0 has type int; expected None or a mapping of dotted scenario keys (str) to values,
-    e.g. {'cloud.commit_discount': 0.35}
+    e.g. {'cloud.commit_discount_level': 0.35}
     """
     path = scenario_path(_check_name(name_or_path))
     overrides = _check_overrides(overrides)
@@ -395,7 +395,7 @@ def load_scenario(name_or_path: str | os.PathLike[str], overrides: Mapping[str, 
     )
 
 
-_OVERRIDES_HINT = "; expected None or a mapping of dotted scenario keys (str) to values, e.g. {'cloud.commit_discount': 0.35}"
+_OVERRIDES_HINT = "; expected None or a mapping of dotted scenario keys (str) to values, e.g. {'cloud.commit_discount_level': 0.35}"
 
 
 def _check_name(name_or_path: object) -> str | Path:
@@ -565,7 +565,7 @@ class _Resolved:
         return {n: (key.split(".")[2] if full is None else self.values.get(full)) for n, full in names.items()}
 
     def filled_from(self, names: Mapping[str, str | None]) -> str:
-        """`` (filled from accelerator.id = 'b200' (override))``: the keys a reference was filled from."""
+        """`` (filled from build.sites.us-va-loudoun.build_type = 'modular' (override))``: the keys a reference was filled from."""
         parts = [f"{full} = {show(self.values.get(full))} ({self.origin_label(full)})" for full in names.values() if full is not None]
         return f" (filled from {', '.join(parts)})" if parts else ""
 
@@ -573,7 +573,7 @@ class _Resolved:
         """A problem of ``key`` (shown as ``label``) that ``detail`` describes, naming first the override that caused it.
 
         When the key comes from a file but a placeholder it reads was overridden
-        (``accelerator.id = 'b200'`` leaving ``@accelerators/{accelerator.id}/...`` empty), the
+        (``build.sites.<site>.build_type = 'global-average-jll'`` leaving ``@facility_capex/{build_type}/...`` empty), the
         problem starts with that override; otherwise with the key's own origin.
         """
         overridden = [f for f in names.values() if f is not None and self.origins.get(f) == "override"]
@@ -602,7 +602,7 @@ def _resolve_inputs(inputs: Flat, notes: Mapping[str, str], problems: list[str])
     """Expand site defaults, check literal values, resolve and check references, attach sources.
 
     A value's problem is reported once, at the key that has it: a reference that reads a bad
-    or broken key (``@accelerators/{accelerator.id}/...`` after a bad ``accelerator.id``) is
+    or broken key (``@facility_capex/{build_type}/...`` after a bad ``build_type``) is
     not reported again.
     """
     raw = {k: v for k, v in inputs.items() if not k.startswith("build.site_defaults.")}
@@ -708,25 +708,89 @@ def _check_values(res: _Resolved, problems: list[str]) -> None:
 
 
 def _check_contracts(values: dict[str, Value], origin: Any, problems: list[str]) -> None:
-    """Each contract sets exactly one size, ends within the horizon and overlaps no other of its strategy."""
+    """Each contract sets exactly one size, ends within the horizon and overlaps no other of its strategy.
+
+    Every problem names the full keys involved (``strategies.rent.contracts.c1.start_month``,
+    ``horizon.years``), with their values, and starts with the origin of the one that was
+    overridden, if any: an override of ``horizon.years`` or of another contract's start is as
+    likely the cause as the contract's own keys. (Fix found by tests/test_fuzz_scenarios.py:
+    the problems named only ``strategies.<s>.contracts.<id>`` and the contract's file, not the
+    overridden key.)
+    """
     months = int(values["horizon.years"]) * 12
+
+    def blame(keys: list[str]) -> str:
+        return next((str(origin(k)) for k in keys if str(origin(k)).startswith("override")), str(origin(keys[0])))
+
     for strategy, ids in _contract_ids(values).items():
         taken: list[tuple[int, int, str]] = []
         for c in ids:
             key = f"strategies.{strategy}.contracts.{c}"
-            sizes = [f for f in ("commit_usd", "cover_share") if f"{key}.{f}" in values]
-            if len(sizes) != 1:
-                problems.append(f"{origin(key + '.start_month')}: {key}: give exactly one of commit_usd [USD] and cover_share [1]; got {sizes or 'neither'}")
-            start, term = int(values[f"{key}.start_month"]), int(values[f"{key}.term_months"])
+            size_keys = [f"{key}.{f}" for f in ("commit_usd", "cover_share")]
+            given = [k for k in size_keys if k in values]
+            if len(given) != 1:
+                got = ", ".join(f"{k} = {show(values[k])}" for k in given) or "neither"
+                problems.append(
+                    f"{blame([*given, f'{key}.start_month'])}: {key}: give exactly one of {size_keys[0]} [USD] and {size_keys[1]} [1]; "
+                    f"got {got}"
+                )
+            start_key, term_key = f"{key}.start_month", f"{key}.term_months"
+            start, term = int(values[start_key]), int(values[term_key])
             if start + term > months:
                 problems.append(
-                    f"{origin(key + '.term_months')}: {key}.term_months = {term} [months] from start_month = {start} ends after the "
-                    f"horizon ({months} months); a contract must end within the horizon"
+                    f"{blame([term_key, start_key, 'horizon.years'])}: {start_key} = {start} + {term_key} = {term} [months] ends after the "
+                    f"horizon (horizon.years = {values['horizon.years']}: {months} months); a contract must end within the horizon"
                 )
             for other_start, other_end, other in taken:
                 if start < other_end and other_start < start + term:
-                    problems.append(f"{origin(key + '.start_month')}: {key} overlaps contract {other!r} of the same strategy; terms must not overlap")
+                    o = f"strategies.{strategy}.contracts.{other}"
+                    problems.append(
+                        f"{blame([start_key, term_key, f'{o}.start_month', f'{o}.term_months'])}: {key} (months {start} to {start + term}: "
+                        f"{start_key} = {start}, {term_key} = {term}) overlaps {o} (months {other_start} to {other_end}: {o}.start_month = "
+                        f"{other_start}, {o}.term_months = {other_end - other_start}) of the same strategy; terms must not overlap"
+                    )
             taken.append((start, start + term, c))
+
+
+_GENERATION_COLUMNS = [
+    "availability_year",
+    "server_price_usd_per_gpu_low",
+    "server_price_usd_per_gpu_high",
+    "it_power_kw_per_gpu_low",
+    "it_power_kw_per_gpu_high",
+    "llama31_405b_offline_tokens_per_s_per_gpu",
+]
+"""Cells of data/accelerator_generations.csv the model reads for a generation of the trajectory."""
+
+
+def _check_first_generation(values: dict[str, Value], ids: list[str], table: pd.DataFrame, origin: Any, problems: list[str]) -> None:
+    """A generation of ``hardware.generation_ids`` must be available by month 1 of the horizon.
+
+    The model (:func:`econ.hardware.frontier`) cannot buy anything before the first
+    generation is available; without this rule a decision date before it (``horizon.start_month
+    = '1900-01'``) was accepted by the loader and failed later in ``econ.evaluate`` with a
+    ValueError (found by tests/test_fuzz_scenarios.py). The problem names the three keys, and
+    starts with the one that was overridden, if any.
+    """
+    all_years = dict(zip(map(str, table.index), table["availability_year"].to_numpy(float), strict=True))
+    years = {g: all_years[g] for g in ids if g in all_years and math.isfinite(all_years[g])}
+    if not years:
+        return
+    period = str(values["horizon.start_month"])
+    start = int(period[:4]) + (int(period[5:7]) - 1) / 12.0
+    lag = float(values["hardware.availability_lag_months"])
+    first = min(years, key=years.__getitem__)
+    month = (years[first] - start) * 12.0 + lag
+    if month <= 1:
+        return
+    keys = ("horizon.start_month", "hardware.generation_ids", "hardware.availability_lag_months")
+    blamed = next((k for k in keys if str(origin(k)).startswith("override")), "hardware.generation_ids")
+    problems.append(
+        f"{origin(blamed)}: horizon.start_month = {show(values['horizon.start_month'])} is before any generation of "
+        f"hardware.generation_ids = {show(values['hardware.generation_ids'])} is available: the first, {first!r} "
+        f"(availability_year {years[first]:g} in data/accelerator_generations.csv, plus "
+        f"hardware.availability_lag_months = {lag:g}), comes at month {month:g}; one must be available by month 1"
+    )
 
 
 def _check_cross_fields(values: dict[str, Value], sites: list[str], origin: Any, problems: list[str]) -> None:
@@ -736,8 +800,12 @@ def _check_cross_fields(values: dict[str, Value], sites: list[str], origin: Any,
     for g in ids:
         if g not in table.index:
             problems.append(f"{origin('hardware.generation_ids')}: hardware.generation_ids: no generation {g!r} in data/accelerator_generations.csv{suggest(g, table.index)}")
-        elif pd.isna(table.at[g, "llama31_405b_offline_tokens_per_s_per_gpu"]) or pd.isna(table.at[g, "availability_year"]):
-            problems.append(f"{origin('hardware.generation_ids')}: hardware.generation_ids: generation {g!r} has no availability year or benchmark throughput in data/accelerator_generations.csv")
+        elif table.loc[g, _GENERATION_COLUMNS].isna().any():
+            problems.append(
+                f"{origin('hardware.generation_ids')}: hardware.generation_ids: generation {g!r} has no availability year, "
+                "price, power or benchmark throughput in data/accelerator_generations.csv"
+            )
+    _check_first_generation(values, ids, table, origin, problems)
     if str(values["cloud.list_generation"]) not in ids:
         problems.append(f"{origin('cloud.list_generation')}: cloud.list_generation = {show(values['cloud.list_generation'])} must be one of hardware.generation_ids {ids}")
     low, high = float(values["cloud.contract_markup_low"]), float(values["cloud.contract_markup_high"])

@@ -1,11 +1,11 @@
 """The scenario schema: every key a scenario may set, with its type, unit and allowed range.
 
 Every range is finite for quantities and money: the upper bounds are orders of magnitude
-above any published figure (``cloud.on_demand_usd_per_gpu_hour`` up to 1,000 USD/GPU-h,
-``cloud.commit_total_usd`` up to 1e13 USD), so that a typo (1e15 for 1e5) is caught and no
+above any published figure (``cloud.list_usd_per_gpu_hour`` up to 1,000 USD/GPU-h, a contract's
+``commit_usd`` up to 1e13 USD), so that a typo (1e15 for 1e5) is caught and no
 product of inputs overflows float64 in the models.
 
-Keys are dotted paths into the YAML file (``cloud.commit_discount``). Units are in the key
+Keys are dotted paths into the YAML file (``cloud.commit_discount_level``). Units are in the key
 names, following the project convention (``_usd``, ``_mw``, ``_months``, ``_annual`` for
 annual effective rates, ``_share`` for a fraction in [0, 1]). Per-site keys live under
 ``build.sites.<site_id>.<field>``; demand shares by sovereignty bloc under
