@@ -22,20 +22,24 @@ PARAMS = 'scenario = "base"\noverrides = {}\nseed = 0\noutput_dir = "."\nmonths 
 FINISH = "write_results(output_dir, load_scenario(scenario, overrides), {'months': months}, seed=seed, summary='done')"
 
 
-def make_notebook(folder: Path, name: str, body: str) -> Path:
-    cells = [
-        nbformat.v4.new_markdown_cell(f"# Test notebook {name}"),
-        nbformat.v4.new_code_cell(SETUP, metadata={"tags": ["setup"]}),
-        nbformat.v4.new_code_cell(PARAMS, metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("from econ.assumptions import load_scenario\n" + body),
-        nbformat.v4.new_code_cell(FINISH),
-    ]
-    nb = nbformat.v4.new_notebook(cells=cells)
+def write_notebook(folder: Path, name: str, cells: list[nbformat.NotebookNode]) -> Path:
+    """A titled notebook on the econ kernel, written to ``<folder>/<name>.ipynb``."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# Test notebook {name}"), *cells])
     nb.metadata["kernelspec"] = {"name": "econ", "language": "python", "display_name": "Python (econ)"}
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.ipynb"
     nbformat.write(nb, path)
     return path
+
+
+def make_notebook(folder: Path, name: str, body: str) -> Path:
+    cells = [
+        nbformat.v4.new_code_cell(SETUP, metadata={"tags": ["setup"]}),
+        nbformat.v4.new_code_cell(PARAMS, metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("from econ.assumptions import load_scenario\n" + body),
+        nbformat.v4.new_code_cell(FINISH),
+    ]
+    return write_notebook(folder, name, cells)
 
 
 def run(*args: str) -> int:
@@ -175,17 +179,11 @@ OLD = {".html": "OLD PAGE", ".ipynb": "{}", ".results.json": '{"run": {"status":
 
 def make_light_notebook(folder: Path, name: str) -> Path:
     cells = [
-        nbformat.v4.new_markdown_cell(f"# Test notebook {name}"),
         nbformat.v4.new_code_cell(PARAMS, metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell(PAUSE_IN_CELL),
         nbformat.v4.new_code_cell(LIGHT_FINISH),
     ]
-    nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "econ", "language": "python", "display_name": "Python (econ)"}
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.ipynb"
-    nbformat.write(nb, path)
-    return path
+    return write_notebook(folder, name, cells)
 
 
 def _default_sigint() -> None:
