@@ -110,6 +110,11 @@ class Breakeven:
         The key's unit.
     crossings : int
         Sign changes found in the interval (more than one: ``value`` is the first).
+
+    Examples
+    --------
+    >>> print(Breakeven("cloud.list_usd_per_gpu_hour", "build", 7.5, "above", 1.0, 40.0, "USD/GPU-h", 1))
+    build is cheaper than rent when cloud.list_usd_per_gpu_hour is above 7.5 [USD/GPU-h]
     """
 
     key: str

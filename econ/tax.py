@@ -137,7 +137,7 @@ def country_schedules(country_id: str, table: pd.DataFrame | None = None) -> tup
     --------
     >>> server, facility = country_schedules("US")
     >>> server[:2].tolist(), round(float(facility[0]), 4)
-    ([1.0, 0.0], 0.6026)
+    ([1.0, 0.0], 0.6098)
     """
     rows = load_table("tax_depreciation") if table is None else table
     mine = rows[rows["country_id"] == country_id]

@@ -280,9 +280,9 @@ def show_assumptions(scenario: Scenario, keys: Sequence[str] | None = None) -> S
     Examples
     --------
     >>> from econ.assumptions import load_scenario
-    >>> table = show_assumptions(load_scenario("base"), ["finance.tax_rate"])
-    >>> table.data.loc["finance.tax_rate", ["value", "unit"]].tolist()
-    ['25.6 %', '1']
+    >>> table = show_assumptions(load_scenario("base"), ["demand.provisioned_utilization"])
+    >>> table.data.loc["demand.provisioned_utilization", ["value", "unit"]].tolist()
+    ['80.0 %', '1']
     """
     table = assumptions_table(scenario, keys)
     caption = f"Assumptions of scenario {scenario.name!r} (hash {scenario.hash})"

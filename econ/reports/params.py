@@ -199,8 +199,8 @@ def resolve_parameters(
     Examples
     --------
     >>> notebooks = {"00_demo": {"scenario": "base", "overrides": {}, "seed": 0, "output_dir": ".", "months": 60}}
-    >>> resolve_parameters(["months=36", "cloud.commit_discount=0.3"], notebooks, ["base"])
-    ({'00_demo': {'months': 36}}, {'cloud.commit_discount': 0.3})
+    >>> resolve_parameters(["months=36", "cloud.commit_discount_level=0.3"], notebooks, ["base"])
+    ({'00_demo': {'months': 36}}, {'cloud.commit_discount_level': 0.3})
     >>> resolve_parameters(["month=36"], notebooks, ["base"])
     Traceback (most recent call last):
     ...
