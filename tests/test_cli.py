@@ -78,15 +78,15 @@ def test_scenarios_lists_and_shows_resolved_values(capsys):
     assert run("scenarios") == 0
     listing = capsys.readouterr().out
     assert all(name in listing for name in ("base", "rent-only", "build", "sovereign"))
-    assert run("scenarios", "build", "--keys", "cloud.", "-p", "cloud.commit_discount=0.3") == 0
+    assert run("scenarios", "build", "--keys", "cloud.", "-p", "cloud.commit_discount_level=0.3") == 0
     shown = capsys.readouterr().out
-    assert "cloud.commit_discount" in shown and "30.0 %" in shown and "override (this run)" in shown
+    assert "cloud.commit_discount_level" in shown and "30.0 %" in shown and "override (this run)" in shown
     assert "horizon.years" not in shown
 
 
 def test_scenarios_rejects_an_unknown_key(capsys):
     assert run("scenarios", "base", "-p", "cloud.comit_discount=0.3") == 2
-    assert "did you mean 'cloud.commit_discount'" in capsys.readouterr().err
+    assert "did you mean 'cloud.commit_discount_level'" in capsys.readouterr().err
 
 
 # checks before anything runs -----------------------------------------------------------------
@@ -96,7 +96,7 @@ def test_scenarios_rejects_an_unknown_key(capsys):
     ("args", "message"),
     [
         (["-p", "monhts=3"], "did you mean 'months'?"),
-        (["-p", "cloud.commit_discont=0.3"], "did you mean 'cloud.commit_discount'?"),
+        (["-p", "cloud.commit_discount_levl=0.3"], "did you mean 'cloud.commit_discount_level'?"),
         (["-p", "months=twelve"], "expects int"),
         (["-p", "months=2024-01-01"], "date values are not allowed"),
         (["-p", "output_dir=/tmp"], "set by the runner"),

@@ -36,7 +36,7 @@ NOTEBOOKS = {"00_demo": {"scenario": "base", "overrides": {}, "seed": 0, "output
         ('label="36"', ("label", "36")),
         ("xs=[1, 2.5]", ("xs", [1, 2.5])),
         ("m={a: 1, b: [x]}", ("m", {"a": 1, "b": ["x"]})),
-        ("cloud.commit_discount=0.3", ("cloud.commit_discount", 0.3)),
+        ("cloud.commit_discount_level=0.3", ("cloud.commit_discount_level", 0.3)),
     ],
 )
 def test_values_are_parsed_to_plain_data(text, expected):
@@ -82,18 +82,18 @@ def test_values_are_converted_to_the_type_of_the_default_or_rejected():
 
 
 def test_notebook_keys_and_scenario_keys_are_split():
-    params, overrides = resolve_parameters(["months=36", "seed=7", "cloud.commit_discount=0.3"], NOTEBOOKS, ["base"])
+    params, overrides = resolve_parameters(["months=36", "seed=7", "cloud.commit_discount_level=0.3"], NOTEBOOKS, ["base"])
     assert params == {"00_demo": {"months": 36, "seed": 7}}
-    assert overrides == {"cloud.commit_discount": 0.3}
+    assert overrides == {"cloud.commit_discount_level": 0.3}
 
 
 @pytest.mark.parametrize(
     ("assignment", "match"),
     [
         ("month=36", r"not a parameter of 00_demo nor a key of scenario 'base'; did you mean 'months'\?"),
-        ("cloud.commit_discont=0.3", r"did you mean 'cloud.commit_discount'\?"),
-        ("cloud.commit_discount=abc", r"(?s)rejected by scenario 'base'.*commit_discount"),
-        ("cloud.commit_discount=7", r"rejected by scenario 'base'"),
+        ("cloud.commit_discount_levl=0.3", r"did you mean 'cloud.commit_discount_level'\?"),
+        ("cloud.commit_discount_level=abc", r"(?s)rejected by scenario 'base'.*commit_discount_level"),
+        ("cloud.commit_discount_level=7", r"rejected by scenario 'base'"),
         ("months=abc", "expects int"),
         ("output_dir=/etc", "set by the runner"),
         ("overrides={a: 1}", "set by the runner"),
@@ -123,11 +123,11 @@ def test_injected_parameters_stay_data():
 
 
 def test_provenance_names_every_input():
-    scenario = load_scenario("base", {"cloud.commit_discount": 0.3})
+    scenario = load_scenario("base", {"cloud.commit_discount_level": 0.3})
     prov = provenance(scenario, seed=42)
     assert prov["scenario"]["name"] == "base"
     assert prov["scenario"]["hash"] == scenario.hash
-    assert prov["scenario"]["overrides"] == {"cloud.commit_discount": 0.3}
+    assert prov["scenario"]["overrides"] == {"cloud.commit_discount_level": 0.3}
     assert prov["scenario"]["files"] == ["data/scenarios/base.yaml"]
     assert all(len(h) == 64 for h in prov["data_files"].values())
     assert prov["seed"] == 42
@@ -179,7 +179,7 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path: Pat
         ("irr_annual", 0.125, None, "12.5 %/yr"),
         ("p_build_cheaper", 0.731, None, "73.1 %"),
         ("payback_months", 31.0, None, "31 months"),
-        ("cloud.commit_discount", 0.35, "1", "35.0 %"),
+        ("cloud.commit_discount_level", 0.35, "1", "35.0 %"),
         ("finance.discount_rate_annual", 0.0952, "1/year", "9.5 %/yr"),
         ("cloud.on_demand_usd_per_gpu_hour", 6.88, "USD/GPU-h", "$6.88/GPU-h"),
         ("build.capex_usd_per_mw_it", 1.1e7, "USD/MW", "$11.0 M/MW"),
@@ -199,7 +199,7 @@ def test_money_and_percent():
 
 
 def test_assumptions_appendix_has_units_and_sources_and_marks_overrides():
-    scenario = load_scenario("base", {"cloud.commit_discount": 0.3})
+    scenario = load_scenario("base", {"cloud.commit_discount_level": 0.3})
     html = show_assumptions(scenario).to_html()
     assert "USD/GPU-h" in html and "data/cloud_gpu_prices.csv" in html
     assert "override (this run)" in html
@@ -211,7 +211,7 @@ def test_assumptions_appendix_has_units_and_sources_and_marks_overrides():
 RECORD = {
     "summary": "Build <wins>.",
     "headline": {"npv_usd": 2e9, "irr_annual": 0.2},
-    "provenance": provenance(load_scenario("base", {"cloud.commit_discount": 0.3}), seed=5),
+    "provenance": provenance(load_scenario("base", {"cloud.commit_discount_level": 0.3}), seed=5),
     "run": {
         "status": "ok",
         "error": None,
@@ -230,7 +230,7 @@ def test_banner_and_footer_carry_the_answer_and_the_provenance():
     assert "Build &lt;wins&gt;." in top and "$2.00 B" in top and "20.0 %/yr" in top
     bottom = footer(RECORD)
     prov = RECORD["provenance"]
-    for text in (prov["scenario"]["hash"], "cloud.commit_discount = 0.3", prov["revision"], "seed", prov["time_utc"]):
+    for text in (prov["scenario"]["hash"], "cloud.commit_discount_level = 0.3", prov["revision"], "seed", prov["time_utc"]):
         assert text in bottom
     assert all(digest in bottom for digest in prov["data_files"].values())
 
