@@ -184,16 +184,22 @@ def fleet(inputs: Inputs, schedule: Schedule, trajectory: Trajectory) -> Fleet:
     return Fleet(at, gpus, gpus * work, cost, retired)
 
 
-def resale_share(age_months: np.ndarray, inputs: Inputs) -> np.ndarray:
-    """Used-market value of GPU systems as a share of their cost at an age [1].
+def resale_share(age_months: np.ndarray, inputs: Inputs, *, sold: bool = True) -> np.ndarray:
+    """Value of GPU systems as a share of their cost at an age [1].
 
-    ``b ** age x f``: the used-price curve (``hardware.residual_share_per_year`` b from
-    dated used-GPU prices) times the liquidation factor f of selling whole systems
-    (``hardware.liquidation_share``), so that the value falls with replacement cost on
-    the trajectory rather than along straight-line book value.
+    ``b ** age``: the used-price curve (``hardware.residual_share_per_year`` b from dated
+    used-GPU prices), so that the value falls with replacement cost on the trajectory rather
+    than along straight-line book value. A fleet actually sold (``sold=True``, at a refresh)
+    fetches that times the liquidation factor f of selling whole systems
+    (``hardware.liquidation_share``); a fleet still in service at the horizon is valued at
+    ``b ** age`` alone, what equivalent used capacity costs (a going concern, as NREL SAM's
+    salvage value and the terminal value of corporate finance: Brealey, Myers & Allen,
+    *Principles of Corporate Finance*, 13th ed., 2020, ch. 19). Marking it at liquidation
+    would make a purchase in the horizon's last months lose ``1 - f`` at once and reward
+    delaying a site so that a refresh falls outside the horizon.
     """
     b = inputs["hardware.residual_share_per_year"].reshape((-1,) + (1,) * (np.ndim(age_months) - 1))
-    f = inputs["hardware.liquidation_share"].reshape(b.shape)
+    f = inputs["hardware.liquidation_share"].reshape(b.shape) if sold else np.ones_like(b)
     share: np.ndarray = np.power(b, np.maximum(age_months, 0.0) / 12.0) * f
     return share
 
@@ -343,18 +349,24 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
     _, retrofit_left = deductions(months, retrofit_at, retrofit_basis, inputs.facility_tax_schedules)
     abandoned = scatter(months, np.where(lost, schedule.permit, np.inf), (dev + deposit) * site_rate)
     # Sale at refresh: tax on the proceeds over the basis left (a loss is deducted).
-    disposal_tax = scatter(months, np.where(sold, fleet_.retired, np.inf), -(sale - gpu_left.reshape(fleet_.at.shape)) * site_rate[..., None])
+    disposal_tax = scatter(
+        months, np.where(sold, fleet_.retired, np.inf), -(sale - gpu_left.reshape(fleet_.at.shape)) * site_rate[..., None]
+    )
 
-    # Residual value at the horizon: GPUs at their used-market value, the facility at
+    # Residual value at the horizon (a going concern): GPUs at their used-market value, the facility at
     # depreciated replacement cost (escalated capex x remaining economic life), land at cost.
     held = np.isfinite(fleet_.at) & ~sold
-    gpu_value = np.where(held, fleet_.cost * resale_share(months - fleet_.at, inputs), 0.0)
+    gpu_value = np.where(held, fleet_.cost * resale_share(months - fleet_.at, inputs, sold=False), 0.0)
     age_years = (months - schedule.energize) / 12.0
     life = inputs["build.facility_life_years"][:, None]
     years_since = np.maximum(months - schedule.mechanical, 0.0) / 12.0
     replacement = capex * np.power(1.0 + inputs["build.construction_escalation_annual"][:, None], years_since)
     # a site still under construction is worth what has been spent on it (work in progress)
-    spent = dev + deposit + construction * np.clip((months - schedule.permit) / np.maximum(schedule.mechanical - schedule.permit, 1.0), 0.0, 1.0)
+    spent = (
+        dev
+        + deposit
+        + construction * np.clip((months - schedule.permit) / np.maximum(schedule.mechanical - schedule.permit, 1.0), 0.0, 1.0)
+    )
     in_service = replacement * np.clip(1.0 - age_years / life, 0.0, 1.0)
     facility_value = np.where(built, np.where(schedule.energize > months, spent, in_service), 0.0)
     land_value = np.where(built, land, 0.0)
