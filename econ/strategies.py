@@ -10,7 +10,7 @@ WACC, end-of-month convention; docs/model.md states the model in full.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -109,23 +109,82 @@ def contract_markup(inputs: Inputs) -> np.ndarray:
     return ratio
 
 
+MARKUP_KEYS = (
+    "cloud.list_usd_per_gpu_hour",
+    "cloud.list_generation",
+    "cloud.commit_discount_level",
+    "cloud.markup_change_annual",
+    "cloud.contract_markup_low",
+    "cloud.contract_markup_high",
+    "cloud.provider_facility_usd_per_mw_it",
+    "cloud.provider_pue",
+    "cloud.provider_power_usd_per_mwh",
+    "horizon.start_month",
+    "horizon.years",
+    "finance.discount_rate_annual",
+    "hardware.generation_ids",
+    "hardware.reference_throughput_tokens_per_s_per_gpu",
+    "hardware.availability_lag_months",
+    "hardware.cadence_months",
+    "hardware.price_growth_annual",
+    "hardware.power_growth_annual",
+    "hardware.work_growth_annual",
+    "hardware.price_multiplier",
+    "hardware.network_share",
+    "hardware.storage_cpu_share",
+    "hardware.spares_share",
+    "hardware.refresh_years",
+    "hardware.residual_share_per_year",
+    "hardware.liquidation_share",
+    "build.facility_life_years",
+    "build.maintenance_share_of_capex_per_year",
+    "build.staff_usd_per_mw_per_year",
+    "build.staff_usd_per_gpu_per_year",
+)
+"""Every scenario key the contract markup depends on (:func:`contract_markup`)."""
+
+
 def check_markup(scenario: Scenario, inputs: Inputs) -> None:
     """Reject a plan whose best contract price leaves the sourced band of provider markups.
+
+    The markup depends on the list price and its trend, the discount schedule, and
+    everything that sets the provider's cost (:data:`MARKUP_KEYS`); an early
+    ``horizon.start_month``, for instance, prices the list generation against an older
+    frontier. The check runs on the scenario (or the Monte Carlo's forecast), not on single
+    draws or sensitivity values, which may explore beyond the band.
 
     Raises
     ------
     ScenarioError
-        Naming ``cloud.contract_markup_low``/``_high`` and the keys that set the price
+        With the markup at t = 0 and at the horizon and the band, naming first the
+        overridden keys among :data:`MARKUP_KEYS`, then the keys that set the price
         (``cloud.list_usd_per_gpu_hour``, ``cloud.commit_discount_level``,
-        ``cloud.markup_change_annual``), with the markup at t = 0 and at the horizon.
+        ``cloud.markup_change_annual``) and the band (``cloud.contract_markup_low``/``_high``).
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> cheap = load_scenario("base", {"cloud.list_usd_per_gpu_hour": 2.0})
+    >>> check_markup(cheap, inputs_from_scenario(cheap))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    econ.assumptions.errors.ScenarioError: scenario 'base' is invalid (1 problem):
+      - override cloud.list_usd_per_gpu_hour = 2: the best contract price is 0.258x the provider's full cost at t = 0 ...
     """
     markup = contract_markup(inputs)[0]
     low, high = float(inputs["cloud.contract_markup_low"][0]), float(inputs["cloud.contract_markup_high"][0])
     if markup.min() < low or markup.max() > high:
+        overridden = [
+            f"{k} = {scenario[k]!r}" if isinstance(scenario[k], str) else f"{k} = {scenario[k]:g}"
+            for k in MARKUP_KEYS
+            if scenario.sources.get(k) == "override"
+        ]
+        lead = f"override {', '.join(overridden)}: " if overridden else ""
         raise ScenarioError(
             scenario.name,
             [
-                f"the best contract price is {markup[0]:.3g}x the provider's full cost at t = 0 and {markup[-1]:.3g}x at the horizon, "
+                f"{lead}the best contract price is {markup[0]:.3g}x the provider's full cost at t = 0 "
+                f"and {markup[-1]:.3g}x at the horizon, "
                 f"outside cloud.contract_markup_low..high = [{low:g}, {high:g}] [1]; change cloud.list_usd_per_gpu_hour, "
                 "cloud.commit_discount_level or cloud.markup_change_annual, or widen the band with evidence"
             ],
@@ -135,7 +194,8 @@ def check_markup(scenario: Scenario, inputs: Inputs) -> None:
 def initial_demand(inputs: Inputs, path: Trajectory) -> np.ndarray:
     """Busy reference GPUs at t = 0: the work of ``demand.initial_it_mw`` of frontier capacity, kept busy at utilization u, (n,)."""
     work0: np.ndarray = gpus_in(inputs["demand.initial_it_mw"], path.it_kw_per_gpu[:, 0]) * path.work_per_gpu[:, 0]
-    return work0 * inputs["demand.provisioned_utilization"]
+    busy: np.ndarray = work0 * inputs["demand.provisioned_utilization"]
+    return busy
 
 
 @dataclass(frozen=True)
@@ -261,7 +321,9 @@ def serve(
     return served, regulated_rented
 
 
-def _volumes(inputs: Inputs, strategy: str, path: Trajectory, price: np.ndarray, plan_price: np.ndarray) -> dict[str, np.ndarray | Schedule | Fleet]:
+def _volumes(
+    inputs: Inputs, strategy: str, path: Trajectory, price: np.ndarray, plan_price: np.ndarray
+) -> dict[str, np.ndarray | Schedule | Fleet]:
     """Demand, owned capacity and rented hours of a strategy (before any money)."""
     work = initial_demand(inputs, path)
     demand = demand_work(
@@ -294,7 +356,8 @@ def _volumes(inputs: Inputs, strategy: str, path: Trajectory, price: np.ndarray,
 def _in_window(inputs: Inputs, contract: Contract, last_online: np.ndarray) -> np.ndarray:
     """Whether a contract is signed while the strategy is a departing customer (C04), shape (n,)."""
     window_end = np.nan_to_num(last_online + inputs["cloud.departure_tail_months"], nan=-1.0)
-    return contract.start_month < window_end
+    inside: np.ndarray = contract.start_month < window_end
+    return inside
 
 
 def forecast(inputs: Inputs) -> Forecast:
@@ -360,7 +423,8 @@ def run_strategy(inputs: Inputs, strategy: str, plan: Forecast) -> StrategyRun:
     plan = plan.broadcast(inputs.n)
     v = _volumes(inputs, strategy, path, price, plan.price)
     schedule, fleet_ = v["schedule"], v["fleet"]
-    assert isinstance(schedule, Schedule) and isinstance(fleet_, Fleet)
+    assert isinstance(schedule, Schedule)
+    assert isinstance(fleet_, Fleet)
     installed, served = np.asarray(v["installed"]), np.asarray(v["served"])
     utilization = inputs["demand.provisioned_utilization"][:, None]
     busy = np.divide(served * utilization, installed, out=np.zeros_like(served), where=installed > 0)
@@ -385,7 +449,9 @@ def run_strategy(inputs: Inputs, strategy: str, plan: Forecast) -> StrategyRun:
     flows = dict(owned.flows) | rented
     cloud_spend = sum(rented[c] for c in CLOUD_CATEGORIES)
     flows["tax_owned"] = carry_forward(owned.tax, float(inputs["tax.loss_carry_forward_until_month"][0]))
-    flows["tax_cloud"] = carry_forward(-inputs["tax.home_rate"][:, None] * cloud_spend, float(inputs["tax.loss_carry_forward_until_month"][0]))
+    flows["tax_cloud"] = carry_forward(
+        -inputs["tax.home_rate"][:, None] * cloud_spend, float(inputs["tax.loss_carry_forward_until_month"][0])
+    )
     return StrategyRun(
         flows={c: flows[c] for c in CATEGORIES},
         demand=np.asarray(v["demand"]),
@@ -522,7 +588,9 @@ def evaluate(scenario: Scenario) -> Evaluation:
     for s, run in runs.items():
         total = total_flow(run)[0]
         incremental = np.concatenate([[0.0], total - rent_total])
-        capex = -sum(float(run.flows[c].sum()) for c in ("land", "development", "equipment_deposit", "facility_capex", "retrofit", "gpu_capex"))
+        capex = -sum(
+            float(run.flows[c].sum()) for c in ("land", "development", "equipment_deposit", "facility_capex", "retrofit", "gpu_capex")
+        )
         rows[s] = {
             "npv_cost_usd": -float(total @ factors[0]),
             "owned_mw": float(run.schedule.mw[0][run.schedule.built[0]].sum()),
@@ -636,4 +704,3 @@ def cumulative_discounted(evaluation: Evaluation) -> pd.DataFrame:
     factors = discount_factors_monthly(rate, int(net["month"].max()))[0]
     net["cumulative_pv_usd"] = (net["usd"] * factors[net["month"].to_numpy() - 1]).groupby(net["strategy"]).cumsum()
     return net.drop(columns="usd")
-

@@ -280,7 +280,13 @@ def _contract_ids(keys: Any) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {s: [] for s in STRATEGIES}
     for key in keys:
         parts = key.split(".")
-        if len(parts) >= 4 and parts[0] == "strategies" and parts[1] in STRATEGIES and parts[2] == "contracts" and parts[3] not in out[parts[1]]:
+        if (
+            len(parts) >= 4
+            and parts[0] == "strategies"
+            and parts[1] in STRATEGIES
+            and parts[2] == "contracts"
+            and parts[3] not in out[parts[1]]
+        ):
             out[parts[1]].append(parts[3])
     return out
 
@@ -793,13 +799,37 @@ def _check_first_generation(values: dict[str, Value], ids: list[str], table: pd.
     )
 
 
+def _check_horizon_windows(values: dict[str, Value], origin: Any, problems: list[str]) -> None:
+    """The departure window's tail fits in the horizon.
+
+    ``cloud.departure_tail_months`` longer than the horizon would make a builder a departing
+    customer beyond anything the model sees. The problem names both keys and starts with the
+    origin of the overridden one.
+    """
+    months = int(values["horizon.years"]) * 12
+
+    def blame(keys: list[str]) -> str:
+        return next((str(origin(k)) for k in keys if str(origin(k)).startswith("override")), str(origin(keys[0])))
+
+    tail = float(values["cloud.departure_tail_months"])
+    if tail > months:
+        problems.append(
+            f"{blame(['cloud.departure_tail_months', 'horizon.years'])}: cloud.departure_tail_months = {tail:g} [months] "
+            "is longer than the "
+            f"horizon (horizon.years = {values['horizon.years']}: {months} months); the departure window must end within it"
+        )
+
+
 def _check_cross_fields(values: dict[str, Value], sites: list[str], origin: Any, problems: list[str]) -> None:
     _check_contracts(values, origin, problems)
     ids = [g for g in str(values["hardware.generation_ids"]).split(",") if g]
     table = load_table("accelerator_generations")
     for g in ids:
         if g not in table.index:
-            problems.append(f"{origin('hardware.generation_ids')}: hardware.generation_ids: no generation {g!r} in data/accelerator_generations.csv{suggest(g, table.index)}")
+            problems.append(
+                f"{origin('hardware.generation_ids')}: hardware.generation_ids: no generation {g!r} in "
+                f"data/accelerator_generations.csv{suggest(g, table.index)}"
+            )
         elif table.loc[g, _GENERATION_COLUMNS].isna().any():
             problems.append(
                 f"{origin('hardware.generation_ids')}: hardware.generation_ids: generation {g!r} has no availability year, "
@@ -807,10 +837,16 @@ def _check_cross_fields(values: dict[str, Value], sites: list[str], origin: Any,
             )
     _check_first_generation(values, ids, table, origin, problems)
     if str(values["cloud.list_generation"]) not in ids:
-        problems.append(f"{origin('cloud.list_generation')}: cloud.list_generation = {show(values['cloud.list_generation'])} must be one of hardware.generation_ids {ids}")
+        problems.append(
+            f"{origin('cloud.list_generation')}: cloud.list_generation = {show(values['cloud.list_generation'])} "
+            f"must be one of hardware.generation_ids {ids}"
+        )
+    _check_horizon_windows(values, origin, problems)
     low, high = float(values["cloud.contract_markup_low"]), float(values["cloud.contract_markup_high"])
     if low > high:
-        problems.append(f"{origin('cloud.contract_markup_low')}: cloud.contract_markup_low = {low:g} exceeds cloud.contract_markup_high = {high:g}")
+        problems.append(
+            f"{origin('cloud.contract_markup_low')}: cloud.contract_markup_low = {low:g} exceeds cloud.contract_markup_high = {high:g}"
+        )
     shares = {k: float(v) for k, v in values.items() if k.startswith("demand.bloc_shares.")}
     blocs = set(load_table("regions")["sovereignty_bloc"])
     for key in shares:
