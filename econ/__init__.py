@@ -4,8 +4,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 from econ import finance
 from econ.assumptions import ScenarioError, list_scenarios, load_scenario
-from econ.risk import simulate, spider, summarize, tornado
 from econ.breakeven import Breakeven, breakeven, difference_curve
+from econ.risk import simulate, spider, summarize, tornado
 from econ.strategies import evaluate
 from econ.unit_costs import unit_cost_table
 from econ.waterfall import waterfall

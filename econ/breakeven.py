@@ -41,7 +41,7 @@ def _varied(scenario: Scenario, key: str, values: np.ndarray) -> Inputs:
 
 
 def _numeric_fields(scenario: Scenario) -> dict[str, object]:
-    return {k: v for k, v in scenario.values.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+    return {k: v for k, v in scenario.values.items() if isinstance(v, int | float) and not isinstance(v, bool)}  # noqa: PD011 (a mapping)
 
 
 def difference_curve(scenario: Scenario, key: str, values: np.ndarray, strategy: str = "build") -> pd.DataFrame:

@@ -158,7 +158,9 @@ def _generations(scenario: Scenario) -> tuple[tuple[str, ...], dict[str, np.ndar
     table = load_table("accelerator_generations").loc[list(ids)]
     reference = float(scenario["hardware.reference_throughput_tokens_per_s_per_gpu"])
     arrays = {
-        GEN_PREFIX + "price_usd_per_gpu": ((table["server_price_usd_per_gpu_low"] + table["server_price_usd_per_gpu_high"]) / 2).to_numpy(float),
+        GEN_PREFIX + "price_usd_per_gpu": ((table["server_price_usd_per_gpu_low"] + table["server_price_usd_per_gpu_high"]) / 2).to_numpy(
+            float
+        ),
         GEN_PREFIX + "it_power_kw_per_gpu": ((table["it_power_kw_per_gpu_low"] + table["it_power_kw_per_gpu_high"]) / 2).to_numpy(float),
         GEN_PREFIX + "work_per_gpu": (table["llama31_405b_offline_tokens_per_s_per_gpu"] / reference).to_numpy(float),
     }
@@ -217,11 +219,11 @@ def inputs_from_scenario(scenario: Scenario) -> Inputs:
         arrays[f"strategies.{strategy}.build_share"] = np.array([float(scenario[f"strategies.{strategy}.build_share"])])
     countries = tuple(str(scenario[f"build.sites.{s}.country_id"]) for s in sites)
     home = str(scenario["tax.home_country"])
-    arrays["tax.home_rate"] = np.array([float(load_table("country_costs").at[home, "corporate_tax_rate_fraction"])])
+    arrays["tax.home_rate"] = load_table("country_costs").loc[[home], "corporate_tax_rate_fraction"].to_numpy(float)
     arrays["horizon.start_year_fraction"] = np.array([start_year_fraction(scenario)])
     gen_ids, gen_arrays, available, list_work = _generations(scenario)
     arrays |= gen_arrays
-    shares = {k.rsplit(".", 1)[1]: float(v) for k, v in scenario.values.items() if k.startswith("demand.bloc_shares.")}
+    shares = {k.rsplit(".", 1)[1]: float(v) for k, v in scenario.values.items() if k.startswith("demand.bloc_shares.")}  # noqa: PD011 (a mapping)
     tiers = load_table("commit_schedule")
     server, facility = _tax_schedules(countries)
     return Inputs(

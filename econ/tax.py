@@ -103,9 +103,9 @@ def schedule(method: str, life_years: float, first_year_fraction: float, rate_pe
     if not 0.0 < rate_per_year <= 1.0:
         raise ValueError(f"tax rate_per_year [1/year] must be in (0, 1] for declining balance; got {rate_per_year!r}")
     remaining = np.power(1.0 - rate_per_year, np.arange(MAX_TAX_YEARS))
-    rates = remaining * rate_per_year
-    rates[-1] = remaining[-1]
-    return rates
+    balance: np.ndarray = remaining * rate_per_year
+    balance[-1] = remaining[-1]
+    return balance
 
 
 def country_schedules(country_id: str, table: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -104,7 +104,7 @@ def waterfall(evaluation: Evaluation, strategy: str = "build") -> pd.DataFrame:
         {"npv_cost_difference_usd": [bars[d] for d in DRIVERS], "what": [what[d] for d in DRIVERS]},
         index=pd.Index(DRIVERS, name="driver"),
     )
-    summary = evaluation.summary
-    table.attrs["total_usd"] = float(summary.loc[strategy, "npv_cost_usd"] - summary.loc["rent", "npv_cost_usd"])
+    cost = evaluation.summary["npv_cost_usd"]
+    table.attrs["total_usd"] = float(cost.loc[[strategy]].to_numpy(float)[0] - cost.loc[["rent"]].to_numpy(float)[0])
     table.attrs["strategy"] = strategy
     return table

@@ -197,19 +197,31 @@ FIELDS: dict[str, Field] = {
         pattern_doc="'YYYY-MM', a calendar month from 1900-01 to 2200-12",
     ),
     "horizon.years": Field("int", "years", "Length of the model horizon", 1, 40),
-    "finance.discount_rate_annual": Field("float", "1/year", "WACC: discount rate of the unlevered after-tax flows, annual effective, nominal", 0.0, 1.0),
+    "finance.discount_rate_annual": Field(
+        "float", "1/year", "WACC: discount rate of the unlevered after-tax flows, annual effective, nominal", 0.0, 1.0
+    ),
     "finance.inflation_annual": Field("float", "1/year", "Escalation of staff, maintenance, water and insurance costs", -0.05, 0.5),
-    "tax.home_country": Field("str", "-", "Country whose tax rate applies to rented capacity (row of data/country_costs.csv)", table="country_costs"),
+    "tax.home_country": Field(
+        "str", "-", "Country whose tax rate applies to rented capacity (row of data/country_costs.csv)", table="country_costs"
+    ),
     "tax.loss_carry_forward_until_month": Field(
-        "float", "months", "0: deductions are used when they arise (the company has taxable income); else all are used in this month", 0.0, 480.0
+        "float",
+        "months",
+        "0: deductions are used when they arise (the company has taxable income); else all are used in this month",
+        0.0,
+        480.0,
     ),
     # demand
-    "demand.initial_it_mw": Field("float", "MW", "Demand at t = 0, as the IT MW of frontier capacity it fills when provisioned", 0.0, 1e6, True),
+    "demand.initial_it_mw": Field(
+        "float", "MW", "Demand at t = 0, as the IT MW of frontier capacity it fills when provisioned", 0.0, 1e6, True
+    ),
     "demand.growth_annual": Field("float", "1/year", "Annual growth of work in the first phase", -0.9, 10.0),
     "demand.growth_years": Field("float", "years", "Length of the first phase of growth", 0.0, 40.0),
     "demand.late_growth_annual": Field("float", "1/year", "Annual growth of work in the second phase; flat afterwards", -0.9, 10.0),
     "demand.late_growth_years": Field("float", "years", "Length of the second phase of growth", 0.0, 40.0),
-    "demand.price_elasticity": Field("float", "1", "Price elasticity of work (positive: demand falls as price rises), against the plan's price path", 0.0, 5.0),
+    "demand.price_elasticity": Field(
+        "float", "1", "Price elasticity of work (positive: demand falls as price rises), against the plan's price path", 0.0, 5.0
+    ),
     "demand.provisioned_utilization": Field(
         "float", "1", "Share of provisioned capacity (owned or rented) the workload keeps busy", 0.0, 1.0, low_open=True
     ),
@@ -228,13 +240,17 @@ FIELDS: dict[str, Field] = {
     "hardware.reference_throughput_tokens_per_s_per_gpu": _money(
         "tokens/s/GPU", "Throughput of the reference GPU on the trajectory's benchmark (one reference GPU-hour of work)", 1e7, positive=True
     ),
-    "hardware.availability_lag_months": Field("float", "months", "Months from the start of a generation's availability year to volume purchases", 0.0, 36.0),
+    "hardware.availability_lag_months": Field(
+        "float", "months", "Months from the start of a generation's availability year to volume purchases", 0.0, 36.0
+    ),
     "hardware.cadence_months": Field("float", "months", "Months between generations after the last tabulated one", 6.0, 60.0),
     "hardware.price_growth_annual": Field("float", "1/year", "Annual growth of the system price per GPU after the table", -0.5, 1.0),
     "hardware.power_growth_annual": Field("float", "1/year", "Annual growth of all-in IT power per GPU after the table", -0.5, 1.0),
     "hardware.work_growth_annual": Field("float", "1/year", "Annual growth of work per GPU after the table", -0.5, 3.0),
     "hardware.price_multiplier": Field("float", "1", "Multiplier on every generation's system price", 0.1, 10.0),
-    "hardware.network_share": Field("float", "1", "Back-end and front-end network at fleet scale, as a share of the system price", 0.0, 2.0),
+    "hardware.network_share": Field(
+        "float", "1", "Back-end and front-end network at fleet scale, as a share of the system price", 0.0, 2.0
+    ),
     "hardware.storage_cpu_share": Field("float", "1", "Storage and CPU/management nodes, as a share of the system price", 0.0, 2.0),
     "hardware.spares_share": Field("float", "1", "Spare systems held, as a share of the system price", 0.0, 1.0),
     "hardware.refresh_years": Field("float", "years", "Age at which owned GPU systems are replaced and sold", 1.0, 15.0),
@@ -242,18 +258,36 @@ FIELDS: dict[str, Field] = {
     "hardware.liquidation_share": _share("Share of the used-market value a seller of whole systems realizes"),
     "hardware.idle_power_share": _share("Power drawn by an idle GPU system as a share of full load"),
     # cloud
-    "cloud.list_usd_per_gpu_hour": _money("USD/GPU-h", "On-demand list price per GPU-hour of the list generation at t = 0", 1e3, positive=True),
-    "cloud.list_generation": Field("str", "-", "Generation the list price is for (row of data/accelerator_generations.csv)", table="accelerator_generations"),
-    "cloud.markup_change_annual": Field("float", "1/year", "Annual change of the cloud price over the full cost of frontier capacity", -0.5, 0.5),
-    "cloud.contract_markup_low": Field("float", "1", "Lowest ratio of the best contract price to the provider's full cost in the evidence", 0.1, 10.0),
-    "cloud.contract_markup_high": Field("float", "1", "Highest ratio of the best contract price to the provider's full cost in the evidence", 0.1, 10.0),
-    "cloud.provider_facility_usd_per_mw_it": _money("USD/MW", "A provider's facility capex per IT MW (for the cost of capacity)", 1e9, positive=True),
+    "cloud.list_usd_per_gpu_hour": _money(
+        "USD/GPU-h", "On-demand list price per GPU-hour of the list generation at t = 0", 1e3, positive=True
+    ),
+    "cloud.list_generation": Field(
+        "str", "-", "Generation the list price is for (row of data/accelerator_generations.csv)", table="accelerator_generations"
+    ),
+    "cloud.markup_change_annual": Field(
+        "float", "1/year", "Annual change of the cloud price over the full cost of frontier capacity", -0.5, 0.5
+    ),
+    "cloud.contract_markup_low": Field(
+        "float", "1", "Lowest ratio of the best contract price to the provider's full cost in the evidence", 0.1, 10.0
+    ),
+    "cloud.contract_markup_high": Field(
+        "float", "1", "Highest ratio of the best contract price to the provider's full cost in the evidence", 0.1, 10.0
+    ),
+    "cloud.provider_facility_usd_per_mw_it": _money(
+        "USD/MW", "A provider's facility capex per IT MW (for the cost of capacity)", 1e9, positive=True
+    ),
     "cloud.provider_pue": Field("float", "1", "A provider's power usage effectiveness", 1.0, 3.0),
     "cloud.provider_power_usd_per_mwh": _money("USD/MWh", "A provider's power price", 1e4),
-    "cloud.commit_discount_level": _share("Where the discount schedule sits in its range: 0 = every tier at its low, 0.5 = central, 1 = high"),
+    "cloud.commit_discount_level": _share(
+        "Where the discount schedule sits in its range: 0 = every tier at its low, 0.5 = central, 1 = high"
+    ),
     "cloud.short_term_premium": Field("float", "1", "Scarcity premium on capacity rented on short terms beyond the reservations", 0.0, 5.0),
-    "cloud.departing_contract_premium": Field("float", "1", "Price premium on contracts signed while the customer is building (C04)", 0.0, 2.0),
-    "cloud.departure_tail_months": Field("float", "months", "Months after the last planned site is online that the customer is still treated as departing", 0.0, 120.0),
+    "cloud.departing_contract_premium": Field(
+        "float", "1", "Price premium on contracts signed while the customer is building (C04)", 0.0, 2.0
+    ),
+    "cloud.departure_tail_months": Field(
+        "float", "months", "Months after the last planned site is online that the customer is still treated as departing", 0.0, 120.0
+    ),
     # owned program
     "build.max_mw_started_per_year": Field("float", "MW/year", "Most IT MW the program can start in a year", 1.0, 1e5),
     "build.staff_usd_per_mw_per_year": _money("USD/MW/year", "Site operations staff cost per IT MW", 1e8),
@@ -261,8 +295,12 @@ FIELDS: dict[str, Field] = {
     "build.maintenance_share_of_capex_per_year": Field("float", "1/year", "Facility maintenance per year as a share of capex", 0.0, 0.3),
     "build.water_usd_per_mwh_it": _money("USD/MWh", "Water cost per MWh of IT energy", 1e4),
     "build.development_share_of_capex": Field("float", "1", "Pre-permit development spend as a share of capex (sunk if lost)", 0.0, 0.5),
-    "build.equipment_deposit_share_of_capex": Field("float", "1", "Deposit on long-lead equipment ordered at risk, as a share of capex (lost with the permit)", 0.0, 0.5),
-    "build.facility_life_years": Field("float", "years", "Economic life of the facility (for residual value and the cost of capacity)", 1.0, 80.0),
+    "build.equipment_deposit_share_of_capex": Field(
+        "float", "1", "Deposit on long-lead equipment ordered at risk, as a share of capex (lost with the permit)", 0.0, 0.5
+    ),
+    "build.facility_life_years": Field(
+        "float", "years", "Economic life of the facility (for residual value and the cost of capacity)", 1.0, 80.0
+    ),
     "build.gpu_delivery_lead_months": Field("float", "months", "Lead time of GPU systems, ordered at permit", 0.0, 60.0),
     "build.order_equipment_before_permit": Field("bool", "-", "Order long-lead equipment at site start (at risk) instead of at permit"),
     "build.on_time_grace_months": Field("float", "months", "Slip still counted as on time", 0.0, 120.0),
@@ -270,9 +308,13 @@ FIELDS: dict[str, Field] = {
     "build.power_price_multiplier": Field("float", "1", "Multiplier on every site's power price", 0.0, 10.0, low_open=True),
     "build.power_minimum_take_share": _share("Minimum share of contracted power billed whatever the load (large-load tariffs)"),
     "build.capex_basis_year": Field("float", "year", "Calendar year in whose prices facility capex per MW is stated", 1990.0, 2100.0),
-    "build.construction_escalation_annual": Field("float", "1/year", "Annual escalation of facility construction costs from the basis year", -0.2, 0.5),
+    "build.construction_escalation_annual": Field(
+        "float", "1/year", "Annual escalation of facility construction costs from the basis year", -0.2, 0.5
+    ),
     "build.facility_capex_multiplier": Field("float", "1", "Multiplier on every site's facility capex per MW", 0.1, 10.0),
-    "build.retrofit_share_of_capex": Field("float", "1", "Mid-life retrofit for rack density, as a share of the facility's capex", 0.0, 2.0),
+    "build.retrofit_share_of_capex": Field(
+        "float", "1", "Mid-life retrofit for rack density, as a share of the facility's capex", 0.0, 2.0
+    ),
     "build.retrofit_after_years": Field("float", "years", "Years after energization of the mid-life retrofit", 0.0, 80.0),
 }
 
@@ -280,7 +322,9 @@ SITE_FIELDS: dict[str, Field] = {
     "region_id": Field("str", "-", "Region of the site (row of data/regions.csv)", table="regions"),
     "country_id": Field("str", "-", "Country of the site, for tax and costs (row of data/country_costs.csv)", table="country_costs"),
     "build_type": Field("str", "-", "Build type, for construction months (row of data/facility_capex.csv)", table="facility_capex"),
-    "capex_market_id": Field("str", "-", "Market whose AI build cost the site takes (row of data/facility_capex_ai.csv)", table="facility_capex_ai"),
+    "capex_market_id": Field(
+        "str", "-", "Market whose AI build cost the site takes (row of data/facility_capex_ai.csv)", table="facility_capex_ai"
+    ),
     "risk_id": Field("str", "-", "Evidence on the site's permit risk (row of data/site_risks.csv)", table="site_risks"),
     "sovereignty_bloc": Field("str", "-", "Data-sovereignty bloc of the site's region", table="regions", column="sovereignty_bloc"),
     "it_mw": Field("float", "MW", "IT load built at the site", 0.0, 5000.0, low_open=True),
@@ -313,7 +357,9 @@ CONTRACT_FIELDS: dict[str, Field] = {
     "start_month": Field("int", "months", "Months after t = 0 at which the contract's term starts", 0, 480),
     "term_months": Field("int", "months", "Length of the term", 1, 480),
     "commit_usd": _money("USD", "Total committed over the term (take-or-pay); give this or cover_share", 1e13),
-    "cover_share": Field("float", "1", "Share of the spend the plan forecasts for the term that is committed; give this or commit_usd", 0.0, 2.0),
+    "cover_share": Field(
+        "float", "1", "Share of the spend the plan forecasts for the term that is committed; give this or commit_usd", 0.0, 2.0
+    ),
 }
 """Keys of one contract, ``strategies.<strategy>.contracts.<id>.<field>``."""
 
