@@ -206,6 +206,14 @@ def test_assumptions_appendix_has_units_and_sources_and_marks_overrides():
     assert scenario.hash in html
 
 
+def test_assumptions_asked_for_but_absent_are_an_error_not_a_shorter_table():
+    scenario = load_scenario("base")
+    shown = show_assumptions(scenario, ["cloud.", "demand.provisioned_utilization"]).data
+    assert "demand.provisioned_utilization" in shown.index and shown.index.str.startswith("cloud.").sum() > 5
+    with pytest.raises(KeyError, match=r"\['cloud.on_demand_usd_per_gpu_hour', 'accelerator.'\] match no key of scenario 'base'"):
+        show_assumptions(scenario, ["cloud.on_demand_usd_per_gpu_hour", "demand.provisioned_utilization", "accelerator."])
+
+
 # page banner, footer and index --------------------------------------------------------------
 
 RECORD = {

@@ -251,11 +251,24 @@ def assumptions_table(scenario: Scenario, keys: Sequence[str] | None = None) -> 
     -------
     DataFrame
         Index ``key``; columns ``value`` (formatted), ``unit``, ``description``, ``source``.
+
+    Raises
+    ------
+    KeyError
+        Naming every key or prefix that matches nothing in the scenario (a report must not
+        silently show fewer assumptions than it asked for).
     """
     frame = scenario.to_frame()
     if keys is not None:
         wanted = tuple(keys)
-        frame = frame[[k in wanted or any(k.startswith(p) for p in wanted if p.endswith(".")) for k in frame.index]]
+
+        def matches(k: str, p: str) -> bool:
+            return k == p or (p.endswith(".") and k.startswith(p))
+
+        missing = [p for p in wanted if not any(matches(str(k), p) for k in frame.index)]
+        if missing:
+            raise KeyError(f"keys: {missing} match no key of scenario {scenario.name!r}; `econ scenarios {scenario.name}` lists them")
+        frame = frame[[any(matches(str(k), p) for p in wanted) for k in frame.index]]
     shown = [format_value(str(k), v, u) for k, v, u in zip(frame.index, frame["value"], frame["unit"], strict=True)]
     out = frame.assign(value=shown)
     out["source"] = out["source"].where(~out.index.isin(list(scenario.overrides)), "override (this run)")
