@@ -21,7 +21,7 @@ from scipy.optimize import brentq
 
 from econ.assumptions import Scenario, field_for
 from econ.inputs import Inputs, array_key, inputs_from_scenario
-from econ.strategies import forecast, npv_cost, run_strategy
+from econ.strategies import forecast, market, npv_cost, run_strategy
 
 GRID_POINTS = 25
 """Points of the scan before refining a sign change."""
@@ -82,8 +82,9 @@ def difference_curve(scenario: Scenario, key: str, values: np.ndarray, strategy:
     values = np.atleast_1d(np.asarray(values, dtype=float))
     inputs = _varied(scenario, key, values)
     plan = forecast(inputs)
-    own = npv_cost(inputs, run_strategy(inputs, strategy, plan))
-    rent = npv_cost(inputs, run_strategy(inputs, "rent", plan))
+    shared = market(inputs)
+    own = npv_cost(inputs, run_strategy(inputs, strategy, plan, shared))
+    rent = npv_cost(inputs, run_strategy(inputs, "rent", plan, shared))
     return pd.DataFrame(
         {"key": key, "value": values, f"npv_cost_{strategy}_usd": own, "npv_cost_rent_usd": rent, "npv_cost_difference_usd": own - rent}
     )

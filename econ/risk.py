@@ -24,7 +24,7 @@ from econ.assumptions import Distribution, Scenario, field_for
 from econ.assumptions.schema import STRATEGIES
 from econ.build import site_schedule
 from econ.inputs import Inputs, array_key, inputs_from_scenario
-from econ.strategies import check_markup, discount_factors_monthly, forecast, npv_cost, on_time_share, run_strategy
+from econ.strategies import check_markup, discount_factors_monthly, forecast, market, npv_cost, on_time_share, run_strategy
 
 
 def inverse_cdf(dist: Distribution, u: np.ndarray) -> np.ndarray:
@@ -243,8 +243,9 @@ def simulate(scenario: Scenario, n_draws: int, seed: int, *, chunk_size: int = 5
     for start in range(0, n_draws, chunk_size):
         chunk = inputs.take(slice(start, start + chunk_size))
         factors = discount_factors_monthly(chunk["finance.discount_rate_annual"], chunk.months)
+        shared = market(chunk)
         for s in STRATEGIES:
-            run = run_strategy(chunk, s, plan)
+            run = run_strategy(chunk, s, plan, shared)
             out[f"npv_cost_usd_{s}"].append(npv_cost(chunk, run))
             out[f"take_or_pay_pv_usd_{s}"].append(-np.einsum("nm,nm->n", run.flows["take_or_pay_shortfall"], factors))
             if s == "build":
@@ -296,7 +297,10 @@ def _one_at_a_time(scenario: Scenario, settings: list[tuple[Distribution, float]
             arrays[key][row] = value
     inputs = inputs.with_arrays(arrays)
     plan = forecast(inputs_from_scenario(scenario))
-    diff: np.ndarray = npv_cost(inputs, run_strategy(inputs, strategy, plan)) - npv_cost(inputs, run_strategy(inputs, "rent", plan))
+    shared = market(inputs)
+    diff: np.ndarray = npv_cost(inputs, run_strategy(inputs, strategy, plan, shared)) - npv_cost(
+        inputs, run_strategy(inputs, "rent", plan, shared)
+    )
     return diff
 
 

@@ -401,7 +401,13 @@ def forecast(inputs: Inputs) -> Forecast:
     return Forecast(price, rented, reserved, last_online)
 
 
-def run_strategy(inputs: Inputs, strategy: str, plan: Forecast) -> StrategyRun:
+def market(inputs: Inputs) -> tuple[Trajectory, np.ndarray]:
+    """The hardware trajectory and the cloud list price path of the inputs' draws, shared by every strategy."""
+    path = trajectory(inputs)
+    return path, cloud_price(inputs, path)
+
+
+def run_strategy(inputs: Inputs, strategy: str, plan: Forecast, shared: tuple[Trajectory, np.ndarray] | None = None) -> StrategyRun:
     """After-tax monthly cash flows of one strategy for every draw.
 
     Parameters
@@ -412,14 +418,15 @@ def run_strategy(inputs: Inputs, strategy: str, plan: Forecast) -> StrategyRun:
         ``"rent"``, ``"build"`` or ``"hybrid"``.
     plan : Forecast
         Contract sizes and the planned schedule (:func:`forecast`).
+    shared : tuple of (Trajectory, numpy.ndarray), optional
+        :func:`market` of the same inputs, when the caller runs several strategies on them.
 
     Returns
     -------
     StrategyRun
         Flows by category (:data:`CATEGORIES`) and the volumes behind them.
     """
-    path = trajectory(inputs)
-    price = cloud_price(inputs, path)
+    path, price = market(inputs) if shared is None else shared
     plan = plan.broadcast(inputs.n)
     v = _volumes(inputs, strategy, path, price, plan.price)
     schedule, fleet_ = v["schedule"], v["fleet"]
@@ -475,7 +482,10 @@ def discount_factors_monthly(rate_annual: np.ndarray, months: int) -> np.ndarray
 
 def total_flow(run: StrategyRun) -> np.ndarray:
     """Net after-tax cash flow of a strategy [USD/month], shape (n, months)."""
-    total: np.ndarray = np.sum(list(run.flows.values()), axis=0)
+    flows = iter(run.flows.values())
+    total: np.ndarray = next(flows).copy()
+    for flow in flows:
+        total += flow
     return total
 
 
@@ -504,7 +514,8 @@ def annual_irr(incremental: np.ndarray) -> float:
 
 def run_all(inputs: Inputs, plan: Forecast) -> dict[str, StrategyRun]:
     """Every strategy on the same inputs."""
-    return {s: run_strategy(inputs, s, plan) for s in STRATEGIES}
+    shared = market(inputs)
+    return {s: run_strategy(inputs, s, plan, shared) for s in STRATEGIES}
 
 
 def _dates(scenario: Scenario, months: int) -> pd.DatetimeIndex:

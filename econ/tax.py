@@ -181,7 +181,8 @@ def deductions(
         shape (n, months).
     left : numpy.ndarray
         Basis not yet deducted when the asset is sold, or at the horizon if it is still
-        held [USD], shape (n, K) (zero for assets never placed within the horizon).
+        held [USD], shape (n, K) (zero for assets never placed within the horizon). Under
+        ``"none"`` it is the whole basis: recovered only against the sale.
 
     Examples
     --------
@@ -192,15 +193,15 @@ def deductions(
     >>> float(d.sum()), left.tolist()
     (50.0, [[50.0]])
     """
-    rates = np.broadcast_to(np.atleast_2d(rates), (placed.shape[1], np.shape(rates)[-1]))
-    year = np.arange(rates.shape[1])
-    at = placed[..., None] + 12.0 * year
+    years = min(np.shape(rates)[-1], months // 12 + 1)  # tax years that can start within the horizon
+    rates = np.broadcast_to(np.atleast_2d(rates), (placed.shape[1], np.shape(rates)[-1]))[:, :years]
+    at = placed[..., None] + 12.0 * np.arange(years)
     amount = basis[..., None] * rates[None, :, :]
     end = np.full(placed.shape, np.inf) if retired is None else retired
-    inside = placed[..., None] <= months
-    taken = inside & (at < end[..., None]) & (at <= months)
+    inside = placed <= months
+    taken = inside[..., None] & (at < end[..., None]) & (at <= months)
     deduction = scatter(months, np.where(taken, at, np.inf), amount)
-    left = np.sum(np.where(inside & ~taken, amount, 0.0), axis=2)
+    left = np.where(inside, basis - np.sum(np.where(taken, amount, 0.0), axis=2), 0.0)
     return deduction, left
 
 
