@@ -205,11 +205,16 @@ def resale_share(age_months: np.ndarray, inputs: Inputs, *, sold: bool = True) -
 
 
 def owned_capacity_by_bloc(inputs: Inputs, fleet_: Fleet) -> tuple[tuple[str, ...], np.ndarray]:
-    """Installed owned capacity [reference GPUs] per sovereignty bloc, shape (n, B, months)."""
+    """Installed owned capacity [reference GPUs] per sovereignty bloc, shape (n, B, months).
+
+    A purchase paid at the end of month m serves from month m + 1 (docs/design.md: events
+    happen at month end); the fleet it replaces serves through month m.
+    """
     increment = np.diff(fleet_.capacity, axis=2, prepend=0.0)
     blocs = tuple(dict.fromkeys(inputs.site_blocs))
     site_bloc = np.array(inputs.site_blocs)
-    levels = [step(inputs.months, fleet_.at[:, site_bloc == b], increment[:, site_bloc == b]) for b in blocs]
+    serving = fleet_.at + 1.0
+    levels = [step(inputs.months, serving[:, site_bloc == b], increment[:, site_bloc == b]) for b in blocs]
     return blocs, np.stack(levels, axis=1) if levels else np.zeros((inputs.n, 0, inputs.months))
 
 
@@ -234,18 +239,23 @@ class OwnedResult:
     facility_capex_usd: np.ndarray
 
 
-def facility_capex(inputs: Inputs, schedule: Schedule) -> np.ndarray:
-    """Facility capex per site [USD, positive], shape (n, S).
+def price_date(schedule: Schedule) -> np.ndarray:
+    """Month whose prices a site's facility capex is stated in: the middle of construction [months], (n, S)."""
+    mid: np.ndarray = (schedule.permit + schedule.mechanical) / 2.0
+    return mid
 
-    ``MW x capex per MW (basis year) x multiplier x (1 + e) ** years x (1 + overrun)``: the capex of
-    the data's basis year escalated at the construction-cost escalation ``e`` to the
-    middle of construction (Turner & Townsend and JLL publish the index movements).
+
+def facility_capex(inputs: Inputs, schedule: Schedule) -> np.ndarray:
+    """Facility hard capex per site [USD, positive], shape (n, S).
+
+    ``MW x capex per MW (basis year) x multiplier x (1 + e) ** years x (1 + overrun)``: the
+    capex of the data's basis year (an annual guide's average, so its middle, ``basis +
+    0.5``) escalated at the construction-cost escalation ``e`` to the middle of construction
+    (Turner & Townsend and JLL publish the index movements). The market figures exclude
+    land and soft costs (``data/facility_capex_ai.csv`` scope notes); those are added by
+    :func:`owned_costs`.
     """
-    years = (
-        inputs["horizon.start_year_fraction"][:, None]
-        - inputs["build.capex_basis_year"][:, None]
-        + (schedule.permit + schedule.mechanical) / 24.0
-    )
+    years = inputs["horizon.start_year_fraction"][:, None] - (inputs["site.capex_basis_year"] + 0.5) + price_date(schedule) / 12.0
     escalation = np.power(1.0 + inputs["build.construction_escalation_annual"][:, None], years)
     per_mw = inputs["site.capex_usd_per_mw_it"] * inputs["build.facility_capex_multiplier"][:, None]
     capex: np.ndarray = schedule.mw * per_mw * escalation * (1.0 + inputs["site.construction_overrun_share"])
@@ -274,11 +284,13 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
     months, n = inputs.months, inputs.n
     built, lost = schedule.built, (schedule.mw > 0) & ~schedule.built
     site_rate = inputs["site.tax_rate"]
+    escalation = inputs["build.construction_escalation_annual"][:, None]
+    priced = price_date(schedule)
     capex = facility_capex(inputs, schedule)
-    dev = capex * inputs["build.development_share_of_capex"][:, None]
+    dev = capex * inputs["build.development_share_of_capex"][:, None]  # soft costs, on top of the market's hard capex
     deposit = np.where(inputs.order_equipment_before_permit, capex * inputs["build.equipment_deposit_share_of_capex"][:, None], 0.0)
     land = schedule.mw * inputs["site.land_acres_per_mw"] * inputs["site.land_usd_per_acre"]
-    construction = np.where(built, capex - dev - deposit, 0.0)
+    construction = np.where(built, capex - deposit, 0.0)
     flows: dict[str, np.ndarray] = {
         "land": -scatter(months, np.maximum(schedule.start, 1), land) + scatter(months, np.where(lost, schedule.permit, np.inf), land),
         "development": -spread(months, schedule.start, schedule.permit, dev),
@@ -286,7 +298,10 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
         "facility_capex": -spread(months, schedule.permit, schedule.mechanical, construction),
     }
     retrofit_at = np.where(built, schedule.energize + np.round(inputs["build.retrofit_after_years"] * 12.0)[:, None], np.inf)
-    retrofit = capex * inputs["build.retrofit_share_of_capex"][:, None]
+    retrofit_in = np.isfinite(retrofit_at) & (retrofit_at <= months)
+    retrofit_years = (np.where(retrofit_in, retrofit_at, priced) - priced) / 12.0  # escalated from the capex's price date
+    retrofit_share = inputs["build.retrofit_share_of_capex"][:, None]
+    retrofit = np.where(retrofit_in, capex * retrofit_share * np.power(1.0 + escalation, retrofit_years), 0.0)
     flows["retrofit"] = -scatter(months, retrofit_at, retrofit)
     flows["gpu_capex"] = -scatter(months, fleet_.at, fleet_.cost)
     sold = np.isfinite(fleet_.retired) & (fleet_.retired <= months)
@@ -294,42 +309,50 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
     sale = np.where(sold, fleet_.cost * resale_share(age_at_sale, inputs), 0.0)
     flows["gpu_resale"] = scatter(months, np.where(sold, fleet_.retired, np.inf), sale)
 
+    # Running costs. A cost stated in the capex's prices (maintenance, insurance) is indexed
+    # from the capex's price date, not from t = 0.
+    inflation_rate = inputs["finance.inflation_annual"][:, None]
     inflation = growth(inputs["finance.inflation_annual"], months)
+    since_priced = np.power(1.0 + inflation_rate, -priced / 12.0)
     mw_on = np.where(built, schedule.mw, 0.0)
     idle = inputs["hardware.idle_power_share"][:, None]
     draw = idle + (1.0 - idle) * busy
     billed = np.maximum(draw, inputs["build.power_minimum_take_share"][:, None])
     energy_rate = mw_on * inputs["site.pue"] * inputs["site.power_price_usd_per_mwh"] * inputs["build.power_price_multiplier"][:, None]
     power_index = HOURS_PER_MONTH * billed * growth(inputs["build.power_price_escalation_annual"], months)
-    gpus_now = step(months, fleet_.at, np.diff(fleet_.gpus, axis=2, prepend=0.0))
+    serving = schedule.online + 1.0  # GPUs bought at the end of month `online` serve, and draw power, from the next month
     staff_rate = mw_on * inputs["build.staff_usd_per_mw_per_year"][:, None] / 12.0
-    maintenance_rate = np.where(built, capex, 0.0) * inputs["build.maintenance_share_of_capex_per_year"][:, None] / 12.0
+    maintenance_rate = np.where(built, capex, 0.0) * inputs["build.maintenance_share_of_capex_per_year"][:, None] / 12.0 * since_priced
     water_rate = mw_on * inputs["build.water_usd_per_mwh_it"][:, None]
-    insured = np.where(built, capex, 0.0) * inputs["site.insurance_share_per_year"] / 12.0
-    gpu_tax_rate = inputs["site.gpu_property_tax_share_per_year"] / 12.0
+    insured = np.where(built, capex, 0.0) * inputs["site.insurance_share_per_year"] / 12.0 * since_priced
 
     def opex(at: np.ndarray, rate: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """A running cost switched on at ``at``, and its tax shield at each site's rate."""
         return -step(months, at, rate) * index, step(months, at, rate * site_rate) * index
 
     opex_flows = {
-        "power": opex(schedule.online, energy_rate, power_index),
+        "power": opex(serving, energy_rate, power_index),
         "staff": opex(schedule.energize, staff_rate, inflation),
         "maintenance": opex(schedule.energize, maintenance_rate, inflation),
-        "water": opex(schedule.online, water_rate, HOURS_PER_MONTH * draw * inflation),
+        "water": opex(serving, water_rate, HOURS_PER_MONTH * draw * inflation),
         "property_tax_insurance": opex(schedule.energize, insured, inflation),
     }
-    gpu_staff = gpus_now * inputs["build.staff_usd_per_gpu_per_year"][:, None] / 12.0 * inflation
-    gpu_property = step(months, fleet_.at, np.diff(fleet_.cost, axis=2, prepend=0.0) * gpu_tax_rate[..., None])
     shield = np.zeros((n, months))
     for name, (flow, saved) in opex_flows.items():
         flows[name] = flow
         shield += saved
-    # per-GPU staff and GPU property tax: shield at the fleet-weighted site rate
-    gpu_rate = _weighted_rate(fleet_, site_rate, months)
+    # Per-GPU staff (inflated) and, on the GPU systems held, property tax and insurance at each
+    # site's own rates; each shielded at its site's tax rate.
+    held_cost = np.diff(fleet_.cost, axis=2, prepend=0.0)  # what each purchase adds to the systems held
+    gpu_increment = np.diff(fleet_.gpus, axis=2, prepend=0.0)
+    staff_per_gpu = inputs["build.staff_usd_per_gpu_per_year"][:, None, None] / 12.0
+    gpu_rates = (inputs["site.gpu_property_tax_share_per_year"] + inputs["site.insurance_share_per_year"])[..., None] / 12.0
+    gpu_staff = step(months, fleet_.at, gpu_increment * staff_per_gpu) * inflation
+    gpu_property = step(months, fleet_.at, held_cost * gpu_rates)
     flows["staff"] = flows["staff"] - gpu_staff
     flows["property_tax_insurance"] = flows["property_tax_insurance"] - gpu_property
-    shield += (gpu_staff + gpu_property) * gpu_rate
+    shield += step(months, fleet_.at, gpu_increment * staff_per_gpu * site_rate[..., None]) * inflation
+    shield += step(months, fleet_.at, held_cost * gpu_rates * site_rate[..., None])
 
     # Tax: GPUs from purchase by the server schedule until sold; facility (capex,
     # development, deposit) and retrofit from placement by the facility schedule; a lost
@@ -341,53 +364,42 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
     gpu_shield, _ = deductions(months, placed, cost * rate_k, server_rates, retired)
     _, gpu_left = deductions(months, placed, cost, server_rates, retired)
     facility_at = np.where(built, schedule.energize, np.inf)
-    facility_basis = np.where(built, capex, 0.0)
-    retrofit_basis = np.where(built, retrofit, 0.0)
+    facility_basis = np.where(built, capex + dev, 0.0)
     facility_shield, _ = deductions(months, facility_at, facility_basis * site_rate, inputs.facility_tax_schedules)
     _, facility_left = deductions(months, facility_at, facility_basis, inputs.facility_tax_schedules)
-    retrofit_shield, _ = deductions(months, retrofit_at, retrofit_basis * site_rate, inputs.facility_tax_schedules)
-    _, retrofit_left = deductions(months, retrofit_at, retrofit_basis, inputs.facility_tax_schedules)
+    retrofit_shield, _ = deductions(months, retrofit_at, retrofit * site_rate, inputs.facility_tax_schedules)
+    _, retrofit_left = deductions(months, retrofit_at, retrofit, inputs.facility_tax_schedules)
     abandoned = scatter(months, np.where(lost, schedule.permit, np.inf), (dev + deposit) * site_rate)
     # Sale at refresh: tax on the proceeds over the basis left (a loss is deducted).
-    disposal_tax = scatter(
-        months, np.where(sold, fleet_.retired, np.inf), -(sale - gpu_left.reshape(fleet_.at.shape)) * site_rate[..., None]
-    )
+    sale_gain = sale - gpu_left.reshape(fleet_.at.shape)
+    disposal_tax = scatter(months, np.where(sold, fleet_.retired, np.inf), -sale_gain * site_rate[..., None])
 
-    # Residual value at the horizon (a going concern): GPUs at their used-market value, the facility at
-    # depreciated replacement cost (escalated capex x remaining economic life), land at cost.
+    # Residual value at the horizon (a going concern): GPUs at their used-market value, the
+    # facility and its retrofit at depreciated replacement cost (their cost escalated from
+    # their price date to the horizon, times the economic life left), land at cost.
     held = np.isfinite(fleet_.at) & ~sold
     gpu_value = np.where(held, fleet_.cost * resale_share(months - fleet_.at, inputs, sold=False), 0.0)
-    age_years = (months - schedule.energize) / 12.0
     life = inputs["build.facility_life_years"][:, None]
-    years_since = np.maximum(months - schedule.mechanical, 0.0) / 12.0
-    replacement = capex * np.power(1.0 + inputs["build.construction_escalation_annual"][:, None], years_since)
+    age_years = (months - schedule.energize) / 12.0
+    replacement = (capex + dev) * np.power(1.0 + escalation, (months - priced) / 12.0)
     # a site still under construction is worth what has been spent on it (work in progress)
-    spent = (
-        dev
-        + deposit
-        + construction * np.clip((months - schedule.permit) / np.maximum(schedule.mechanical - schedule.permit, 1.0), 0.0, 1.0)
-    )
+    progress = np.clip((months - schedule.permit) / np.maximum(schedule.mechanical - schedule.permit, 1.0), 0.0, 1.0)
+    spent = dev + deposit + construction * progress
     in_service = replacement * np.clip(1.0 - age_years / life, 0.0, 1.0)
     facility_value = np.where(built, np.where(schedule.energize > months, spent, in_service), 0.0)
+    retrofit_life = np.maximum(life - inputs["build.retrofit_after_years"][:, None], 1.0)
+    retrofit_age = np.where(retrofit_in, (months - retrofit_at) / 12.0, 0.0)
+    retrofit_value = retrofit * np.power(1.0 + escalation, retrofit_age) * np.clip(1.0 - retrofit_age / retrofit_life, 0.0, 1.0)
     land_value = np.where(built, land, 0.0)
     gpu_value_site = gpu_value.sum(axis=2)
-    residual = gpu_value_site + facility_value + land_value
+    residual = gpu_value_site + facility_value + retrofit_value + land_value
     horizon = np.full((n, 1), float(months))
     flows["residual_value"] = scatter(months, horizon, residual.sum(axis=1)[:, None])
     gpu_left_held = np.where(held, gpu_left.reshape(fleet_.at.shape), 0.0).sum(axis=2)
     facility_basis_left = np.where(schedule.energize > months, spent, facility_left)  # work in progress: its cost
-    gain = gpu_value_site - gpu_left_held + np.where(built, facility_value - facility_basis_left, 0.0) - retrofit_left
+    gain = gpu_value_site - gpu_left_held + np.where(built, facility_value - facility_basis_left, 0.0) + retrofit_value - retrofit_left
     residual_tax = scatter(months, horizon, -(gain * site_rate).sum(axis=1)[:, None])
 
     tax = shield + gpu_shield + facility_shield + retrofit_shield + abandoned + disposal_tax + residual_tax
     ordered = {name: flows[name] for name in OWNED_CATEGORIES}
     return OwnedResult(ordered, tax, capex)
-
-
-def _weighted_rate(fleet_: Fleet, site_rate: np.ndarray, months: int) -> np.ndarray:
-    """Tax rate of the installed GPUs, weighted by their count across sites, shape (n, months)."""
-    increment = np.diff(fleet_.gpus, axis=2, prepend=0.0)
-    gpus = step(months, fleet_.at, increment)
-    weighted = step(months, fleet_.at, increment * site_rate[..., None])
-    rate: np.ndarray = np.divide(weighted, gpus, out=np.zeros_like(gpus), where=gpus > 0)
-    return rate

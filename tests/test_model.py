@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import econ
 from econ.assumptions import SCENARIO_DIR, ScenarioError, load_scenario
-from econ.cloud import Contract, DiscountSchedule, check_schedule, contract_tier
+from econ.cloud import Contract, DiscountSchedule, check_schedule, contract_tier, tranche_price
 from econ.inputs import inputs_from_scenario
 from econ.risk import inverse_cdf, sample_inputs
 from econ.strategies import forecast, npv_cost, run_strategy, trajectory
@@ -99,7 +99,7 @@ def hand_schedule(s: econ.assumptions.Scenario) -> dict[str, int]:
 def hand_capex(s: econ.assumptions.Scenario, sched: dict[str, int]) -> float:
     """MW x capex per MW of the basis year, escalated to the middle of construction, plus overrun."""
     f = f"build.sites.{SITE}."
-    years = 2027 - s["build.capex_basis_year"] + (sched["permit"] + sched["mechanical"]) / 24
+    years = 2027 - (s[f + "capex_basis_year"] + 0.5) + (sched["permit"] + sched["mechanical"]) / 24  # mid-year basis to mid-construction
     return (
         s[f + "it_mw"]
         * s[f + "capex_usd_per_mw_it"]
@@ -116,15 +116,15 @@ def test_one_site_schedule_and_facility_capex_by_hand(tmp_path: Path) -> None:
     site = e.sites.loc[SITE]
     assert {k: int(site[f"{k}_month"]) for k in sched} == sched
     capex = hand_capex(s, sched)
-    dev = capex * s["build.development_share_of_capex"]
-    deposit = capex * s["build.equipment_deposit_share_of_capex"]
+    dev = capex * s["build.development_share_of_capex"]  # soft costs, on top of the market's hard capex
+    deposit = capex * s["build.equipment_deposit_share_of_capex"]  # a prepayment inside it
     land = s[f"build.sites.{SITE}.it_mw"] * s[f"build.sites.{SITE}.land_acres_per_mw"] * s[f"build.sites.{SITE}.land_usd_per_acre"]
     p, m = sched["permit"], sched["mechanical"]
     expected = {
         "land": at_months(180, {1: -land}),
         "development": at_months(180, dict.fromkeys(range(1, p + 1), -dev / p)),
         "equipment_deposit": at_months(180, {1: -deposit}),
-        "facility_capex": at_months(180, dict.fromkeys(range(p + 1, m + 1), -(capex - dev - deposit) / (m - p))),
+        "facility_capex": at_months(180, dict.fromkeys(range(p + 1, m + 1), -(capex - deposit) / (m - p))),
     }
     got = build_flows(e)
     for category, flow in expected.items():
@@ -142,25 +142,46 @@ def test_one_site_schedule_and_facility_capex_by_hand(tmp_path: Path) -> None:
     assert pv(model_facility, r) == pytest.approx(pv(paid_at_energization, r), rel=1e-12)
 
 
+def hand_fleet(s: econ.assumptions.Scenario) -> dict[int, float]:
+    """Purchases at online and every refresh: MW x 1000 / kW per GPU, at price x (1 + extras) [USD]."""
+    online = hand_schedule(s)["online"]
+    life = round(s["hardware.refresh_years"] * 12)
+    path = trajectory(inputs_from_scenario(s))
+    extras = s["hardware.network_share"] + s["hardware.storage_cpu_share"] + s["hardware.spares_share"]
+    return {
+        m: s[f"build.sites.{SITE}.it_mw"] * 1000 / path.it_kw_per_gpu[0, m - 1] * path.price_usd_per_gpu[0, m - 1] * (1 + extras)
+        for m in range(online, 181, life)
+    }
+
+
 def test_one_site_gpu_purchases_refresh_and_resale_by_hand(tmp_path: Path) -> None:
     s = load_scenario(one_site(tmp_path))
     e = econ.evaluate(s)
     online = hand_schedule(s)["online"]
     life = round(s["hardware.refresh_years"] * 12)
-    buys = list(range(online, 181, life))
-    assert len(buys) >= 2  # at least one refresh inside the horizon
+    cost = hand_fleet(s)
+    assert len(cost) >= 2  # at least one refresh inside the horizon
     path = trajectory(inputs_from_scenario(s))
-    extras = s["hardware.network_share"] + s["hardware.storage_cpu_share"] + s["hardware.spares_share"]
     b, f = s["hardware.residual_share_per_year"], s["hardware.liquidation_share"]
-    cost = {}
-    for m in buys:
-        gpus = s[f"build.sites.{SITE}.it_mw"] * 1000 / path.it_kw_per_gpu[0, m - 1]
-        cost[m] = gpus * path.price_usd_per_gpu[0, m - 1] * (1 + extras)
     got = build_flows(e)
     np.testing.assert_allclose(got["gpu_capex"], at_months(180, {m: -c for m, c in cost.items()}), rtol=1e-12)
     resale = {m + life: c * b ** (life / 12) * f for m, c in cost.items() if m + life <= 180}
     np.testing.assert_allclose(got["gpu_resale"], at_months(180, resale), rtol=1e-12)
     assert int(e.sites.loc[SITE, "first_gpus"]) == int(s[f"build.sites.{SITE}.it_mw"] * 1000 / path.it_kw_per_gpu[0, online - 1])
+
+
+def test_one_site_power_by_hand(tmp_path: Path) -> None:
+    """Power from the month after the GPUs are bought: MW x PUE x price x hours x billed load, escalated."""
+    s = load_scenario(one_site(tmp_path))
+    got = build_flows(econ.evaluate(s))
+    online = hand_schedule(s)["online"]
+    f = f"build.sites.{SITE}."
+    idle, u = s["hardware.idle_power_share"], s["demand.provisioned_utilization"]
+    billed = max(idle + (1 - idle) * u, s["build.power_minimum_take_share"])  # demand exceeds one site: it is busy at u
+    months = np.arange(1, 181)
+    rate = s[f + "it_mw"] * s[f + "pue"] * s[f + "power_price_usd_per_mwh"] * s["build.power_price_multiplier"] * H * billed
+    expected = np.where(months > online, -rate * (1 + s["build.power_price_escalation_annual"]) ** (months / 12), 0.0)
+    np.testing.assert_allclose(got["power"], expected, rtol=1e-12)
 
 
 MACRS_39_JANUARY = [11.5 / 12 / 39] + [1 / 39] * 38 + [0.5 / 12 / 39]
@@ -189,13 +210,17 @@ def test_one_site_tax_by_hand(tmp_path: Path) -> None:
     # taxed on its whole price (no basis left).
     opex = sum(got[c] for c in ("power", "staff", "maintenance", "water", "property_tax_insurance"))
     expected = -tau * opex - tau * got["gpu_capex"] - tau * got["gpu_resale"]
-    # Facility: 60 % plant (15-year, 100 % bonus), 40 % building (39-year, mid-month), from
-    # energization, on tax-year anniversaries; the retrofit the same way when it happens.
+    # Facility (hard capex plus development): 60 % plant (15-year, 100 % bonus), 40 % building
+    # (39-year, mid-month), from energization, on tax-year anniversaries; the retrofit, at its
+    # cost escalated from the capex's price date (mid-construction), the same way.
+    e_c = s["build.construction_escalation_annual"]
+    priced = (sched["permit"] + sched["mechanical"]) / 2
+    facility = capex * (1 + s["build.development_share_of_capex"])
     plant, building = 0.6, 0.4
     retrofit_at = energize + round(s["build.retrofit_after_years"] * 12)
-    retrofit = capex * s["build.retrofit_share_of_capex"]
+    retrofit = capex * s["build.retrofit_share_of_capex"] * (1 + e_c) ** ((retrofit_at - priced) / 12) if retrofit_at <= 180 else 0.0
     left = {}
-    for basis, placed, name in ((capex, energize, "facility"), (retrofit, retrofit_at, "retrofit")):
+    for basis, placed, name in ((facility, energize, "facility"), (retrofit, retrofit_at, "retrofit")):
         if placed > 180:
             left[name] = 0.0
             continue
@@ -204,17 +229,20 @@ def test_one_site_tax_by_hand(tmp_path: Path) -> None:
         shield[placed] += tau * basis * plant
         expected = expected + at_months(180, shield)
         left[name] = basis * building * (1 - sum(MACRS_39_JANUARY[: len(years)]))
-    # Horizon: GPUs held at their used-market value, facility at depreciated replacement cost
-    # (escalated since mechanical completion), land at cost (no gain); tax on the gain over the basis left.
+    # Horizon (a going concern): GPUs held at their used-market value b ** age, the facility and
+    # the retrofit at depreciated replacement cost (escalated from their price dates), land at
+    # cost (no gain); tax on the gain over the basis left.
     life = s["build.facility_life_years"]
-    facility_value = (
-        capex
-        * (1 + s["build.construction_escalation_annual"]) ** ((180 - sched["mechanical"]) / 12)
-        * max(1 - (180 - energize) / 12 / life, 0)
-    )
+    facility_value = facility * (1 + e_c) ** ((180 - priced) / 12) * max(1 - (180 - energize) / 12 / life, 0)
+    retrofit_age = (180 - retrofit_at) / 12
+    retrofit_life = life - s["build.retrofit_after_years"]
+    retrofit_value = retrofit * (1 + e_c) ** retrofit_age * max(1 - retrofit_age / retrofit_life, 0) if retrofit else 0.0
     land = s[f"build.sites.{SITE}.it_mw"] * s[f"build.sites.{SITE}.land_acres_per_mw"] * s[f"build.sites.{SITE}.land_usd_per_acre"]
-    gpu_value = got["residual_value"][-1] - facility_value - land
-    gain = gpu_value + facility_value - left["facility"] - left["retrofit"]
+    refresh = round(s["hardware.refresh_years"] * 12)
+    b = s["hardware.residual_share_per_year"]
+    gpu_value = sum(c * b ** ((180 - m) / 12) for m, c in hand_fleet(s).items() if m + refresh > 180)
+    assert got["residual_value"][-1] == pytest.approx(gpu_value + facility_value + retrofit_value + land, rel=1e-12)
+    gain = gpu_value + facility_value + retrofit_value - left["facility"] - left["retrofit"]
     expected = expected + at_months(180, {180: -tau * gain})
     np.testing.assert_allclose(got["tax_owned"], expected, rtol=1e-9, atol=1e-3)
     # Over the horizon the program pays tax on exactly its net pre-tax result (land aside,
@@ -282,6 +310,27 @@ def test_renewal_happens_on_its_own_stated_terms(tmp_path: Path) -> None:
     np.testing.assert_allclose(got["cloud_short_term"][gap], short, rtol=1e-12)
     assert not got["cloud_contract"][gap].any()
     assert e.contracts.set_index(["strategy", "contract"]).loc[("rent", "c3"), "discount"] == pytest.approx(schedule.discount[0].max())
+
+
+def test_reserved_capacity_is_held_to_the_end_of_its_term() -> None:
+    """A builder's need falls when its sites come online; a reservation cannot follow it down.
+
+    "peak" holds the most the plan has rented so far and pays the planned decline as
+    take-or-pay; "floor" reserves only what the plan still rents to the end of the term and
+    rents the rest short-term. Renting, whose plan only grows, is the same either way.
+    """
+    shapes = {}
+    for shape in ("floor", "peak"):
+        s = load_scenario("base", {f"strategies.{x}.reservation": shape for x in ("rent", "build", "hybrid")})
+        shapes[shape] = econ.evaluate(s)
+    peak, floor = (build_flows(shapes[k]) for k in ("peak", "floor"))
+    assert peak["take_or_pay_shortfall"].sum() < 0 and not floor["take_or_pay_shortfall"].any()
+    assert -floor["cloud_short_term"].sum() > -peak["cloud_short_term"].sum()
+    np.testing.assert_allclose(
+        build_flows(shapes["peak"], "rent")["cloud_contract"], build_flows(shapes["floor"], "rent")["cloud_contract"]
+    )
+    with pytest.raises(ValueError, match=r"contracts\.c1: the reserved capacity \[reference GPUs\] falls within the term"):
+        tranche_price(np.array([[10.0, 5.0, 10.0]]), np.array([[2.0, 1.0, 1.0]]), Contract("c1", 0, 3))
 
 
 def commit_scenario(tmp_path: Path, commit_usd: float) -> Path:
@@ -444,7 +493,7 @@ def test_a_schedule_that_falls_with_size_or_term_is_rejected() -> None:
             r"cloud\.departure_tail_months = 100 \[months\] is longer than the horizon",
         ),
         ({"strategies.rent.contracts.c3.term_months": 72}, r"c3\.term_months = 72 \[months\] ends after the horizon"),
-        ({"build.capex_basis_year": -2025}, r"build\.capex_basis_year = -2025 is out of range"),
+        ({"build.sites.us-va-loudoun.capex_basis_year": -2025}, r"capex_basis_year = -2025 is out of range"),
         ({"strategies.build.contracts.c1.commit_usd": 1e9}, r"give exactly one of strategies\.build\.contracts\.c1\.commit_usd"),
         ({"build.sites.us-va-loudoun.it_mw": 0}, "it_mw = 0 is out of range"),
         ({"cloud.list_usd_per_gpu_hour": -2.0}, r"cloud\.list_usd_per_gpu_hour = -2\.0 is out of range"),

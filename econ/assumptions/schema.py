@@ -307,7 +307,6 @@ FIELDS: dict[str, Field] = {
     "build.power_price_escalation_annual": Field("float", "1/year", "Annual escalation of power prices", -0.2, 0.5),
     "build.power_price_multiplier": Field("float", "1", "Multiplier on every site's power price", 0.0, 10.0, low_open=True),
     "build.power_minimum_take_share": _share("Minimum share of contracted power billed whatever the load (large-load tariffs)"),
-    "build.capex_basis_year": Field("float", "year", "Calendar year in whose prices facility capex per MW is stated", 1990.0, 2100.0),
     "build.construction_escalation_annual": Field(
         "float", "1/year", "Annual escalation of facility construction costs from the basis year", -0.2, 0.5
     ),
@@ -332,6 +331,9 @@ SITE_FIELDS: dict[str, Field] = {
     "power_price_usd_per_mwh": _money("USD/MWh", "Industrial power price at the site at t = 0", 1e4),
     "pue": Field("float", "1", "Power usage effectiveness", 1.0, 3.0),
     "capex_usd_per_mw_it": _money("USD/MW", "Facility capex per IT MW in the basis year's prices", 1e9, positive=True),
+    "capex_basis_year": Field(
+        "float", "year", "Calendar year whose average prices capex_usd_per_mw_it is stated in (mid-year)", 1990.0, 2100.0
+    ),
     "permitting_months": Field("float", "months", "Time from start to permit", 0.0, 240.0),
     "grid_connection_months": Field("float", "months", "Time from start to grid connection", 0.0, 240.0),
     "equipment_lead_months": Field("float", "months", "Lead time of the longest-lead equipment (transformer)", 0.0, 240.0),
@@ -341,7 +343,9 @@ SITE_FIELDS: dict[str, Field] = {
     "construction_overrun_share": Field("float", "1", "Facility capex overrun as a share of budget", -0.5, 5.0),
     "land_acres_per_mw": Field("float", "acre/MW", "Land per IT MW", 0.0, 100.0),
     "land_usd_per_acre": _money("USD/acre", "Price of data-centre land", 1e9),
-    "insurance_share_per_year": Field("float", "1/year", "Property insurance per year as a share of facility capex", 0.0, 0.2),
+    "insurance_share_per_year": Field(
+        "float", "1/year", "Property insurance per year as a share of the insured value (facility and GPU systems)", 0.0, 0.2
+    ),
     "gpu_property_tax_share_per_year": Field("float", "1/year", "Property tax on IT equipment per year as a share of its cost", 0.0, 0.2),
     "tax_rate": Field("float", "1", "Corporate income tax rate of the site's country", 0.0, 1.0, high_open=True),
 }
@@ -349,8 +353,18 @@ SITE_FIELDS: dict[str, Field] = {
 STRATEGIES = ("rent", "build", "hybrid")
 """The strategies every scenario compares."""
 
+RESERVATIONS = ("floor", "peak")
+"""How a strategy shapes its reservations: see ``strategies.<s>.reservation``."""
+
 STRATEGY_FIELDS: dict[str, Field] = {
     "build_share": _share("Share of each site's IT MW that the strategy builds"),
+    "reservation": Field(
+        "str",
+        "-",
+        "Shape of each contract's reservation: floor = what the plan still rents in every later month of the term "
+        "(the rest short-term); peak = the most the plan has rented so far in the term (planned declines paid as take-or-pay)",
+        choices=RESERVATIONS,
+    ),
 }
 
 CONTRACT_FIELDS: dict[str, Field] = {
