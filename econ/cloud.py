@@ -7,9 +7,10 @@ fleet buys on) times a markup that changes at a constant annual rate mu::
     p(t) = p(0) * k(t) / k(0) * (1 + mu) ** (t / 12)        [t in months]
 
 A **contract** reserves a profile of capacity ``R(t)`` for its term (start month ``s``,
-``T`` months). Each tranche of it is priced when it is delivered and keeps that price for
-the rest of the term: capacity added in month t costs ``p(t) (1 - d)``, and a month's
-reserved capacity costs the average price of its tranches (:func:`tranche_price`). ``d``
+``T`` months). Each tranche of it is priced when it is delivered and keeps that price, and
+its size, for the rest of the term: capacity added in month t costs ``p(t) (1 - d)``, a
+month's reserved capacity costs the average price of its tranches (:func:`tranche_price`),
+and ``R`` never falls within the term. ``d``
 is looked up in the discount schedule by the term and the contract's annual size (the
 schedule's tiers: a contract earns the best discount whose minimum term and minimum annual
 size it meets). This is how multi-year GPU capacity is sold (dedicated clusters at a fixed
@@ -188,10 +189,15 @@ def departure_window(months: int, last_online_month: np.ndarray, tail_months: np
 def tranche_price(reserved: np.ndarray, price: np.ndarray, contract: Contract) -> np.ndarray:
     """Average locked price of a contract's reserved capacity in each month [USD per reference GPU-hour], (n, months).
 
-    Capacity added in month t (``max(R(t) - R(t - 1), 0)``, the first month's whole
-    reservation included) is priced at ``price(t)`` and keeps it to the end of the term; a
-    reduction releases every tranche in proportion, so the average is unchanged. Outside the
-    term the result is 0.
+    Capacity added in month t (``R(t) - R(t - 1)``, the first month's whole reservation
+    included) is priced at ``price(t)`` and keeps it, and its size, to the end of the term.
+    Outside the term the result is 0.
+
+    Raises
+    ------
+    ValueError
+        If the reservation falls within the term in any draw: reserved capacity is held to
+        the end of its term (a fall would be a tranche released early, at no cost).
 
     Examples
     --------
@@ -205,6 +211,9 @@ def tranche_price(reserved: np.ndarray, price: np.ndarray, contract: Contract) -
     span = slice(contract.start_month, contract.end_month)
     level = np.zeros((n, months))
     level[:, span] = reserved[:, span]
+    within = np.diff(level[:, span], axis=1)
+    if np.any(within < -1e-9 * np.maximum(np.abs(level[:, span][:, 1:]), 1.0)):
+        raise ValueError(f"strategies.*.contracts.{contract.name}: the reserved capacity [reference GPUs] falls within the term")
     added = np.maximum(np.diff(level, axis=1, prepend=0.0), 0.0)
     added[:, : contract.start_month] = 0.0
     units = np.cumsum(added, axis=1)

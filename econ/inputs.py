@@ -77,6 +77,8 @@ class Inputs:
         Work per GPU of the generation the cloud list price is for [reference GPUs].
     contracts : dict of str to list of ContractSpec
         Each strategy's contracts.
+    reservations : dict of str to str
+        Each strategy's reservation shape, ``"floor"`` or ``"peak"`` (``strategies.<s>.reservation``).
     schedule_terms, schedule_min_annual_usd : numpy.ndarray
         The discount schedule's tiers [months], [USD/year], shape (R,).
     schedule_discounts : numpy.ndarray
@@ -102,6 +104,7 @@ class Inputs:
     generation_available_month: np.ndarray
     list_work_per_gpu: float
     contracts: dict[str, list[ContractSpec]]
+    reservations: dict[str, str]
     schedule_terms: np.ndarray
     schedule_min_annual_usd: np.ndarray
     schedule_discounts: np.ndarray
@@ -239,6 +242,7 @@ def inputs_from_scenario(scenario: Scenario) -> Inputs:
         generation_available_month=available,
         list_work_per_gpu=list_work,
         contracts=_contracts(scenario),
+        reservations={s: str(scenario[f"strategies.{s}.reservation"]) for s in STRATEGIES},
         schedule_terms=tiers["term_months"].to_numpy(float),
         schedule_min_annual_usd=tiers["min_annual_commit_usd"].to_numpy(float),
         schedule_discounts=tiers[["discount_fraction_low", "discount_fraction_central", "discount_fraction_high"]].to_numpy(float).T,

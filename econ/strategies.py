@@ -360,17 +360,21 @@ def _in_window(inputs: Inputs, contract: Contract, last_online: np.ndarray) -> n
     return inside
 
 
-def forecast(inputs: Inputs) -> Forecast:
+def forecast(inputs: Inputs, shared: tuple[Trajectory, np.ndarray] | None = None) -> Forecast:
     """Size every strategy's contracts and set its departure window, for each draw's plan.
 
-    The plan of a draw is that draw's inputs with no permit lost. A contract given as
-    ``cover_share`` reserves that share of the capacity the plan rents in each month of its
-    term; one given as ``commit_usd`` reserves the same profile scaled so that it costs that
-    total at its own price.
+    The plan of a draw is that draw's inputs with no permit lost. Reserved capacity is held
+    to the end of its term (a reservation grows tranche by tranche but never shrinks), so a
+    contract reserves, in each month of its term, either what the plan still rents in every
+    later month of it (``strategies.<s>.reservation = "floor"``; the plan's excess is rented
+    short-term) or the most the plan has rented so far (``"peak"``; a planned decline is
+    paid as take-or-pay). A contract given as ``cover_share`` reserves that share of the
+    profile; one given as ``commit_usd`` the profile scaled so that it costs that total at
+    its own price. ``shared`` is the market (:func:`market`) to plan on, when it is not the
+    inputs' own (an owner's choice varied while the cloud stays as it is).
     """
     plan = inputs.with_arrays({}, permit_lost=np.zeros_like(inputs.permit_lost))
-    path = trajectory(plan)
-    price = cloud_price(plan, path)
+    path, price = market(plan) if shared is None else shared
     rented: dict[str, np.ndarray] = {}
     reserved: dict[str, list[tuple[Contract, np.ndarray]]] = {}
     last_online: dict[str, np.ndarray] = {}
@@ -385,9 +389,16 @@ def forecast(inputs: Inputs) -> Forecast:
         out = []
         for spec in plan.contracts[strategy]:
             contract = Contract(spec.name, spec.start_month, spec.term_months)
-            span = np.zeros(plan.months, dtype=bool)
-            span[contract.start_month : contract.end_month] = True
-            profile = np.where(span, units, 0.0)
+            # Capacity once reserved is held to the end of the term, so the profile never
+            # falls within it: "floor" reserves what the plan still rents in every later
+            # month of the term, "peak" the most it has rented so far (a builder whose
+            # sites come online then pays for what it no longer needs).
+            profile = np.zeros_like(units)
+            term = slice(contract.start_month, contract.end_month)
+            if plan.reservations[strategy] == "peak":
+                profile[:, term] = np.maximum.accumulate(units[:, term], axis=1)
+            else:
+                profile[:, term] = np.minimum.accumulate(units[:, term][:, ::-1], axis=1)[:, ::-1]
             if np.isnan(spec.cover_share):
                 premium = np.where(_in_window(plan, contract, last_online[strategy]), plan["cloud.departing_contract_premium"], 0.0)
                 d = plan.commit_schedule.lookup(contract.term_months, np.full(plan.n, spec.commit_usd * 12.0 / contract.term_months))
