@@ -17,8 +17,8 @@ import pandas as pd
 
 from econ.assumptions import Scenario
 from econ.assumptions.tables import load_table
-from econ.hardware import capacity_cost_per_gpu_hour
-from econ.inputs import inputs_from_scenario
+from econ.hardware import HOURS_PER_YEAR, capacity_cost_per_gpu_hour
+from econ.inputs import Inputs, inputs_from_scenario
 
 COMPONENTS = ("gpu_capital", "facility_capital", "facility_maintenance", "property_tax_insurance", "power", "staff")
 """Cost components of owned capacity, in the order the table shows them."""
@@ -46,35 +46,19 @@ def owned_cost_by_generation(scenario: Scenario) -> pd.DataFrame:
     True
     """
     inputs = inputs_from_scenario(scenario)
-    mw = inputs["site.it_mw"][0]
-    weight = mw / mw.sum()
-
-    def site_mean(field: str) -> float:
-        return float(np.sum(inputs[f"site.{field}"][0] * weight))
-
     u = float(inputs["demand.provisioned_utilization"][0])
-    idle = float(inputs["hardware.idle_power_share"][0])
     b = float(inputs["hardware.residual_share_per_year"][0])
     life = float(inputs["hardware.refresh_years"][0])
     extras = float(inputs["hardware.network_share"][0] + inputs["hardware.storage_cpu_share"][0] + inputs["hardware.spares_share"][0])
     price = inputs["gen.price_usd_per_gpu"][0] * float(inputs["hardware.price_multiplier"][0])
-    kw = inputs["gen.it_power_kw_per_gpu"][0]
     cost = capacity_cost_per_gpu_hour(
         price,
-        kw,
+        inputs["gen.it_power_kw_per_gpu"][0],
         extras_share=np.array(extras),
         rate_annual=inputs["finance.discount_rate_annual"][0],
         gpu_life_years=np.array(life),
         residual_share=np.array(b**life * float(inputs["hardware.liquidation_share"][0])),
-        facility_usd_per_mw_it=np.array(site_mean("capex_usd_per_mw_it") * float(inputs["build.facility_capex_multiplier"][0])),
-        facility_life_years=inputs["build.facility_life_years"][0],
-        maintenance_share_per_year=inputs["build.maintenance_share_of_capex_per_year"][0],
-        pue=np.array(site_mean("pue")),
-        power_usd_per_mwh=np.array(site_mean("power_price_usd_per_mwh")),
-        load_share=np.array(idle + (1.0 - idle) * u),
-        staff_usd_per_mw_year=inputs["build.staff_usd_per_mw_per_year"][0],
-        staff_usd_per_gpu_year=inputs["build.staff_usd_per_gpu_per_year"][0],
-        property_insurance_share_per_year=np.array(site_mean("insurance_share_per_year")),
+        **_average_site(inputs),
     )
     table = pd.DataFrame({c: cost[c] for c in COMPONENTS}, index=pd.Index(inputs.generation_ids, name="generation"))
     table["total_usd_per_gpu_hour"] = cost["total"]
@@ -149,3 +133,197 @@ def unit_cost_table(scenario: Scenario) -> pd.DataFrame:
     list_ref = float(inputs["cloud.list_usd_per_gpu_hour"][0] / inputs.list_work_per_gpu)
     table["contract_usd_per_reference_gpu_hour"] = list_ref * (1.0 - best)
     return table
+
+
+def gpu_capex_per_mw(scenario: Scenario) -> pd.DataFrame:
+    """GPU capex per MW of IT load by generation, next to the published per-MW anchors [USD/MW].
+
+    The model's IT capex per MW of a fleet is ``price x (1 + extras) / kW per GPU x 1000``
+    (system price times the fleet extras: fabric at fleet scale, storage and CPU nodes,
+    spares). The anchors of ``data/ownership_cost_anchors.csv`` give IT equipment per MW
+    either directly or as an all-in cost per MW times the share of it that is compute; they
+    come from analysts and vendors in 2025-2026, and their power basis is not always stated.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``generation``: ``system_usd_per_mw_it`` and ``it_capex_usd_per_mw_it`` (the
+        model's, the second with extras), ``observed_low_usd_per_mw_it`` and
+        ``observed_high_usd_per_mw_it`` (the range of the anchors for that generation,
+        NaN where none exists), ``anchors`` (their ids) and ``within_observed``.
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> table = gpu_capex_per_mw(load_scenario("base"))
+    >>> bool(table.loc["gb200-nvl72", "within_observed"])
+    True
+    """
+    inputs = inputs_from_scenario(scenario)
+    extras = float(inputs["hardware.network_share"][0] + inputs["hardware.storage_cpu_share"][0] + inputs["hardware.spares_share"][0])
+    price = inputs["gen.price_usd_per_gpu"][0] * float(inputs["hardware.price_multiplier"][0])
+    system = price / inputs["gen.it_power_kw_per_gpu"][0] * 1000.0
+    table = pd.DataFrame(
+        {"system_usd_per_mw_it": system, "it_capex_usd_per_mw_it": system * (1.0 + extras)},
+        index=pd.Index(inputs.generation_ids, name="generation"),
+    )
+    anchors = load_table("ownership_cost_anchors")
+    anchors = anchors[anchors["anchor_type"].isin(["capex_per_mw", "it_equipment_per_mw"])]
+    low, high, ids = [], [], []
+    for generation in table.index:
+        lows, highs, names = [], [], []
+        for anchor_id, row in anchors.iterrows():
+            if _GENERATION_OF_PLATFORM.get(str(anchor_id)) is None or generation not in _GENERATION_OF_PLATFORM[str(anchor_id)]:
+                continue
+            direct = float(row["it_equipment_capex_usd_per_mw"])
+            share_low, share_high = float(row["compute_share_fraction_low"]), float(row["compute_share_fraction_high"])
+            if np.isfinite(direct):
+                lows.append(direct)
+                highs.append(direct)
+            elif np.isfinite(share_low):
+                lows.append(float(row["all_in_capex_usd_per_mw_low"]) * share_low)
+                highs.append(float(row["all_in_capex_usd_per_mw_high"]) * share_high)
+            else:
+                continue
+            names.append(str(anchor_id))
+        low.append(min(lows) if lows else np.nan)
+        high.append(max(highs) if highs else np.nan)
+        ids.append(", ".join(names))
+    table["observed_low_usd_per_mw_it"] = low
+    table["observed_high_usd_per_mw_it"] = high
+    table["anchors"] = ids
+    table["within_observed"] = (table["it_capex_usd_per_mw_it"] >= table["observed_low_usd_per_mw_it"]) & (
+        table["it_capex_usd_per_mw_it"] <= table["observed_high_usd_per_mw_it"]
+    )
+    return table
+
+
+_GENERATION_OF_PLATFORM = {
+    "nvidia-gw-2025-08": ("gb200-nvl72", "gb300-nvl72"),
+    "bernstein-gb200-2025-10": ("gb200-nvl72",),
+    "morganstanley-gb300-2026-05": ("gb300-nvl72",),
+    "morganstanley-b200-2026-05": ("b200",),
+    "morganstanley-h100-2026-05": ("h100-sxm",),
+    "iren-dell-gb300-2025-11": ("gb300-nvl72",),
+}
+"""Which generations each per-MW anchor of ``data/ownership_cost_anchors.csv`` is about (its ``platform`` column)."""
+
+
+def replacement_analysis(scenario: Scenario, purchase_month: int = 1, max_age_years: int = 10) -> pd.DataFrame:
+    """Economic replacement age of a fleet bought at ``purchase_month``: defender against challenger.
+
+    The marginal-cost rule of replacement analysis (Blank & Tarquin, *Engineering Economy*,
+    8th ed., 2018, ch. 11; Park, *Contemporary Engineering Economics*, 6th ed., 2016,
+    ch. 14): keeping the fleet (the defender) for year ``a >= 2`` costs the fall in its
+    market value plus the return forgone on it, ``MV(a-1) (1 + r) - MV(a)``, plus the
+    running costs of the slot it occupies (power at the scenario's load, staff, the
+    facility's capital charge, maintenance and insurance per kW,
+    :func:`econ.hardware.capacity_cost_per_gpu_hour`), with ``MV(a) = P (1 + x) b ** a f``
+    (the used-market curve times the liquidation share: replacing means selling). The
+    challenger is the frontier generation on sale when year ``a`` starts, at its lowest
+    equivalent annual cost over lives of 1 to ``max_age_years`` years (its economic service
+    life; buying it also means a later sale at ``b ** L f``). Both are per reference GPU-hour,
+    so that a newer generation's work per GPU counts. The economic replacement age is the
+    last age before keeping the defender another year costs more than the challenger; the
+    first year is the purchase itself and is not a decision.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario (its plan values; the program's IT-MW-weighted average site).
+    purchase_month : int
+        Month the defender is bought [months, 1..horizon].
+    max_age_years : int
+        Oldest age examined, and longest challenger life [years]; ages whose year ends after
+        the horizon are dropped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``age_years`` (2..): ``defender_usd_per_reference_gpu_hour`` (the marginal cost
+        of keeping it through that year), ``challenger_usd_per_reference_gpu_hour`` and
+        ``challenger_life_years`` (its lowest-cost life), ``keep`` (defender no dearer);
+        ``attrs["economic_age_years"]`` (NaN if keeping stays cheaper through every age
+        examined) and ``attrs["refresh_years"]`` (the scenario's input).
+
+    Raises
+    ------
+    ValueError
+        If ``purchase_month`` is outside the horizon.
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> table = replacement_analysis(load_scenario("base"), purchase_month=1)
+    >>> list(table.columns)
+    ['defender_usd_per_reference_gpu_hour', 'challenger_usd_per_reference_gpu_hour', 'challenger_life_years', 'keep']
+    """
+    from econ.strategies import trajectory  # econ.strategies sits above this module's inputs; import where used
+
+    inputs = inputs_from_scenario(scenario)
+    months = inputs.months
+    if not 1 <= purchase_month <= months:
+        raise ValueError(f"purchase_month [months] must be in 1..{months} (horizon.years = {months // 12}); got {purchase_month!r}")
+    path = trajectory(inputs)
+    site = _average_site(inputs)
+    r = float(inputs["finance.discount_rate_annual"][0])
+    extras = float(inputs["hardware.network_share"][0] + inputs["hardware.storage_cpu_share"][0] + inputs["hardware.spares_share"][0])
+    b, f = float(inputs["hardware.residual_share_per_year"][0]), float(inputs["hardware.liquidation_share"][0])
+    lives = np.arange(1, max_age_years + 1, dtype=float)
+
+    def levelized(month: int) -> dict[str, np.ndarray]:
+        """Cost per GPU-hour of the frontier bought at ``month``, for every life in ``lives``."""
+        return capacity_cost_per_gpu_hour(
+            np.array(path.price_usd_per_gpu[0, month - 1]),
+            np.array(path.it_kw_per_gpu[0, month - 1]),
+            extras_share=np.array(extras),
+            rate_annual=np.array(r),
+            gpu_life_years=lives,
+            residual_share=b**lives * f,
+            **site,
+        )
+
+    own = levelized(purchase_month)
+    slot = float(own["total"][0] - own["gpu_capital"][0]) * HOURS_PER_YEAR  # per GPU per year: facility slot and opex
+    system = float(path.price_usd_per_gpu[0, purchase_month - 1]) * (1.0 + extras)
+    work = float(path.work_per_gpu[0, purchase_month - 1])
+    rows = {}
+    for age in range(2, max_age_years + 1):
+        if purchase_month + 12 * age > months:
+            break
+        kept = system * f * (b ** (age - 1) * (1.0 + r) - b**age)
+        start = purchase_month + 12 * (age - 1)
+        challenger = levelized(start)["total"] / float(path.work_per_gpu[0, start - 1])
+        best = int(np.argmin(challenger))
+        defender = (kept + slot) / HOURS_PER_YEAR / work
+        rows[age] = (defender, float(challenger[best]), float(lives[best]), bool(defender <= challenger[best]))
+    columns = ["defender_usd_per_reference_gpu_hour", "challenger_usd_per_reference_gpu_hour", "challenger_life_years", "keep"]
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+    table.index.name = "age_years"
+    first_loss = table.index[~table["keep"].astype(bool)]
+    table.attrs["economic_age_years"] = float(first_loss[0] - 1) if first_loss.size else float("nan")
+    table.attrs["refresh_years"] = float(inputs["hardware.refresh_years"][0])
+    return table
+
+
+def _average_site(inputs: Inputs) -> dict[str, np.ndarray]:
+    """The program's IT-MW-weighted average site, as :func:`econ.hardware.capacity_cost_per_gpu_hour` keywords."""
+    mw = inputs["site.it_mw"][0]
+    weight = mw / mw.sum()
+
+    def site_mean(field: str) -> float:
+        return float(np.sum(inputs[f"site.{field}"][0] * weight))
+
+    u = float(inputs["demand.provisioned_utilization"][0])
+    idle = float(inputs["hardware.idle_power_share"][0])
+    return {
+        "facility_usd_per_mw_it": np.array(site_mean("capex_usd_per_mw_it") * float(inputs["build.facility_capex_multiplier"][0])),
+        "facility_life_years": inputs["build.facility_life_years"][0],
+        "maintenance_share_per_year": inputs["build.maintenance_share_of_capex_per_year"][0],
+        "pue": np.array(site_mean("pue")),
+        "power_usd_per_mwh": np.array(site_mean("power_price_usd_per_mwh")),
+        "load_share": np.array(idle + (1.0 - idle) * u),
+        "staff_usd_per_mw_year": inputs["build.staff_usd_per_mw_per_year"][0],
+        "staff_usd_per_gpu_year": inputs["build.staff_usd_per_gpu_per_year"][0],
+        "property_insurance_share_per_year": np.array(site_mean("insurance_share_per_year")),
+    }
