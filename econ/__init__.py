@@ -7,7 +7,7 @@ from econ.assumptions import ScenarioError, list_scenarios, load_scenario
 from econ.breakeven import Breakeven, breakeven, difference_curve
 from econ.risk import simulate, spider, summarize, tornado
 from econ.strategies import evaluate
-from econ.unit_costs import unit_cost_table
+from econ.unit_costs import gpu_capex_per_mw, refresh_scan, unit_cost_table
 from econ.waterfall import waterfall
 
 try:
@@ -23,8 +23,10 @@ __all__ = [
     "difference_curve",
     "evaluate",
     "finance",
+    "gpu_capex_per_mw",
     "list_scenarios",
     "load_scenario",
+    "refresh_scan",
     "simulate",
     "spider",
     "summarize",

@@ -47,6 +47,11 @@ class Trajectory:
     it_kw_per_gpu: np.ndarray
     work_per_gpu: np.ndarray
 
+    def repeat(self, n: int) -> Trajectory:
+        """A one-draw trajectory repeated for n draws."""
+        arrays = (self.generation, self.price_usd_per_gpu, self.it_kw_per_gpu, self.work_per_gpu)
+        return Trajectory(*(np.repeat(a, n, axis=0) for a in arrays))
+
     def at(self, month: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Price, power and work per GPU of purchases at whole months (0 or past the end clipped to 1..M).
 

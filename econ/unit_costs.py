@@ -17,7 +17,7 @@ import pandas as pd
 
 from econ.assumptions import Scenario
 from econ.assumptions.tables import load_table
-from econ.hardware import HOURS_PER_YEAR, capacity_cost_per_gpu_hour
+from econ.hardware import capacity_cost_per_gpu_hour
 from econ.inputs import Inputs, inputs_from_scenario
 
 COMPONENTS = ("gpu_capital", "facility_capital", "facility_maintenance", "property_tax_insurance", "power", "staff")
@@ -209,100 +209,57 @@ _GENERATION_OF_PLATFORM = {
 """Which generations each per-MW anchor of ``data/ownership_cost_anchors.csv`` is about (its ``platform`` column)."""
 
 
-def replacement_analysis(scenario: Scenario, purchase_month: int = 1, max_age_years: int = 10) -> pd.DataFrame:
-    """Economic replacement age of a fleet bought at ``purchase_month``: defender against challenger.
+def refresh_scan(scenario: Scenario, years: np.ndarray | None = None, strategy: str = "build") -> pd.DataFrame:
+    """NPV cost of a strategy by GPU refresh age, the cloud held as it is: the economic replacement age.
 
-    The marginal-cost rule of replacement analysis (Blank & Tarquin, *Engineering Economy*,
-    8th ed., 2018, ch. 11; Park, *Contemporary Engineering Economics*, 6th ed., 2016,
-    ch. 14): keeping the fleet (the defender) for year ``a >= 2`` costs the fall in its
-    market value plus the return forgone on it, ``MV(a-1) (1 + r) - MV(a)``, plus the
-    running costs of the slot it occupies (power at the scenario's load, staff, the
-    facility's capital charge, maintenance and insurance per kW,
-    :func:`econ.hardware.capacity_cost_per_gpu_hour`), with ``MV(a) = P (1 + x) b ** a f``
-    (the used-market curve times the liquidation share: replacing means selling). The
-    challenger is the frontier generation on sale when year ``a`` starts, at its lowest
-    equivalent annual cost over lives of 1 to ``max_age_years`` years (its economic service
-    life; buying it also means a later sale at ``b ** L f``). Both are per reference GPU-hour,
-    so that a newer generation's work per GPU counts. The economic replacement age is the
-    last age before keeping the defender another year costs more than the challenger; the
-    first year is the purchase itself and is not a decision.
+    Replacement analysis by the minimum total cost of the whole program (Blank & Tarquin,
+    *Engineering Economy*, 8th ed., 2018, ch. 11: the economic service life minimizes the
+    equivalent cost), here with everything a refresh moves in the full model: the sale of
+    the old fleet at its used-market value, the newer generation's work per MW and price,
+    the capacity rented meanwhile, tax and the value at the horizon. Only the owner's
+    ``hardware.refresh_years`` changes: the provider's cost of capacity, and so the cloud
+    price path, stays the scenario's, and each age gets its own forecast on that market.
 
     Parameters
     ----------
     scenario : Scenario
-        The scenario (its plan values; the program's IT-MW-weighted average site).
-    purchase_month : int
-        Month the defender is bought [months, 1..horizon].
-    max_age_years : int
-        Oldest age examined, and longest challenger life [years]; ages whose year ends after
-        the horizon are dropped.
+        The scenario.
+    years : numpy.ndarray, optional
+        Refresh ages tried [years]; by default 1 to 8 in half years.
+    strategy : str
+        ``"build"`` or ``"hybrid"``.
 
     Returns
     -------
     pandas.DataFrame
-        Index ``age_years`` (2..): ``defender_usd_per_reference_gpu_hour`` (the marginal cost
-        of keeping it through that year), ``challenger_usd_per_reference_gpu_hour`` and
-        ``challenger_life_years`` (its lowest-cost life), ``keep`` (defender no dearer);
-        ``attrs["economic_age_years"]`` (NaN if keeping stays cheaper through every age
-        examined) and ``attrs["refresh_years"]`` (the scenario's input).
-
-    Raises
-    ------
-    ValueError
-        If ``purchase_month`` is outside the horizon.
+        Index ``refresh_years``: ``npv_cost_usd`` and ``vs_scenario_usd`` (against the
+        scenario's own refresh age); ``attrs["economic_refresh_years"]`` (the cheapest age
+        tried) and ``attrs["refresh_years"]`` (the scenario's input).
 
     Examples
     --------
     >>> from econ.assumptions import load_scenario
-    >>> table = replacement_analysis(load_scenario("base"), purchase_month=1)
-    >>> list(table.columns)
-    ['defender_usd_per_reference_gpu_hour', 'challenger_usd_per_reference_gpu_hour', 'challenger_life_years', 'keep']
+    >>> scan = refresh_scan(load_scenario("base"), np.array([3.0, 5.0]))
+    >>> list(scan.index), scan.attrs["refresh_years"]
+    ([3.0, 5.0], 5.0)
     """
-    from econ.strategies import trajectory  # econ.strategies sits above this module's inputs; import where used
+    from econ.breakeven import _varied  # one way of varying a key for every caller
+    from econ.strategies import forecast, market, npv_cost, run_strategy
 
-    inputs = inputs_from_scenario(scenario)
-    months = inputs.months
-    if not 1 <= purchase_month <= months:
-        raise ValueError(f"purchase_month [months] must be in 1..{months} (horizon.years = {months // 12}); got {purchase_month!r}")
-    path = trajectory(inputs)
-    site = _average_site(inputs)
-    r = float(inputs["finance.discount_rate_annual"][0])
-    extras = float(inputs["hardware.network_share"][0] + inputs["hardware.storage_cpu_share"][0] + inputs["hardware.spares_share"][0])
-    b, f = float(inputs["hardware.residual_share_per_year"][0]), float(inputs["hardware.liquidation_share"][0])
-    lives = np.arange(1, max_age_years + 1, dtype=float)
-
-    def levelized(month: int) -> dict[str, np.ndarray]:
-        """Cost per GPU-hour of the frontier bought at ``month``, for every life in ``lives``."""
-        return capacity_cost_per_gpu_hour(
-            np.array(path.price_usd_per_gpu[0, month - 1]),
-            np.array(path.it_kw_per_gpu[0, month - 1]),
-            extras_share=np.array(extras),
-            rate_annual=np.array(r),
-            gpu_life_years=lives,
-            residual_share=b**lives * f,
-            **site,
-        )
-
-    own = levelized(purchase_month)
-    slot = float(own["total"][0] - own["gpu_capital"][0]) * HOURS_PER_YEAR  # per GPU per year: facility slot and opex
-    system = float(path.price_usd_per_gpu[0, purchase_month - 1]) * (1.0 + extras)
-    work = float(path.work_per_gpu[0, purchase_month - 1])
-    rows = {}
-    for age in range(2, max_age_years + 1):
-        if purchase_month + 12 * age > months:
-            break
-        kept = system * f * (b ** (age - 1) * (1.0 + r) - b**age)
-        start = purchase_month + 12 * (age - 1)
-        challenger = levelized(start)["total"] / float(path.work_per_gpu[0, start - 1])
-        best = int(np.argmin(challenger))
-        defender = (kept + slot) / HOURS_PER_YEAR / work
-        rows[age] = (defender, float(challenger[best]), float(lives[best]), bool(defender <= challenger[best]))
-    columns = ["defender_usd_per_reference_gpu_hour", "challenger_usd_per_reference_gpu_hour", "challenger_life_years", "keep"]
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
-    table.index.name = "age_years"
-    first_loss = table.index[~table["keep"].astype(bool)]
-    table.attrs["economic_age_years"] = float(first_loss[0] - 1) if first_loss.size else float("nan")
-    table.attrs["refresh_years"] = float(inputs["hardware.refresh_years"][0])
+    if strategy not in ("build", "hybrid"):
+        raise ValueError(f"strategy: must be 'build' or 'hybrid'; got {strategy!r}")
+    tried = np.arange(1.0, 8.01, 0.5) if years is None else np.atleast_1d(np.asarray(years, dtype=float))
+    if not np.all(np.isfinite(tried) & (tried > 0)):
+        raise ValueError(f"years [years] must be finite and > 0; got {tried.tolist()}")
+    own = float(scenario["hardware.refresh_years"])
+    values = np.append(tried, own)
+    inputs = _varied(scenario, "hardware.refresh_years", values)
+    path, price = market(inputs_from_scenario(scenario))
+    shared = (path.repeat(values.size), np.repeat(price, values.size, axis=0))
+    cost = npv_cost(inputs, run_strategy(inputs, strategy, forecast(inputs, shared), shared))
+    table = pd.DataFrame({"npv_cost_usd": cost[:-1], "vs_scenario_usd": cost[:-1] - cost[-1]}, index=pd.Index(tried, name="refresh_years"))
+    table.attrs["economic_refresh_years"] = float(tried[int(np.argmin(cost[:-1]))])
+    table.attrs["refresh_years"] = own
     return table
 
 

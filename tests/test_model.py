@@ -473,6 +473,29 @@ def test_discount_level_moves_every_tier_from_its_low_through_central_to_high() 
         np.testing.assert_array_equal(schedule.term_months, table["term_months"].to_numpy(float))
 
 
+def test_gpu_capex_per_mw_sits_inside_the_published_anchors_for_the_generations_bought() -> None:
+    table = econ.gpu_capex_per_mw(load_scenario("base"))
+    extras = load_scenario("base")
+    share = extras["hardware.network_share"] + extras["hardware.storage_cpu_share"] + extras["hardware.spares_share"]
+    np.testing.assert_allclose(table["it_capex_usd_per_mw_it"], table["system_usd_per_mw_it"] * (1 + share), rtol=1e-12)
+    # The fleets of the horizon are Blackwell-class and later: their IT capex per MW must lie
+    # inside what NVIDIA, Bernstein, Morgan Stanley and IREN/Dell published for them.
+    assert table.loc[["gb200-nvl72", "gb300-nvl72"], "within_observed"].all()
+    # H100 at its 2023 launch price is far above Morgan Stanley's 2026 per-MW figure (a
+    # later, cheaper vintage): reported, not hidden.
+    assert table.at["h100-sxm", "it_capex_usd_per_mw_it"] > table.at["h100-sxm", "observed_high_usd_per_mw_it"]
+
+
+def test_refresh_scan_varies_only_the_owners_refresh() -> None:
+    base = load_scenario("base")
+    scan = econ.refresh_scan(base, np.array([2.0, 5.0, 8.0]))
+    assert scan.at[5.0, "vs_scenario_usd"] == pytest.approx(0.0, abs=1e-3)
+    assert scan.at[5.0, "npv_cost_usd"] == pytest.approx(econ.evaluate(base).summary.at["build", "npv_cost_usd"], rel=1e-12)
+    assert scan.attrs["economic_refresh_years"] in (2.0, 5.0, 8.0)
+    with pytest.raises(ValueError, match=r"years \[years\] must be finite and > 0"):
+        econ.refresh_scan(base, np.array([0.0]))
+
+
 # Bad input -------------------------------------------------------------------------------
 
 
