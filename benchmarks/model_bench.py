@@ -15,7 +15,8 @@ import numpy as np
 
 import econ
 from econ.assumptions import load_scenario
-from econ.risk import expected_inputs, sample_inputs
+from econ.inputs import inputs_from_scenario
+from econ.risk import sample_inputs
 from econ.strategies import forecast, npv_cost, run_strategy
 
 N = 100_000
@@ -34,7 +35,7 @@ def main() -> None:
         times.append(time.perf_counter() - start)
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     inputs, _ = sample_inputs(scenario, LOOP_SAMPLE, seed=1)
-    plan = forecast(expected_inputs(scenario))  # what simulate sizes the contracts on
+    plan = forecast(inputs_from_scenario(scenario))  # what simulate sizes the contracts on
     start = time.perf_counter()
     for i in range(LOOP_SAMPLE):
         one = inputs.take(slice(i, i + 1))

@@ -64,55 +64,6 @@ def inverse_cdf(dist: Distribution, u: np.ndarray) -> np.ndarray:
     raise ValueError(f"unknown distribution family {dist.dist!r}")
 
 
-def mean_of(dist: Distribution) -> float:
-    """Mean of a scenario distribution (Johnson, Kotz & Balakrishnan, 1995; Vose, 2008).
-
-    Examples
-    --------
-    >>> mean_of(Distribution("x", "triangular", {"low": 0.0, "mode": 6.0, "high": 24.0}))
-    10.0
-    """
-    p = dist.params
-    means = {
-        "triangular": lambda: (p["low"] + p["mode"] + p["high"]) / 3.0,
-        "pert": lambda: (p["low"] + 4.0 * p["mode"] + p["high"]) / 6.0,
-        "uniform": lambda: (p["low"] + p["high"]) / 2.0,
-        "normal": lambda: p["mean"],
-        "lognormal": lambda: p["median"] * float(np.exp(p["sigma"] ** 2 / 2.0)),
-        "bernoulli": lambda: p["p"],
-    }
-    if dist.dist not in means:
-        raise ValueError(f"unknown distribution family {dist.dist!r}")
-    return float(means[dist.dist]())
-
-
-def expected_inputs(scenario: Scenario) -> Inputs:
-    """The plan a prudent decision-maker forecasts with: every uncertain input at its mean.
-
-    Each uncertain key (``risk.distributions``) takes its distribution's mean, and each
-    site's IT MW is scaled by its chance of keeping its permit, so the forecast that sizes
-    the contracts of a Monte Carlo expects the delays, slips and losses the draws will show
-    on average (rather than the plan's no-risk schedule).
-
-    Examples
-    --------
-    >>> from econ.assumptions import load_scenario
-    >>> base = load_scenario("base")
-    >>> bool(expected_inputs(base)["site.delay_months"].mean() > inputs_from_scenario(base)["site.delay_months"].mean())
-    True
-    """
-    inputs = inputs_from_scenario(scenario)
-    arrays = {k: v.copy() for k, v in inputs.arrays.items()}
-    for dist, _label, site in _columns(scenario):
-        key = array_key(dist.key if site is None else f"build.sites.{scenario.site_ids[site]}.{dist.key.rsplit('.', 1)[1]}")
-        if site is None:
-            arrays[key][:] = mean_of(dist)
-        else:
-            arrays[key][:, site] = mean_of(dist)
-    arrays["site.it_mw"] = arrays["site.it_mw"] * (1.0 - arrays["site.permit_loss_probability"])
-    return inputs.with_arrays(arrays)
-
-
 def _columns(scenario: Scenario) -> list[tuple[Distribution, str, int | None]]:
     """One sampled column per distribution, or per site for ``build.sites.*`` keys: (dist, label, site)."""
     out: list[tuple[Distribution, str, int | None]] = []
@@ -236,7 +187,7 @@ def simulate(scenario: Scenario, n_draws: int, seed: int, *, chunk_size: int = 5
     inputs, sampled = sample_inputs(scenario, n_draws, seed)
     plan_inputs = inputs_from_scenario(scenario)
     check_markup(scenario, plan_inputs)
-    plan = forecast(expected_inputs(scenario))
+    plan = forecast(plan_inputs)  # contracts are sized on the scenario's plan; each draw meets them
     planned = site_schedule(plan_inputs, plan_inputs["strategies.build.build_share"])
     names = [f"npv_cost_usd_{s}" for s in STRATEGIES] + [f"take_or_pay_pv_usd_{s}" for s in STRATEGIES] + ["sites_on_time_share"]
     out: dict[str, list[np.ndarray]] = {name: [] for name in names}

@@ -677,6 +677,7 @@ def _contract_table(runs: dict[str, StrategyRun]) -> pd.DataFrame:
                     "annual_commit_usd": total * 12.0 / contract.term_months,
                     "discount": float(run.contract_discounts[contract.name][0]),
                     "price_usd_per_reference_gpu_hour": total / float(units.sum() * HOURS_PER_MONTH) if units.sum() > 0 else float("nan"),
+                    "departing_premium": float(premium[0]),
                 }
             )
     columns = [
@@ -689,6 +690,7 @@ def _contract_table(runs: dict[str, StrategyRun]) -> pd.DataFrame:
         "annual_commit_usd",
         "discount",
         "price_usd_per_reference_gpu_hour",
+        "departing_premium",
     ]
     return pd.DataFrame(rows, columns=columns)
 

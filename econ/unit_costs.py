@@ -106,14 +106,19 @@ def market_quotes(scenario: Scenario) -> pd.DataFrame:
 def unit_cost_table(scenario: Scenario) -> pd.DataFrame:
     """Owned cost next to the market, per busy reference GPU-hour, by generation [USD].
 
+    Everything is per **busy** reference GPU-hour, the unit demand is served in: owned and
+    reserved capacity are paid whether busy or not, so their prices are divided by the
+    scenario's provisioned utilization; on-demand capacity is paid only while used.
+
     Returns
     -------
     pandas.DataFrame
         Index ``generation``: ``owned_usd_per_busy_reference_gpu_hour`` and, from the
-        quotes, the median ``on_demand``, ``commit_1y`` and ``commit_3y`` price per
-        reference GPU-hour (NaN where no quote exists), and ``contract_usd_per_reference_gpu_hour``:
-        the scenario's list price at t = 0 less the best discount of its schedule (the price a
-        commitment of the scenario's size buys).
+        quotes, the median on-demand price and the median 1-year and 3-year commitment
+        prices per busy reference GPU-hour (``on_demand_usd_per_busy_reference_gpu_hour``,
+        ``commit_1y_...``, ``commit_3y_...``; NaN where no quote exists), and
+        ``contract_usd_per_busy_reference_gpu_hour``: the scenario's list price at t = 0 less
+        the best discount of its schedule (the price a commitment of the scenario's size buys).
 
     Examples
     --------
@@ -125,13 +130,15 @@ def unit_cost_table(scenario: Scenario) -> pd.DataFrame:
     owned = owned_cost_by_generation(scenario)["total_usd_per_busy_reference_gpu_hour"]
     quotes = market_quotes(scenario)
     medians = quotes.pivot_table(index="generation", columns="pricing", values="usd_per_reference_gpu_hour", aggfunc="median")
-    table = pd.DataFrame({"owned_usd_per_busy_reference_gpu_hour": owned})
-    for pricing in ("on_demand", "commit_1y", "commit_3y"):
-        table[f"{pricing}_usd_per_reference_gpu_hour"] = medians[pricing].reindex(table.index) if pricing in medians else np.nan
     inputs = inputs_from_scenario(scenario)
+    u = float(inputs["demand.provisioned_utilization"][0])
+    table = pd.DataFrame({"owned_usd_per_busy_reference_gpu_hour": owned})
+    for pricing, paid_idle in (("on_demand", False), ("commit_1y", True), ("commit_3y", True)):
+        median = medians[pricing].reindex(table.index) if pricing in medians else np.nan
+        table[f"{pricing}_usd_per_busy_reference_gpu_hour"] = median / u if paid_idle else median
     best = float(np.max(inputs.commit_schedule.discount[0]))
     list_ref = float(inputs["cloud.list_usd_per_gpu_hour"][0] / inputs.list_work_per_gpu)
-    table["contract_usd_per_reference_gpu_hour"] = list_ref * (1.0 - best)
+    table["contract_usd_per_busy_reference_gpu_hour"] = list_ref * (1.0 - best) / u
     return table
 
 
