@@ -258,6 +258,7 @@ class StrategyRun:
     fleet: Fleet
     contracts: list[tuple[Contract, np.ndarray, np.ndarray, np.ndarray]]
     contract_discounts: dict[str, np.ndarray]
+    contract_departing: dict[str, np.ndarray]
 
 
 def serve(
@@ -451,13 +452,14 @@ def run_strategy(inputs: Inputs, strategy: str, plan: Forecast, shared: tuple[Tr
     last_online = plan.last_online[strategy]
     window = departure_window(inputs.months, last_online, inputs["cloud.departure_tail_months"])
     units = np.asarray(v["rented_units"])
-    contracts, discounts = [], {}
+    contracts, discounts, departing = [], {}, {}
     for contract, planned in plan.reserved[strategy]:
         if contract.start_month > 0:  # re-sized at signing to the capacity the draw then rents
             expected = plan.rented[strategy][:, contract.start_month - 1]
             ratio = np.divide(units[:, contract.start_month - 1], expected, out=np.ones_like(expected), where=expected > 0)
             planned = planned * ratio[:, None]
-        premium = np.where(_in_window(inputs, contract, last_online), inputs["cloud.departing_contract_premium"], 0.0)
+        departing[contract.name] = _in_window(inputs, contract, last_online)
+        premium = np.where(departing[contract.name], inputs["cloud.departing_contract_premium"], 0.0)
         discount = contract_tier(planned, price, contract, inputs.commit_schedule, premium)
         discounts[contract.name] = discount
         locked = tranche_price(planned, price, contract) * (1.0 - discount)[:, None]
@@ -482,6 +484,7 @@ def run_strategy(inputs: Inputs, strategy: str, plan: Forecast, shared: tuple[Tr
         fleet=fleet_,
         contracts=contracts,
         contract_discounts=discounts,
+        contract_departing=departing,
     )
 
 
@@ -677,6 +680,7 @@ def _contract_table(runs: dict[str, StrategyRun]) -> pd.DataFrame:
                     "annual_commit_usd": total * 12.0 / contract.term_months,
                     "discount": float(run.contract_discounts[contract.name][0]),
                     "price_usd_per_reference_gpu_hour": total / float(units.sum() * HOURS_PER_MONTH) if units.sum() > 0 else float("nan"),
+                    "signed_departing": bool(run.contract_departing[contract.name][0]),
                     "departing_premium": float(premium[0]),
                 }
             )
@@ -690,6 +694,7 @@ def _contract_table(runs: dict[str, StrategyRun]) -> pd.DataFrame:
         "annual_commit_usd",
         "discount",
         "price_usd_per_reference_gpu_hour",
+        "signed_departing",
         "departing_premium",
     ]
     return pd.DataFrame(rows, columns=columns)
