@@ -157,7 +157,12 @@ def country_schedules(country_id: str, table: pd.DataFrame | None = None) -> tup
 
 
 def deductions(
-    months: int, placed: np.ndarray, basis: np.ndarray, rates: np.ndarray, retired: np.ndarray | None = None
+    months: int,
+    placed: np.ndarray,
+    basis: np.ndarray,
+    rates: np.ndarray,
+    retired: np.ndarray | None = None,
+    shield_rate: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Tax deductions by month, and the basis each asset has left when it leaves the books.
 
@@ -173,12 +178,15 @@ def deductions(
         Fractions per tax year, shape (K, Y) (one schedule per asset) or (Y,).
     retired : numpy.ndarray, optional
         Month each asset is sold, shape (n, K) (``inf`` if held); deductions stop then.
+    shield_rate : numpy.ndarray, optional
+        Tax rate of each asset [1], shape (n, K): the first result is then the tax saved,
+        ``deduction x rate`` (the basis left is still in USD of basis).
 
     Returns
     -------
     deduction : numpy.ndarray
-        Deductions taken while the asset is held and within the horizon [USD, positive],
-        shape (n, months).
+        Deductions taken while the asset is held and within the horizon, or the tax they
+        save if ``shield_rate`` is given [USD, positive], shape (n, months).
     left : numpy.ndarray
         Basis not yet deducted when the asset is sold, or at the horizon if it is still
         held [USD], shape (n, K) (zero for assets never placed within the horizon). Under
@@ -192,6 +200,9 @@ def deductions(
     >>> d, left = deductions(36, np.array([[1.0]]), np.array([[100.0]]), np.array([0.5, 0.3, 0.2]), np.array([[13.0]]))
     >>> float(d.sum()), left.tolist()
     (50.0, [[50.0]])
+    >>> saved, left = deductions(24, np.array([[1.0]]), np.array([[100.0]]), np.array([0.5, 0.3, 0.2]), shield_rate=np.array([[0.25]]))
+    >>> saved[0, [0, 12]].tolist(), left.tolist()
+    ([12.5, 7.5], [[20.0]])
     """
     years = min(np.shape(rates)[-1], months // 12 + 1)  # tax years that can start within the horizon
     rates = np.broadcast_to(np.atleast_2d(rates), (placed.shape[1], np.shape(rates)[-1]))[:, :years]
@@ -200,8 +211,9 @@ def deductions(
     end = np.full(placed.shape, np.inf) if retired is None else retired
     inside = placed <= months
     taken = inside[..., None] & (at < end[..., None]) & (at <= months)
-    deduction = scatter(months, np.where(taken, at, np.inf), amount)
     left = np.where(inside, basis - np.sum(np.where(taken, amount, 0.0), axis=2), 0.0)
+    saved = amount if shield_rate is None else amount * shield_rate[..., None]
+    deduction = scatter(months, np.where(taken, at, np.inf), saved)
     return deduction, left
 
 
