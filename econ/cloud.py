@@ -19,9 +19,11 @@ capacity deals): the renter, like an owner, is locked into the vintages it signe
 whether it is used or not (take-or-pay).
 
 Capacity needed beyond the reservations (demand above the forecast, a site that slips or
-loses its permit) is rented on **short terms** as the need becomes known: one-year
-contracts at the schedule's shortest tier, ``p(t) (1 - d_12) (1 + s)``, where ``s`` is a
-scarcity premium (no capacity is offered uncommitted at the scale of a large lab).
+loses its permit, a builder's need before its next site or refresh) is rented on **short
+terms** as the need becomes known: one-year contracts at the schedule's shortest tier, each
+priced at ``p(t) (1 - d_12) (1 + s)`` when it starts and held, like any tranche, for its
+whole term (:func:`short_term_tranches`), where ``s`` is a scarcity premium (no capacity is
+offered uncommitted, or cancellable, at the scale of a large lab).
 
 A strategy that builds is a **departing customer** (claim C04) from t = 0 until its last
 planned site is online plus a tail: every contract it signs in that window, short-term
@@ -92,6 +94,12 @@ class DiscountSchedule:
         first = open_tiers[np.argmin(self.term_months[open_tiers])]
         shortest: np.ndarray = self.discount[:, first]
         return shortest
+
+    @property
+    def shortest_term(self) -> int:
+        """Term of the shortest tier with no size minimum [months] (1 if there is none: monthly renting at list)."""
+        open_tiers = np.flatnonzero(self.min_annual_usd <= 0)
+        return int(np.min(self.term_months[open_tiers])) if open_tiers.size else 1
 
     def lookup(self, term_months: float, annual_usd: np.ndarray) -> np.ndarray:
         """Best discount a contract of this term and annual size qualifies for [1], shape (n,).
@@ -275,6 +283,52 @@ def contract_tier(
     return best
 
 
+def short_term_tranches(need: np.ndarray, price: np.ndarray, term_months: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rolling short-term contracts that meet a need as it appears, each held for its term.
+
+    In each month, capacity needed beyond what the tranches signed earlier still hold is
+    added as a new tranche, priced at that month's price and held (and paid) for
+    ``term_months`` months, or to the horizon if that comes first; a tranche that outlives
+    the need is paid idle. Greedy and myopic, as capacity is bought when a shortfall is seen.
+
+    Parameters
+    ----------
+    need : numpy.ndarray
+        Capacity needed beyond the reservations [reference GPUs], shape (n, months).
+    price : numpy.ndarray
+        Price of a tranche started that month [USD per reference GPU-hour], shape (n, months).
+    term_months : int
+        Term of each tranche [months], >= 1.
+
+    Returns
+    -------
+    added : numpy.ndarray
+        Capacity each month's new tranche adds [reference GPUs], shape (n, months).
+    paid : numpy.ndarray
+        What the tranches held cost in each month [USD per hour], shape (n, months).
+
+    Examples
+    --------
+    A need of 10 units for two months, then none, on 3-month tranches at $1, then $2:
+
+    >>> added, paid = short_term_tranches(np.array([[10.0, 10.0, 0.0, 0.0]]), np.array([[1.0, 2.0, 2.0, 2.0]]), 3)
+    >>> added.tolist(), paid.tolist()
+    ([[10.0, 0.0, 0.0, 0.0]], [[10.0, 10.0, 10.0, 0.0]])
+    """
+    n, months = need.shape
+    held = np.zeros((n, months))
+    added = np.zeros((n, months))
+    paid = np.zeros((n, months))
+    for t in range(months):
+        add = np.maximum(need[:, t] - held[:, t], 0.0)
+        if not np.any(add > 0):
+            continue
+        added[:, t] = add
+        held[:, t : t + term_months] += add[:, None]
+        paid[:, t : t + term_months] += (add * price[:, t])[:, None]
+    return added, paid
+
+
 def rented_costs(
     rented_units: np.ndarray,
     price: np.ndarray,
@@ -282,6 +336,7 @@ def rented_costs(
     short_term_factor: np.ndarray,
     departing_premium: np.ndarray,
     window: np.ndarray,
+    short_term_months: int = 1,
 ) -> dict[str, np.ndarray]:
     """Cash flows of rented capacity by category, before tax (negative = money out).
 
@@ -303,14 +358,18 @@ def rented_costs(
         Premium on short-term capacity rented as a departing customer [1], shape (n,).
     window : numpy.ndarray
         Months in which the strategy is a departing customer, shape (n, months) bool.
+    short_term_months : int
+        Term of each short-term tranche [months] (:func:`short_term_tranches`); 1 rents
+        month by month.
 
     Returns
     -------
     dict of str to numpy.ndarray
         ``cloud_contract`` (reserved capacity in use), ``take_or_pay_shortfall`` (reserved
-        capacity not used, paid anyway), ``cloud_short_term`` (capacity beyond the
-        reservations) and ``departing_premium`` (what the departing-customer premium adds
-        to all three, claim C04), each shape (n, months).
+        capacity not used, paid anyway), ``cloud_short_term`` (short-term tranches beyond
+        the reservations, idle months included) and ``departing_premium`` (what the
+        departing-customer premium adds to all three, claim C04; a short-term tranche pays
+        it if it starts in the window), each shape (n, months).
 
     Raises
     ------
@@ -350,8 +409,10 @@ def rented_costs(
         unused += (level - covered) * locked
         premium_paid += level * locked * premium[:, None]
         beyond = beyond - covered
-    short_term = beyond * price * short_term_factor[:, None]
-    premium_paid += short_term * np.where(window, departing_premium[:, None], 0.0)
+    short_price = price * short_term_factor[:, None]
+    _, short_term = short_term_tranches(beyond, short_price, short_term_months)
+    _, short_premium = short_term_tranches(beyond, short_price * np.where(window, departing_premium[:, None], 0.0), short_term_months)
+    premium_paid += short_premium
     return {
         "cloud_contract": -used * HOURS_PER_MONTH,
         "take_or_pay_shortfall": -unused * HOURS_PER_MONTH,

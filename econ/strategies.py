@@ -24,7 +24,7 @@ from econ.finance import annual_rate, discount_factors, discounted_payback_perio
 from econ.hardware import Trajectory, capacity_cost_per_gpu_hour, frontier, gpus_in
 from econ.inputs import Inputs, inputs_from_scenario
 from econ.tax import carry_forward
-from econ.timeline import HOURS_PER_MONTH
+from econ.timeline import HOURS_PER_MONTH, growth
 
 CLOUD_CATEGORIES = ("cloud_contract", "take_or_pay_shortfall", "cloud_short_term", "departing_premium")
 """Cash-flow categories of rented capacity."""
@@ -55,7 +55,13 @@ def provider_cost(inputs: Inputs, path: Trajectory) -> np.ndarray:
 
     :func:`econ.hardware.capacity_cost_per_gpu_hour` per provisioned GPU-hour (a provider
     sells its capacity whole; the buyer carries the utilization), divided by the work per GPU.
+    The provider's costs move as the owner's do: facility capex with construction-cost
+    escalation, power with the power price escalation, staff with inflation (each from t = 0).
     """
+    months = inputs.months
+    facility_index = growth(inputs["build.construction_escalation_annual"], months)
+    power_index = growth(inputs["build.power_price_escalation_annual"], months)
+    staff_index = growth(inputs["finance.inflation_annual"], months)
     cost = capacity_cost_per_gpu_hour(
         path.price_usd_per_gpu,
         path.it_kw_per_gpu,
@@ -65,14 +71,14 @@ def provider_cost(inputs: Inputs, path: Trajectory) -> np.ndarray:
         residual_share=_col(
             inputs["hardware.residual_share_per_year"] ** inputs["hardware.refresh_years"] * inputs["hardware.liquidation_share"]
         ),
-        facility_usd_per_mw_it=_col(inputs["cloud.provider_facility_usd_per_mw_it"]),
+        facility_usd_per_mw_it=_col(inputs["cloud.provider_facility_usd_per_mw_it"]) * facility_index,
         facility_life_years=_col(inputs["build.facility_life_years"]),
         maintenance_share_per_year=_col(inputs["build.maintenance_share_of_capex_per_year"]),
         pue=_col(inputs["cloud.provider_pue"]),
-        power_usd_per_mwh=_col(inputs["cloud.provider_power_usd_per_mwh"]),
+        power_usd_per_mwh=_col(inputs["cloud.provider_power_usd_per_mwh"]) * power_index,
         load_share=np.ones((1, 1)),
-        staff_usd_per_mw_year=_col(inputs["build.staff_usd_per_mw_per_year"]),
-        staff_usd_per_gpu_year=_col(inputs["build.staff_usd_per_gpu_per_year"]),
+        staff_usd_per_mw_year=_col(inputs["build.staff_usd_per_mw_per_year"]) * staff_index,
+        staff_usd_per_gpu_year=_col(inputs["build.staff_usd_per_gpu_per_year"]) * staff_index,
         property_insurance_share_per_year=np.zeros((1, 1)),
     )
     per_work: np.ndarray = cost["total"] / path.work_per_gpu
@@ -465,7 +471,9 @@ def run_strategy(inputs: Inputs, strategy: str, plan: Forecast, shared: tuple[Tr
         locked = tranche_price(planned, price, contract) * (1.0 - discount)[:, None]
         contracts.append((contract, planned, locked, premium))
     short_term = (1.0 - inputs.commit_schedule.shortest) * (1.0 + inputs["cloud.short_term_premium"])
-    rented = rented_costs(units, price, contracts, short_term, inputs["cloud.departing_contract_premium"], window)
+    rented = rented_costs(
+        units, price, contracts, short_term, inputs["cloud.departing_contract_premium"], window, inputs.commit_schedule.shortest_term
+    )
     flows = dict(owned.flows) | rented
     cloud_spend = sum(rented[c] for c in CLOUD_CATEGORIES)
     flows["tax_owned"] = carry_forward(owned.tax, float(inputs["tax.loss_carry_forward_until_month"][0]))

@@ -294,7 +294,11 @@ def test_rent_reservations_by_hand() -> None:
 
 
 def test_renewal_happens_on_its_own_stated_terms(tmp_path: Path) -> None:
-    """c2 renews for one year only; until c3 the renter rents short-term at the 1-year price plus the premium."""
+    """c2 renews for one year only; until c3 the renter rents one-year tranches at the 1-year price plus the premium.
+
+    Each tranche is bought when the need beyond what earlier tranches hold appears, priced
+    then, and paid for twelve months, so the last ones run on, idle, into c3's term.
+    """
     s = load_scenario("base", {"strategies.rent.contracts.c2.term_months": 12})
     e = econ.evaluate(s)
     units, price = rent_volumes(e)
@@ -306,8 +310,16 @@ def test_renewal_happens_on_its_own_stated_terms(tmp_path: Path) -> None:
     locked = locked_prices(units, price, 60, 72)
     np.testing.assert_allclose(got["cloud_contract"][60:72], -units[60:72] * locked[60:72] * (1 - one_year) * H, rtol=1e-12)
     gap = slice(72, 120)
-    short = -units[gap] * price[gap] * (1 - one_year) * (1 + s["cloud.short_term_premium"]) * H
-    np.testing.assert_allclose(got["cloud_short_term"][gap], short, rtol=1e-12)
+    need = np.zeros(180)
+    need[gap] = units[gap]
+    held, short = np.zeros(180 + 12), np.zeros(180 + 12)
+    for t in range(180):
+        add = max(need[t] - held[t], 0.0)
+        for k in range(t, t + 12):
+            held[k] += add
+            short[k] += add * price[t] * (1 - one_year) * (1 + s["cloud.short_term_premium"])
+    np.testing.assert_allclose(got["cloud_short_term"], -short[:180] * H, rtol=1e-12, atol=1e-6)
+    assert got["cloud_short_term"][120:131].any()  # tranches bought before c3 are still paid, idle
     assert not got["cloud_contract"][gap].any()
     assert e.contracts.set_index(["strategy", "contract"]).loc[("rent", "c3"), "discount"] == pytest.approx(schedule.discount[0].max())
 
