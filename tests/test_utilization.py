@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from econ.utilization import Tier, fill_valleys, load_statistics, optimal_owned_capacity, screening_envelope, size_tiers
+from econ.utilization import Tier, fill_valleys, load_statistics, optimal_owned_capacity, screening_envelope, size_tiers, size_with_deferral
 
 loads = st.lists(st.floats(0.0, 100.0, allow_nan=False), min_size=1, max_size=60)
 costs = st.floats(0.0, 5.0, allow_nan=False)
@@ -172,6 +172,28 @@ def test_valley_filling_is_vectorized_over_draws():
     for i in range(20):
         alone = fill_valleys(firm[i], work[i], float(caps[i]), 6)
         np.testing.assert_allclose(together["into_capacity"][i], alone["into_capacity"], rtol=1e-12, atol=1e-12)
+
+
+@given(
+    st.lists(st.tuples(st.floats(0.0, 10.0), st.floats(0.0, 5.0)), min_size=2, max_size=48),
+    st.integers(1, 12),
+    st.floats(0.1, 2.0),
+)
+def test_moving_deferrable_work_never_raises_the_least_cost(pairs, deadline, fixed):
+    firm = [p[0] for p in pairs]
+    work = [p[1] for p in pairs]
+    table = size_with_deferral(firm, work, deadline, fixed, 0.2, 3.0, candidates=11)
+    assert table.at["moved", "total_usd"] <= table.at["on_arrival", "total_usd"] * (1 + 1e-12) + 1e-9
+
+
+def test_moving_work_into_the_night_raises_owned_utilization():
+    firm = ([2.0] * 12 + [8.0] * 12) * 30
+    work = ([0.0] * 12 + [12.0] + [0.0] * 11) * 30
+    table = size_with_deferral(firm, work, 24, 1.0, 0.2, 2.5)
+    assert table.at["moved", "owned_utilization"] > table.at["on_arrival", "owned_utilization"]
+    assert table.at["moved", "total_usd"] < table.at["on_arrival", "total_usd"]
+    same = size_with_deferral(firm, [0.0] * len(firm), 24, 1.0, 0.2, 2.5)
+    assert same.at["moved", "total_usd"] == pytest.approx(same.at["on_arrival", "total_usd"], rel=1e-12)
 
 
 # Bad input -------------------------------------------------------------------------------
