@@ -31,6 +31,7 @@ __all__ = [
     "load_duration_curve",
     "load_statistics",
     "optimal_owned_capacity",
+    "owned_share_grid",
     "screening_envelope",
     "size_tiers",
     "size_with_deferral",
@@ -539,3 +540,52 @@ def size_with_deferral(
     table["owned_utilization"] = table["owned_unit_hours"] / (table["owned_capacity"] * n).where(table["owned_capacity"] > 0)
     table["usd_per_unit_hour"] = table["total_usd"] / float(arrival.sum()) if arrival.sum() > 0 else float("nan")
     return table[["owned_capacity", "owned_utilization", "rented_unit_hours", "total_usd", "usd_per_unit_hour"]]
+
+
+def owned_share_grid(load: Any, owned_fixed_usd_per_hour: Any, owned_variable_usd_per_hour: float, rent_usd_per_hour: Any) -> pd.DataFrame:
+    """The optimal owned capacity over a grid of owned fixed costs and rent prices, in one vectorized call.
+
+    Parameters
+    ----------
+    load : array_like or pandas.Series
+        One hourly load [units of capacity].
+    owned_fixed_usd_per_hour : array_like
+        Owned fixed costs tried [USD per unit-hour], 1-D.
+    owned_variable_usd_per_hour : float
+        Owned variable cost [USD per unit-hour used].
+    rent_usd_per_hour : array_like
+        Rent prices tried [USD per unit-hour used], 1-D.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair: ``owned_fixed_usd_per_hour``, ``rent_usd_per_hour``,
+        ``owned_capacity`` [units], ``owned_share_of_peak`` and ``owned_share_of_work``
+        (the share of the load's unit-hours the owned capacity serves) [1].
+
+    Examples
+    --------
+    >>> grid = owned_share_grid([10.0] * 6 + [4.0] * 18, [0.5, 1.0], 0.5, [2.0, 3.0])
+    >>> grid["owned_capacity"].tolist()
+    [4.0, 10.0, 4.0, 4.0]
+    """
+    values = hourly(load)
+    if values.ndim != 1:
+        raise ValueError(f"load: one series is expected; got shape {values.shape}")
+    fixed = np.atleast_1d(_cost(owned_fixed_usd_per_hour, "owned_fixed_usd_per_hour", "USD per unit-hour"))
+    rent = np.atleast_1d(_cost(rent_usd_per_hour, "rent_usd_per_hour", "USD per unit-hour used", positive=True))
+    if fixed.ndim != 1 or rent.ndim != 1:
+        raise ValueError("owned_fixed_usd_per_hour and rent_usd_per_hour: 1-D grids are expected")
+    f, r = (a.ravel() for a in np.meshgrid(fixed, rent, indexing="ij"))
+    capacity = np.asarray(optimal_owned_capacity(np.broadcast_to(values, (f.size, values.size)), f, owned_variable_usd_per_hour, r))
+    peak, work = float(values.max()), float(values.sum())
+    served = np.minimum(values[None, :], capacity[:, None]).sum(axis=-1)
+    return pd.DataFrame(
+        {
+            "owned_fixed_usd_per_hour": f,
+            "rent_usd_per_hour": r,
+            "owned_capacity": capacity,
+            "owned_share_of_peak": capacity / peak if peak > 0 else np.nan,
+            "owned_share_of_work": served / work if work > 0 else np.nan,
+        }
+    )

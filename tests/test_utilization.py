@@ -8,7 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from econ.utilization import Tier, fill_valleys, load_statistics, optimal_owned_capacity, screening_envelope, size_tiers, size_with_deferral
+from econ.utilization import (
+    Tier,
+    fill_valleys,
+    load_statistics,
+    optimal_owned_capacity,
+    owned_share_grid,
+    screening_envelope,
+    size_tiers,
+    size_with_deferral,
+)
 
 loads = st.lists(st.floats(0.0, 100.0, allow_nan=False), min_size=1, max_size=60)
 costs = st.floats(0.0, 5.0, allow_nan=False)
@@ -78,6 +87,17 @@ def test_a_series_with_an_hourly_index_is_accepted():
     assert optimal_owned_capacity(series, 1.0, 0.5, 3.0) == 4.0
     stats = load_statistics(series)
     assert stats["peak"] == 10.0 and stats["mean"] == 5.5 and stats["load_factor"] == 0.55
+
+
+def test_owned_share_grid_is_monotone_in_both_costs():
+    rng = np.random.default_rng(7)
+    load = 5 + 3 * np.sin(np.arange(24 * 60) * 2 * np.pi / 24) + rng.uniform(0, 1, 24 * 60)
+    grid = owned_share_grid(load, np.linspace(0.2, 2.0, 7), 0.3, np.linspace(1.0, 5.0, 9))
+    table = grid.pivot_table(index="owned_fixed_usd_per_hour", columns="rent_usd_per_hour", values="owned_share_of_work")
+    assert np.all(np.diff(table.to_numpy(), axis=0) <= 1e-12)  # dearer owning: less owned
+    assert np.all(np.diff(table.to_numpy(), axis=1) >= -1e-12)  # dearer renting: more owned
+    one = grid.iloc[10]
+    assert one["owned_capacity"] == optimal_owned_capacity(load, one["owned_fixed_usd_per_hour"], 0.3, one["rent_usd_per_hour"])
 
 
 # Three tiers -------------------------------------------------------------------------------
