@@ -17,6 +17,7 @@ import pytest
 import econ
 import econ.finance
 import econ.reports
+import econ.serving
 import econ.utilization
 from econ.assumptions.schema import FIELDS, SITE_FIELDS, STRATEGY_FIELDS
 from econ.assumptions.tables import DATA_DIR, load_table, table_names
@@ -24,7 +25,13 @@ from econ.assumptions.tables import DATA_DIR, load_table, table_names
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
 GLOSSARY = (ROOT / "docs" / "glossary.md").read_text()
-PUBLIC = {"econ": econ, "econ.finance": econ.finance, "econ.reports": econ.reports, "econ.utilization": econ.utilization}
+PUBLIC = {
+    "econ": econ,
+    "econ.finance": econ.finance,
+    "econ.reports": econ.reports,
+    "econ.utilization": econ.utilization,
+    "econ.serving": econ.serving,
+}
 
 # Numeric data columns whose names are glossary terms or counts rather than quantities with a unit.
 UNITLESS_COLUMNS = {

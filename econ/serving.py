@@ -1,0 +1,232 @@
+"""Serving: from a GPU-hour to a cost per million tokens, by how fast each user is served.
+
+Batching is what makes slow tokens cheap and fast tokens expensive (claims C10-C12, C17):
+serving more users at once raises the tokens a GPU produces per second and lowers the
+tokens each user receives per second. Measured points of that trade-off (aggregate output
+tokens/s per GPU against output tokens/s per user, for one model, sequence lengths and
+engine) form a **throughput-interactivity frontier**; between measured points it is
+interpolated with a monotone piecewise cubic (PCHIP: Fritsch & Carlson, "Monotone Piecewise
+Cubic Interpolation", SIAM J. Numer. Anal. 17(2), 1980; ``scipy.interpolate.PchipInterpolator``),
+which keeps the frontier falling where the data fall and never overshoots them. A target
+outside the measured range is an error, not an extrapolation.
+
+Cost per million tokens is the cost of a GPU-hour over the tokens it produces in that hour,
+as in SemiAnalysis's InferenceMAX total-cost-of-ownership comparisons::
+
+    USD per 1M tokens = gpu_hour_usd / (tokens_per_s_per_gpu x 3600 x utilization) x 1e6
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.interpolate import PchipInterpolator
+
+__all__ = ["Frontier", "cost_per_million_tokens", "pareto_points", "tier_costs", "time_to_first_token_s"]
+
+_MAX_LISTED = 5
+
+
+def _positive(value: Any, name: str, unit: str) -> np.ndarray:
+    arr = np.asarray(value, dtype=float)
+    bad = ~np.isfinite(arr) | (arr <= 0)
+    if bad.any():
+        raise ValueError(f"{name}: must be finite and > 0 [{unit}]; got {np.atleast_1d(arr[bad])[:_MAX_LISTED].tolist()}")
+    return arr
+
+
+def pareto_points(tokens_per_s_per_user: Any, tokens_per_s_per_gpu: Any) -> np.ndarray:
+    """Which measured points are on the frontier: no other point is both faster per user and per GPU.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask, True for points not dominated (ties kept).
+
+    Examples
+    --------
+    >>> pareto_points([10, 20, 15, 40], [900, 600, 500, 200]).tolist()
+    [True, True, False, True]
+    """
+    user = _positive(tokens_per_s_per_user, "tokens_per_s_per_user", "tokens/s per user")
+    gpu = _positive(tokens_per_s_per_gpu, "tokens_per_s_per_gpu", "tokens/s per GPU")
+    if user.shape != gpu.shape or user.ndim != 1:
+        raise ValueError(f"tokens_per_s_per_user and tokens_per_s_per_gpu: two 1-D arrays of equal length; got {user.shape}, {gpu.shape}")
+    dominated = (
+        (user[None, :] >= user[:, None])
+        & (gpu[None, :] >= gpu[:, None])
+        & ((user[None, :] > user[:, None]) | (gpu[None, :] > gpu[:, None]))
+    )
+    keep: np.ndarray = np.logical_not(np.any(dominated, axis=1))
+    return keep
+
+
+@dataclass(frozen=True)
+class Frontier:
+    """A throughput-interactivity frontier: aggregate output tokens/s per GPU at each tokens/s per user.
+
+    Attributes
+    ----------
+    tokens_per_s_per_user : numpy.ndarray
+        Interactivity of the measured points [output tokens/s per user], increasing.
+    tokens_per_s_per_gpu : numpy.ndarray
+        Their aggregate throughput [output tokens/s per GPU], non-increasing.
+    label : str
+        What was measured (accelerator, model, sequence lengths, engine).
+
+    Raises
+    ------
+    ValueError
+        For fewer than two points, a non-positive value, repeated interactivity, or a point
+        dominated by another (faster per user and per GPU): keep the frontier with
+        :func:`pareto_points` first, so that nothing is dropped silently.
+
+    Examples
+    --------
+    >>> f = Frontier.from_points([10, 20, 40], [900, 600, 200], "toy")
+    >>> round(float(f(20)), 6), f.fastest
+    (600.0, 40.0)
+    """
+
+    tokens_per_s_per_user: np.ndarray
+    tokens_per_s_per_gpu: np.ndarray
+    label: str = ""
+
+    @classmethod
+    def from_points(cls, tokens_per_s_per_user: Any, tokens_per_s_per_gpu: Any, label: str = "") -> Frontier:
+        """A frontier from measured points in any order (sorted by interactivity)."""
+        user = _positive(tokens_per_s_per_user, "tokens_per_s_per_user", "tokens/s per user")
+        gpu = _positive(tokens_per_s_per_gpu, "tokens_per_s_per_gpu", "tokens/s per GPU")
+        if user.ndim != 1 or user.shape != gpu.shape or user.size < 2:
+            raise ValueError(
+                f"{label or 'frontier'}: at least two points, as two 1-D arrays of equal length, are needed; got {user.shape}, {gpu.shape}"
+            )
+        order = np.argsort(user, kind="stable")
+        return cls(user[order], gpu[order], label)
+
+    def __post_init__(self) -> None:
+        user, gpu = self.tokens_per_s_per_user, self.tokens_per_s_per_gpu
+        name = self.label or "frontier"
+        if np.any(np.diff(user) <= 0):
+            raise ValueError(f"{name}: tokens_per_s_per_user must be strictly increasing; got {user.tolist()}")
+        off = ~pareto_points(user, gpu)
+        if off.any():
+            points = list(zip(user[off].tolist(), gpu[off].tolist(), strict=True))[:_MAX_LISTED]
+            raise ValueError(
+                f"{name}: points (tokens/s per user, tokens/s per GPU) {points} are dominated by faster ones; keep pareto_points() first"
+            )
+
+    @property
+    def slowest(self) -> float:
+        """Lowest measured interactivity [tokens/s per user] (the most batched point)."""
+        return float(self.tokens_per_s_per_user[0])
+
+    @property
+    def fastest(self) -> float:
+        """Highest measured interactivity [tokens/s per user]."""
+        return float(self.tokens_per_s_per_user[-1])
+
+    def __call__(self, tokens_per_s_per_user: Any) -> np.ndarray:
+        """Aggregate tokens/s per GPU at an interactivity inside the measured range (PCHIP).
+
+        Raises
+        ------
+        ValueError
+            For a target outside ``[slowest, fastest]``: the frontier is not extrapolated.
+        """
+        target = _positive(tokens_per_s_per_user, "tokens_per_s_per_user", "tokens/s per user")
+        outside = (target < self.slowest) | (target > self.fastest)
+        if outside.any():
+            raise ValueError(
+                f"tokens_per_s_per_user: {np.atleast_1d(target[outside])[:_MAX_LISTED].tolist()} is outside the measured frontier "
+                f"[{self.slowest:g}, {self.fastest:g}] tokens/s per user of {self.label or 'this frontier'}; it is not extrapolated"
+            )
+        out: np.ndarray = PchipInterpolator(self.tokens_per_s_per_user, self.tokens_per_s_per_gpu)(target)
+        return out
+
+
+def cost_per_million_tokens(gpu_hour_usd: Any, tokens_per_s_per_gpu: Any, utilization: Any = 1.0) -> np.ndarray:
+    """Cost of a million tokens on a GPU that costs ``gpu_hour_usd`` an hour [USD].
+
+    ``gpu_hour_usd / (tokens_per_s_per_gpu x 3600 x utilization) x 1e6``: the GPU-hour's
+    cost spread over the tokens it produces while busy (``utilization`` of its hours).
+
+    Examples
+    --------
+    A $2 GPU-hour producing 1,000 tokens/s, busy half the time: $2 / 1.8 M tokens = $1.11 per million.
+
+    >>> round(float(cost_per_million_tokens(2.0, 1000.0, 0.5)), 4)
+    1.1111
+    """
+    cost = _positive(gpu_hour_usd, "gpu_hour_usd", "USD per GPU-hour")
+    rate = _positive(tokens_per_s_per_gpu, "tokens_per_s_per_gpu", "tokens/s per GPU")
+    u = np.asarray(utilization, dtype=float)
+    if np.any(~np.isfinite(u) | (u <= 0) | (u > 1)):
+        raise ValueError(f"utilization: must be in (0, 1] [1]; got {np.atleast_1d(u)[:_MAX_LISTED].tolist()}")
+    out: np.ndarray = cost / (rate * 3600.0 * u) * 1e6
+    return out
+
+
+def time_to_first_token_s(input_tokens: Any, prefill_tokens_per_s: Any, queue_s: Any = 0.0) -> np.ndarray:
+    """Time to first token: waiting in the queue plus reading the prompt [s].
+
+    ``queue_s + input_tokens / prefill_tokens_per_s``, with the prefill rate the one a
+    request gets (per request, not per GPU).
+
+    Examples
+    --------
+    >>> float(time_to_first_token_s(8000, 20000.0, 0.1))
+    0.5
+    """
+    tokens = np.asarray(input_tokens, dtype=float)
+    if np.any(~np.isfinite(tokens) | (tokens < 0)):
+        raise ValueError(f"input_tokens: must be finite and >= 0 [tokens]; got {np.atleast_1d(tokens)[:_MAX_LISTED].tolist()}")
+    rate = _positive(prefill_tokens_per_s, "prefill_tokens_per_s", "tokens/s per request")
+    wait = np.asarray(queue_s, dtype=float)
+    if np.any(~np.isfinite(wait) | (wait < 0)):
+        raise ValueError(f"queue_s: must be finite and >= 0 [s]; got {np.atleast_1d(wait)[:_MAX_LISTED].tolist()}")
+    out: np.ndarray = wait + tokens / rate
+    return out
+
+
+def tier_costs(
+    frontier: Frontier, gpu_hour_usd: float, utilization: float, standard_tokens_per_s: float, fast_tokens_per_s: float
+) -> pd.DataFrame:
+    """Cost per million output tokens of a batch, a standard and a fast tier on one frontier.
+
+    The batch tier runs at the frontier's most batched point (:attr:`Frontier.slowest`);
+    standard and fast at the interactivity each promises its users. The fast tier's
+    ``multiple_of_standard`` is what a "fast mode" must charge over standard to earn the
+    same per GPU-hour (claim C17; the pricing model's cost floor).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``batch``, ``standard``, ``fast``: ``tokens_per_s_per_user``,
+        ``tokens_per_s_per_gpu``, ``usd_per_million_output_tokens``, ``multiple_of_standard``.
+
+    Examples
+    --------
+    >>> f = Frontier.from_points([10, 20, 40], [900, 600, 200], "toy")
+    >>> tier_costs(f, 2.0, 1.0, 20.0, 40.0)["multiple_of_standard"].round(2).tolist()
+    [0.67, 1.0, 3.0]
+    """
+    speeds = {"batch": frontier.slowest, "standard": float(standard_tokens_per_s), "fast": float(fast_tokens_per_s)}
+    if not speeds["standard"] <= speeds["fast"]:
+        got = f"{fast_tokens_per_s!r} < {standard_tokens_per_s!r}"
+        raise ValueError(f"fast_tokens_per_s: must be at least standard_tokens_per_s [tokens/s per user]; got {got}")
+    per_user = np.array(list(speeds.values()))
+    per_gpu = frontier(per_user)
+    cost = cost_per_million_tokens(gpu_hour_usd, per_gpu, utilization)
+    return pd.DataFrame(
+        {
+            "tokens_per_s_per_user": per_user,
+            "tokens_per_s_per_gpu": per_gpu,
+            "usd_per_million_output_tokens": cost,
+            "multiple_of_standard": cost / cost[1],
+        },
+        index=pd.Index(list(speeds), name="tier"),
+    )
