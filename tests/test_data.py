@@ -48,6 +48,8 @@ TABLES = {
     # large compute deals and ownership-cost anchors
     "compute_deals": "deal_id",
     "ownership_cost_anchors": "anchor_id",
+    # hourly demand shapes (issue 11)
+    "demand_shapes": "profile_id",
 }
 
 # table name -> columns holding dates (YYYY, YYYY-MM or YYYY-MM-DD)
@@ -369,3 +371,19 @@ def test_deal_implied_prices_match_terms() -> None:
     off_gpu = (per_gpu / numbers(deals, "implied_usd_per_gpu_hour") - 1).abs() > 0.01
     assert not off_mw.any(), f"implied_usd_per_mw_year inconsistent: {deals.loc[off_mw, 'deal_id'].tolist()}"
     assert not off_gpu.any(), f"implied_usd_per_gpu_hour inconsistent: {deals.loc[off_gpu, 'deal_id'].tolist()}"
+
+
+def test_demand_shapes_have_a_weekly_mean_of_one() -> None:
+    """Each shape has a weekday and a weekend profile of 24 hourly ratios whose weekly mean is 1."""
+    shapes = read("demand_shapes")
+    hours = [f"load_h{h:02d}_ratio" for h in range(24)]
+    assert list(shapes.columns) == ["profile_id", "shape_id", "workload_class", "day_type", *hours]
+    assert (shapes["profile_id"] == shapes["shape_id"] + "-" + shapes["day_type"]).all()
+    assert set(shapes["workload_class"]) <= {"interactive", "realtime", "batch"}
+    values = shapes[hours].apply(pd.to_numeric, errors="raise")
+    assert (values > 0).all().all()
+    for shape_id, group in shapes.groupby("shape_id"):
+        assert sorted(group["day_type"]) == ["weekday", "weekend"], shape_id
+        day_sums = values.loc[group.index].sum(axis=1).set_axis(group["day_type"])
+        weekly_mean = (5 * day_sums["weekday"] + 2 * day_sums["weekend"]) / 168
+        assert abs(weekly_mean - 1) < 1e-3, f"{shape_id}: weekly mean {weekly_mean}"
