@@ -7,7 +7,7 @@ from econ.assumptions import ScenarioError, list_scenarios, load_scenario
 from econ.breakeven import Breakeven, breakeven, difference_curve
 from econ.risk import simulate, spider, summarize, tornado
 from econ.strategies import evaluate
-from econ.unit_costs import gpu_capex_per_mw, refresh_scan, unit_cost_table
+from econ.unit_costs import capacity_tiers, gpu_capex_per_mw, refresh_scan, unit_cost_table
 from econ.waterfall import waterfall
 
 try:
@@ -20,6 +20,7 @@ __all__ = [
     "ScenarioError",
     "__version__",
     "breakeven",
+    "capacity_tiers",
     "difference_curve",
     "evaluate",
     "finance",

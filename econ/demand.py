@@ -193,3 +193,30 @@ def hourly_demand(
             load = load * rng.lognormal(-sigma2 / 2.0, np.sqrt(sigma2), hours)
         out[name] = load
     return pd.DataFrame(out, index=index)
+
+
+def demand_profile(shape_id: str) -> np.ndarray:
+    """A weekly demand shape of ``data/demand_shapes.csv``: weekday and weekend hours 0-23 [ratio to the weekly mean], (2, 24).
+
+    Raises
+    ------
+    ValueError
+        Naming the shape and the ones available, if the table has no weekday and weekend row for it.
+
+    Examples
+    --------
+    >>> shape = demand_profile("interactive_chat_v1")
+    >>> shape.shape, round(float((5 * shape[0].sum() + 2 * shape[1].sum()) / 168), 4)
+    ((2, 24), 1.0)
+    """
+    from econ.assumptions.tables import load_table  # data access stays out of the module's import path
+
+    table = load_table("demand_shapes")
+    rows = table[table["shape_id"] == shape_id].set_index("day_type")
+    if set(rows.index) != {"weekday", "weekend"}:
+        raise ValueError(
+            f"shape_id: no weekday and weekend rows for {shape_id!r} in data/demand_shapes.csv; shapes: {sorted(set(table['shape_id']))}"
+        )
+    columns = [f"load_h{h:02d}_ratio" for h in range(24)]
+    profile: np.ndarray = rows.loc[["weekday", "weekend"], columns].to_numpy(dtype=float)
+    return profile

@@ -19,6 +19,7 @@ from econ.assumptions import Scenario
 from econ.assumptions.tables import load_table
 from econ.hardware import capacity_cost_per_gpu_hour
 from econ.inputs import Inputs, inputs_from_scenario
+from econ.utilization import Tier
 
 COMPONENTS = ("gpu_capital", "facility_capital", "facility_maintenance", "property_tax_insurance", "power", "staff")
 """Cost components of owned capacity, in the order the table shows them."""
@@ -291,3 +292,46 @@ def _average_site(inputs: Inputs) -> dict[str, np.ndarray]:
         "staff_usd_per_gpu_year": inputs["build.staff_usd_per_gpu_per_year"][0],
         "property_insurance_share_per_year": np.array(site_mean("insurance_share_per_year")),
     }
+
+
+def capacity_tiers(scenario: Scenario, generation: str | None = None) -> list[Tier]:
+    """Owned, committed and on-demand capacity of one generation as screening-curve tiers [USD per reference GPU-hour].
+
+    In the unit demand is served in (a reference GPU-hour of work), so that the sizing of
+    :mod:`econ.utilization` applies directly:
+
+    - ``owned``: fixed = the pre-tax cost of owning (:func:`owned_cost_by_generation`) less
+      the power drawn above idle, per GPU-hour whether busy or not; variable = that power
+      above idle, paid only when busy (``hardware.idle_power_share`` of full-load power is
+      drawn whenever the GPU is installed);
+    - ``committed``: the scenario's list price less its schedule's best discount, paid
+      whether used or not;
+    - ``on_demand``: the list price, paid only when used.
+
+    Each owned figure is divided by the generation's work per GPU; the cloud prices are the
+    scenario's list generation's, per reference GPU-hour.
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> [t.name for t in capacity_tiers(load_scenario("base"))]
+    ['owned', 'committed', 'on_demand']
+    """
+    inputs = inputs_from_scenario(scenario)
+    gen = str(scenario["cloud.list_generation"]) if generation is None else generation
+    owned = owned_cost_by_generation(scenario)
+    if gen not in owned.index:
+        raise ValueError(f"generation: {gen!r} is not one of the scenario's hardware.generation_ids {list(owned.index)}")
+    total_cost, average_power = (float(x) for x in owned.loc[gen, ["total_usd_per_gpu_hour", "power"]].to_numpy(dtype=float))
+    work = float(inputs["gen.work_per_gpu"][0][list(inputs.generation_ids).index(gen)])
+    idle = float(inputs["hardware.idle_power_share"][0])
+    u = float(inputs["demand.provisioned_utilization"][0])
+    full_power = average_power / (idle + (1.0 - idle) * u)  # the table's power is at the average load
+    above_idle = (1.0 - idle) * full_power
+    list_ref = float(inputs["cloud.list_usd_per_gpu_hour"][0] / inputs.list_work_per_gpu)
+    best = float(np.max(inputs.commit_schedule.discount[0]))
+    return [
+        Tier("owned", (total_cost - u * above_idle) / work, above_idle / work),
+        Tier("committed", list_ref * (1.0 - best), 0.0),
+        Tier("on_demand", 0.0, list_ref),
+    ]

@@ -62,3 +62,15 @@ def test_bad_input_gives_the_documented_error(kwargs, message):
     args = {"start": "2027-01-01", "hours": 24, "classes": {"c": (1.0, np.ones((2, 24)))}, "region_offsets": {0.0: 1.0}, "mean_load": 1.0}
     with pytest.raises(ValueError, match=message):
         hourly_demand(**(args | kwargs))
+
+
+def test_every_shipped_shape_loads_with_a_weekly_mean_of_one():
+    from econ.assumptions import load_table
+    from econ.demand import demand_profile
+
+    for shape_id in sorted(set(load_table("demand_shapes")["shape_id"])):
+        profile = demand_profile(shape_id)
+        assert profile.shape == (2, 24)
+        assert (5 * profile[0].sum() + 2 * profile[1].sum()) / 168 == pytest.approx(1.0, abs=1e-4), shape_id
+    with pytest.raises(ValueError, match=r"shape_id: no weekday and weekend rows for 'nope' in data/demand_shapes.csv"):
+        demand_profile("nope")

@@ -258,3 +258,24 @@ def twice(first: str, second: str) -> pd.Series:
 def test_bad_input_gives_the_documented_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_scenario_tiers_reproduce_the_owned_cost_and_the_contract_price():
+    from econ.assumptions import load_scenario
+    from econ.inputs import inputs_from_scenario
+    from econ.unit_costs import capacity_tiers, owned_cost_by_generation
+
+    base = load_scenario("base")
+    owned, committed, on_demand = capacity_tiers(base)
+    inputs = inputs_from_scenario(base)
+    g = str(base["cloud.list_generation"])
+    work = float(inputs["gen.work_per_gpu"][0][list(inputs.generation_ids).index(g)])
+    u = base["demand.provisioned_utilization"]
+    # at the scenario's utilization the owned tier costs what the unit-cost table says
+    total = owned_cost_by_generation(base).at[g, "total_usd_per_gpu_hour"] / work
+    assert float(owned.cost(u)) == pytest.approx(total, rel=1e-12)
+    list_ref = base["cloud.list_usd_per_gpu_hour"] / work  # the list generation's own work
+    assert on_demand.variable_usd_per_hour == pytest.approx(list_ref, rel=1e-12)
+    assert committed.fixed_usd_per_hour == pytest.approx(list_ref * (1 - inputs.commit_schedule.discount[0].max()), rel=1e-12)
+    with pytest.raises(ValueError, match=r"generation: 'tpu' is not one of the scenario's hardware.generation_ids"):
+        capacity_tiers(base, "tpu")
