@@ -220,3 +220,35 @@ def demand_profile(shape_id: str) -> np.ndarray:
     columns = [f"load_h{h:02d}_ratio" for h in range(24)]
     profile: np.ndarray = rows.loc[["weekday", "weekend"], columns].to_numpy(dtype=float)
     return profile
+
+
+def bloc_offsets(bloc_shares: Mapping[str, float]) -> dict[float, float]:
+    """Demand shares by UTC offset, from demand shares by sovereignty bloc [hours -> 1].
+
+    Each bloc's share is split equally among its regions in ``data/regions.csv`` and placed
+    at each region's standard-time ``utc_offset_hours``; shares at the same offset add up.
+
+    Raises
+    ------
+    ValueError
+        Naming a bloc with no region in the table.
+
+    Examples
+    --------
+    >>> offsets = bloc_offsets({"JP": 1.0})
+    >>> list(offsets.items())
+    [(9.0, 1.0)]
+    """
+    from econ.assumptions.tables import load_table  # data access stays out of the module's import path
+
+    regions = load_table("regions")
+    out: dict[float, float] = {}
+    for bloc, share in bloc_shares.items():
+        offsets = regions.loc[regions["sovereignty_bloc"] == bloc, "utc_offset_hours"].to_numpy(dtype=float)
+        if offsets.size == 0:
+            raise ValueError(
+                f"bloc_shares: no region of bloc {bloc!r} in data/regions.csv; blocs: {sorted(set(regions['sovereignty_bloc']))}"
+            )
+        for offset in offsets:
+            out[float(offset)] = out.get(float(offset), 0.0) + float(share) / offsets.size
+    return dict(sorted(out.items()))

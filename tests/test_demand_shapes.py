@@ -74,3 +74,13 @@ def test_every_shipped_shape_loads_with_a_weekly_mean_of_one():
         assert (5 * profile[0].sum() + 2 * profile[1].sum()) / 168 == pytest.approx(1.0, abs=1e-4), shape_id
     with pytest.raises(ValueError, match=r"shape_id: no weekday and weekend rows for 'nope' in data/demand_shapes.csv"):
         demand_profile("nope")
+
+
+def test_bloc_shares_spread_over_their_regions_time_zones():
+    from econ.demand import bloc_offsets
+
+    offsets = bloc_offsets({"US": 0.6, "JP": 0.4})
+    assert sum(offsets.values()) == pytest.approx(1.0, rel=1e-12)
+    assert offsets[9.0] == pytest.approx(0.4) and offsets[-5.0] == pytest.approx(0.2)
+    with pytest.raises(ValueError, match=r"bloc_shares: no region of bloc 'XX' in data/regions.csv"):
+        bloc_offsets({"XX": 1.0})
