@@ -50,6 +50,8 @@ TABLES = {
     "ownership_cost_anchors": "anchor_id",
     # hourly demand shapes (issue 11)
     "demand_shapes": "profile_id",
+    # serving throughput-interactivity points (issue 11)
+    "serving_throughput": "point_id",
 }
 
 # table name -> columns holding dates (YYYY, YYYY-MM or YYYY-MM-DD)
@@ -72,6 +74,7 @@ DATE_COLUMNS = {
     "colocation_prices": ["observed"],
     "compute_deals": ["announced", "start_year"],
     "ownership_cost_anchors": ["published"],
+    "serving_throughput": ["measured"],
 }
 
 # tables in long format: the unit of `value_in_unit` is in the `unit` column (see data/README.md)
@@ -98,7 +101,11 @@ ACCELERATOR_COLUMNS = {
     "cloud_price_trend": "accelerator_id",
     "uncommitted_terms": "accelerator_id",
     "compute_deals": "accelerator",
+    "serving_throughput": "accelerator_id",
 }
+
+# accelerators measured in a table but not yet tabulated in accelerators.csv or accelerator_generations.csv
+UNTABULATED_ACCELERATORS = {"mi355x"}  # AMD Instinct MI355X (serving_throughput.csv, InferenceMAX)
 
 PROVENANCE_COLUMNS = ["row_key", "column", "source_id", "as_published", "note"]
 SOURCE_COLUMNS = ["source_id", "kind", "title", "publisher", "published", "url_or_document", "note"]
@@ -264,6 +271,7 @@ def split_ids(values: pd.Series) -> set[str]:
 
 def test_new_table_accelerators_exist() -> None:
     known = set(read("accelerators")["accelerator_id"]) | set(read("accelerator_generations")["generation_id"])
+    known |= UNTABULATED_ACCELERATORS
     for name, column in ACCELERATOR_COLUMNS.items():
         unknown = sorted(split_ids(read(name)[column]) - known)
         assert not unknown, f"{name}.{column} not in accelerators.csv or accelerator_generations.csv: {unknown}"
@@ -387,3 +395,24 @@ def test_demand_shapes_have_a_weekly_mean_of_one() -> None:
         day_sums = values.loc[group.index].sum(axis=1).set_axis(group["day_type"])
         weekly_mean = (5 * day_sums["weekday"] + 2 * day_sums["weekend"]) / 168
         assert abs(weekly_mean - 1) < 1e-3, f"{shape_id}: weekly mean {weekly_mean}"
+
+
+def test_serving_throughput_points_are_consistent() -> None:
+    """users per GPU = concurrency / TP; total >= output tokens/s; each curve is a Pareto frontier."""
+    points = read("serving_throughput")
+    tp, conc = numbers(points, "tensor_parallel_gpus"), numbers(points, "concurrent_requests")
+    users = numbers(points, "users_per_gpu")
+    assert (tp.isna() == users.isna()).all(), "users_per_gpu is given exactly where tensor_parallel_gpus is"
+    assert (((users - conc / tp).abs() < 1e-3) | users.isna()).all(), "users_per_gpu != concurrent_requests / tensor_parallel_gpus"
+    output, total = numbers(points, "output_tokens_per_s_per_gpu"), numbers(points, "total_tokens_per_s_per_gpu")
+    assert (total > output).all(), "total (input + output) tokens/s must exceed output tokens/s"
+    assert (numbers(points, "ttft_p99_ms") >= numbers(points, "ttft_ms")).all()
+    assert set(points["input_tokens"]) <= {"1024", "8192"} and set(points["output_tokens"]) == {"1024"}
+    curve = ["accelerator_id", "engine", "input_tokens", "output_tokens"]
+    for key, group in points.groupby(curve):
+        ordered = group.assign(user=numbers(group, "output_tokens_per_s_per_user"), gpu=numbers(group, "output_tokens_per_s_per_gpu"))
+        ordered = ordered.sort_values("user")
+        assert ordered["user"].is_unique, f"{key}: repeated tokens/s per user"
+        assert ordered["gpu"].is_monotonic_decreasing and ordered["gpu"].is_unique, f"{key}: not a Pareto frontier"
+        with_tp = numbers(ordered, "users_per_gpu").dropna()
+        assert with_tp[::-1].is_monotonic_increasing, f"{key}: users_per_gpu must rise as tokens/s per user falls"
