@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy.interpolate import PchipInterpolator
 
-__all__ = ["Frontier", "cost_per_million_tokens", "pareto_points", "tier_costs", "time_to_first_token_s"]
+__all__ = ["Frontier", "cost_per_million_tokens", "measured_frontier", "pareto_points", "tier_costs", "time_to_first_token_s"]
 
 _MAX_LISTED = 5
 
@@ -229,4 +229,58 @@ def tier_costs(
             "multiple_of_standard": cost / cost[1],
         },
         index=pd.Index(list(speeds), name="tier"),
+    )
+
+
+def measured_frontier(accelerator_id: str, engine: str | None = None, input_tokens: int = 1024, output_tokens: int = 1024) -> Frontier:
+    """The measured frontier of one accelerator, engine and sequence lengths from ``data/serving_throughput.csv``.
+
+    Parameters
+    ----------
+    accelerator_id : str
+        Row id of the accelerator (``"h100-sxm"``, ``"b200"``, ``"gb200-nvl72"``...).
+    engine : str, optional
+        Serving engine; may be omitted when the table has one engine for the accelerator.
+    input_tokens, output_tokens : int
+        Nominal sequence lengths of the benchmark [tokens].
+
+    Returns
+    -------
+    Frontier
+        Output tokens/s per GPU against output tokens/s per user, labelled with its source.
+
+    Raises
+    ------
+    ValueError
+        Naming what is available, when no points or several engines match.
+
+    Examples
+    --------
+    >>> f = measured_frontier("h100-sxm")
+    >>> f.label, bool(f(100.0) > 0)
+    ('h100-sxm vllm gpt-oss-120b 1024/1024', True)
+    """
+    from econ.assumptions.tables import load_table  # data access stays out of the module's import path
+
+    table = load_table("serving_throughput")
+    rows = table[
+        (table["accelerator_id"] == accelerator_id) & (table["input_tokens"] == input_tokens) & (table["output_tokens"] == output_tokens)
+    ]
+    if engine is not None:
+        rows = rows[rows["engine"] == engine]
+    engines = sorted(set(rows["engine"]))
+    if rows.empty or len(engines) > 1:
+        available = sorted(
+            {
+                (str(a), str(e), int(i), int(o))
+                for a, e, i, o in table[["accelerator_id", "engine", "input_tokens", "output_tokens"]].itertuples(index=False)
+            }
+        )
+        why = "no points" if rows.empty else f"several engines {engines}: name one"
+        asked = f"{accelerator_id!r}, {engine!r}, {input_tokens}/{output_tokens}"
+        raise ValueError(f"accelerator_id/engine/input_tokens/output_tokens: {why} for {asked}; available: {available}")
+    model = str(rows["model"].iloc[0])
+    label = f"{accelerator_id} {engines[0]} {model} {input_tokens}/{output_tokens}"
+    return Frontier.from_points(
+        rows["output_tokens_per_s_per_user"].to_numpy(float), rows["output_tokens_per_s_per_gpu"].to_numpy(float), label
     )

@@ -73,3 +73,37 @@ def test_pareto_points_keep_every_undominated_point():
 def test_bad_input_gives_the_documented_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_every_measured_curve_loads_as_a_frontier_through_its_points():
+    from econ.assumptions import load_table
+    from econ.serving import measured_frontier
+
+    table = load_table("serving_throughput")
+    for (acc, engine, isl, osl), rows in table.groupby(["accelerator_id", "engine", "input_tokens", "output_tokens"]):
+        f = measured_frontier(str(acc), str(engine), int(isl), int(osl))
+        np.testing.assert_allclose(
+            f(rows["output_tokens_per_s_per_user"].to_numpy(float)), rows["output_tokens_per_s_per_gpu"].to_numpy(float), rtol=1e-12
+        )
+
+
+def test_measured_frontier_names_what_is_available():
+    from econ.serving import measured_frontier
+
+    with pytest.raises(ValueError, match=r"several engines \['tensorrt-llm', 'vllm'\]: name one"):
+        measured_frontier("b200")
+    with pytest.raises(ValueError, match=r"no points for 'tpu-v7'.*available: \[\('b200'"):
+        measured_frontier("tpu-v7")
+
+
+def test_cost_per_token_at_a_measured_point_by_hand():
+    from econ.assumptions import load_table
+    from econ.serving import measured_frontier
+
+    row = load_table("serving_throughput").query("accelerator_id == 'h100-sxm' and input_tokens == 1024").iloc[0]
+    f = measured_frontier("h100-sxm")
+    per_gpu = float(f(row["output_tokens_per_s_per_user"]))
+    # $2.00 a GPU-hour busy 80 % of the time: 2 / (tokens/s x 3600 x 0.8) per token
+    assert float(cost_per_million_tokens(2.0, per_gpu, 0.8)) == pytest.approx(
+        2.0 / (row["output_tokens_per_s_per_gpu"] * 3600 * 0.8) * 1e6, rel=1e-12
+    )
