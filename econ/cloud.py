@@ -316,17 +316,29 @@ def short_term_tranches(need: np.ndarray, price: np.ndarray, term_months: int) -
     ([[10.0, 0.0, 0.0, 0.0]], [[10.0, 10.0, 10.0, 0.0]])
     """
     n, months = need.shape
-    held = np.zeros((n, months))
     added = np.zeros((n, months))
-    paid = np.zeros((n, months))
+    held = np.zeros(n)  # capacity the tranches signed so far still hold this month
     for t in range(months):
-        add = np.maximum(need[:, t] - held[:, t], 0.0)
-        if not np.any(add > 0):
-            continue
+        if t >= term_months:
+            held -= added[:, t - term_months]
+        add = np.maximum(need[:, t] - held, 0.0)
         added[:, t] = add
-        held[:, t : t + term_months] += add[:, None]
-        paid[:, t : t + term_months] += (add * price[:, t])[:, None]
-    return added, paid
+        held += add
+    return added, held_for_term(added * price, term_months)
+
+
+def held_for_term(started: np.ndarray, term_months: int) -> np.ndarray:
+    """What tranches started in each month add up to while they run: a moving sum over ``term_months``, (n, months).
+
+    Examples
+    --------
+    >>> held_for_term(np.array([[1.0, 0.0, 2.0, 0.0]]), 2).tolist()
+    [[1.0, 1.0, 2.0, 2.0]]
+    """
+    total = np.cumsum(started, axis=1)
+    out: np.ndarray = total.copy()
+    out[:, term_months:] -= total[:, :-term_months]
+    return out
 
 
 def rented_costs(
@@ -410,9 +422,8 @@ def rented_costs(
         premium_paid += level * locked * premium[:, None]
         beyond = beyond - covered
     short_price = price * short_term_factor[:, None]
-    _, short_term = short_term_tranches(beyond, short_price, short_term_months)
-    _, short_premium = short_term_tranches(beyond, short_price * np.where(window, departing_premium[:, None], 0.0), short_term_months)
-    premium_paid += short_premium
+    added, short_term = short_term_tranches(beyond, short_price, short_term_months)
+    premium_paid += held_for_term(added * short_price * np.where(window, departing_premium[:, None], 0.0), short_term_months)
     return {
         "cloud_contract": -used * HOURS_PER_MONTH,
         "take_or_pay_shortfall": -unused * HOURS_PER_MONTH,
