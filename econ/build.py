@@ -177,7 +177,7 @@ def fleet(inputs: Inputs, schedule: Schedule, trajectory: Trajectory) -> Fleet:
     happens = schedule.built[..., None] & (at <= months)
     price, kw, work = trajectory.at(np.where(happens, at, 1.0))
     gpus = np.where(happens, gpus_in(schedule.mw[..., None], kw), 0.0)
-    extras = (inputs["hardware.network_share"] + inputs["hardware.storage_cpu_share"] + inputs["hardware.spares_share"])[:, None, None]
+    extras = inputs.fleet_extras_share[:, None, None]
     cost = gpus * price * (1.0 + extras)
     at = np.where(happens, at, np.inf)
     retired = np.where(np.isfinite(np.roll(at, -1, axis=2)) & (k < k.max()), np.roll(at, -1, axis=2), np.inf)

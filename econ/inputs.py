@@ -129,6 +129,16 @@ class Inputs:
         discount = np.where(level <= 0.5, low + (central - low) * level / 0.5, central + (high - central) * (level - 0.5) / 0.5)
         return DiscountSchedule(self.schedule_terms, self.schedule_min_annual_usd, discount)
 
+    @property
+    def fleet_extras_share(self) -> np.ndarray:
+        """What a fleet costs beyond its GPU systems, as a share of their price [1], shape (n,).
+
+        The fabric at the fleet's scale, storage and CPU nodes, and spares
+        (``hardware.network_share + storage_cpu_share + spares_share``).
+        """
+        share: np.ndarray = self["hardware.network_share"] + self["hardware.storage_cpu_share"] + self["hardware.spares_share"]
+        return share
+
     def with_arrays(self, updates: Mapping[str, np.ndarray], permit_lost: np.ndarray | None = None) -> Inputs:
         """A copy with some arrays (and optionally the permit losses) replaced, same number of draws."""
         arrays = {**self.arrays, **{k: np.asarray(v, dtype=float) for k, v in updates.items()}}

@@ -65,7 +65,7 @@ def provider_cost(inputs: Inputs, path: Trajectory) -> np.ndarray:
     cost = capacity_cost_per_gpu_hour(
         path.price_usd_per_gpu,
         path.it_kw_per_gpu,
-        extras_share=_col(inputs["hardware.network_share"] + inputs["hardware.storage_cpu_share"] + inputs["hardware.spares_share"]),
+        extras_share=_col(inputs.fleet_extras_share),
         rate_annual=_col(inputs["finance.discount_rate_annual"]),
         gpu_life_years=_col(inputs["hardware.refresh_years"]),
         residual_share=_col(

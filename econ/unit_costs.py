@@ -50,7 +50,7 @@ def owned_cost_by_generation(scenario: Scenario) -> pd.DataFrame:
     u = float(inputs["demand.provisioned_utilization"][0])
     b = float(inputs["hardware.residual_share_per_year"][0])
     life = float(inputs["hardware.refresh_years"][0])
-    extras = float(inputs["hardware.network_share"][0] + inputs["hardware.storage_cpu_share"][0] + inputs["hardware.spares_share"][0])
+    extras = float(inputs.fleet_extras_share[0])
     price = inputs["gen.price_usd_per_gpu"][0] * float(inputs["hardware.price_multiplier"][0])
     cost = capacity_cost_per_gpu_hour(
         price,
@@ -168,7 +168,7 @@ def gpu_capex_per_mw(scenario: Scenario) -> pd.DataFrame:
     True
     """
     inputs = inputs_from_scenario(scenario)
-    extras = float(inputs["hardware.network_share"][0] + inputs["hardware.storage_cpu_share"][0] + inputs["hardware.spares_share"][0])
+    extras = float(inputs.fleet_extras_share[0])
     price = inputs["gen.price_usd_per_gpu"][0] * float(inputs["hardware.price_multiplier"][0])
     system = price / inputs["gen.it_power_kw_per_gpu"][0] * 1000.0
     table = pd.DataFrame(
@@ -251,7 +251,7 @@ def refresh_scan(scenario: Scenario, years: np.ndarray | None = None, strategy: 
     >>> list(scan.index), scan.attrs["refresh_years"]
     ([3.0, 5.0], 5.0)
     """
-    from econ.breakeven import _varied  # one way of varying a key for every caller
+    from econ.breakeven import varied_inputs  # econ.breakeven imports econ.strategies, which sits above this module
     from econ.strategies import forecast, market, npv_cost, run_strategy
 
     if strategy not in ("build", "hybrid"):
@@ -261,7 +261,7 @@ def refresh_scan(scenario: Scenario, years: np.ndarray | None = None, strategy: 
         raise ValueError(f"years [years] must be finite and > 0; got {tried.tolist()}")
     own = float(scenario["hardware.refresh_years"])
     values = np.append(tried, own)
-    inputs = _varied(scenario, "hardware.refresh_years", values)
+    inputs = varied_inputs(scenario, "hardware.refresh_years", values)
     path, price = market(inputs_from_scenario(scenario))
     shared = (path.repeat(values.size), np.repeat(price, values.size, axis=0))
     cost = npv_cost(inputs, run_strategy(inputs, strategy, forecast(inputs, shared), shared))
