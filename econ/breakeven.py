@@ -27,7 +27,7 @@ GRID_POINTS = 25
 """Points of the scan before refining a sign change."""
 
 
-def _varied(scenario: Scenario, key: str, values: np.ndarray) -> Inputs:
+def varied_inputs(scenario: Scenario, key: str, values: np.ndarray) -> Inputs:
     """The scenario's inputs repeated once per value, with ``key`` set to each value."""
     base = inputs_from_scenario(scenario)
     name = array_key(key)
@@ -80,7 +80,7 @@ def difference_curve(scenario: Scenario, key: str, values: np.ndarray, strategy:
     True
     """
     values = np.atleast_1d(np.asarray(values, dtype=float))
-    inputs = _varied(scenario, key, values)
+    inputs = varied_inputs(scenario, key, values)
     plan = forecast(inputs)
     shared = market(inputs)
     own = npv_cost(inputs, run_strategy(inputs, strategy, plan, shared))
