@@ -22,6 +22,7 @@ from econ.assumptions import Scenario
 from econ.assumptions.schema import FIELDS, SITE_FIELDS, STRATEGIES
 from econ.assumptions.tables import load_table
 from econ.cloud import DiscountSchedule
+from econ.load_shape import YearSpec, scenario_year_spec
 from econ.tax import country_schedules
 
 SITE_PREFIX = "site."
@@ -79,6 +80,10 @@ class Inputs:
         Each strategy's contracts.
     reservations : dict of str to str
         Each strategy's reservation shape, ``"floor"`` or ``"peak"`` (``strategies.<s>.reservation``).
+    load_shape : str
+        ``"flat"`` or ``"hourly"`` (``demand.load_shape``, :mod:`econ.load_shape`).
+    year : YearSpec
+        What the representative years of hourly load share (used when ``load_shape`` is ``"hourly"``).
     schedule_terms, schedule_min_annual_usd : numpy.ndarray
         The discount schedule's tiers [months], [USD/year], shape (R,).
     schedule_discounts : numpy.ndarray
@@ -105,6 +110,8 @@ class Inputs:
     list_work_per_gpu: float
     contracts: dict[str, list[ContractSpec]]
     reservations: dict[str, str]
+    load_shape: str
+    year: YearSpec
     schedule_terms: np.ndarray
     schedule_min_annual_usd: np.ndarray
     schedule_discounts: np.ndarray
@@ -253,6 +260,8 @@ def inputs_from_scenario(scenario: Scenario) -> Inputs:
         list_work_per_gpu=list_work,
         contracts=_contracts(scenario),
         reservations={s: str(scenario[f"strategies.{s}.reservation"]) for s in STRATEGIES},
+        load_shape=str(scenario["demand.load_shape"]),
+        year=scenario_year_spec(scenario),
         schedule_terms=tiers["term_months"].to_numpy(float),
         schedule_min_annual_usd=tiers["min_annual_commit_usd"].to_numpy(float),
         schedule_discounts=tiers[["discount_fraction_low", "discount_fraction_central", "discount_fraction_high"]].to_numpy(float).T,

@@ -23,6 +23,7 @@ from econ.demand import demand_work, price_response
 from econ.finance import annual_rate, discount_factors, discounted_payback_period, irr, payback_period, periodic_rate
 from econ.hardware import Trajectory, capacity_cost_per_gpu_hour, frontier, gpus_in
 from econ.inputs import Inputs, inputs_from_scenario
+from econ.load_shape import fleet_utilization, owned_work
 from econ.tax import carry_forward
 from econ.timeline import HOURS_PER_MONTH, growth
 
@@ -198,9 +199,9 @@ def check_markup(scenario: Scenario, inputs: Inputs) -> None:
 
 
 def initial_demand(inputs: Inputs, path: Trajectory) -> np.ndarray:
-    """Busy reference GPUs at t = 0: the work of ``demand.initial_it_mw`` of frontier capacity, kept busy at utilization u, (n,)."""
+    """Busy reference GPUs at t = 0: the work of ``demand.initial_it_mw`` of frontier capacity at the fleet's utilization, (n,)."""
     work0: np.ndarray = gpus_in(inputs["demand.initial_it_mw"], path.it_kw_per_gpu[:, 0]) * path.work_per_gpu[:, 0]
-    busy: np.ndarray = work0 * inputs["demand.provisioned_utilization"]
+    busy: np.ndarray = work0 * fleet_utilization(inputs)
     return busy
 
 
@@ -341,7 +342,7 @@ def _volumes(
         inputs["demand.late_growth_years"],
         inputs.months,
     ) * price_response(price, plan_price, inputs["demand.price_elasticity"])
-    provisioned = demand / inputs["demand.provisioned_utilization"][:, None]
+    provisioned = demand / fleet_utilization(inputs)[:, None]
     schedule = site_schedule(inputs, inputs[f"strategies.{strategy}.build_share"])
     fleet_ = fleet(inputs, schedule, path)
     blocs, capacity = owned_capacity_by_bloc(inputs, fleet_)
@@ -451,8 +452,7 @@ def run_strategy(inputs: Inputs, strategy: str, plan: Forecast, shared: tuple[Tr
     assert isinstance(schedule, Schedule)
     assert isinstance(fleet_, Fleet)
     installed, served = np.asarray(v["installed"]), np.asarray(v["served"])
-    utilization = inputs["demand.provisioned_utilization"][:, None]
-    busy = np.divide(served * utilization, installed, out=np.zeros_like(served), where=installed > 0)
+    busy = np.divide(owned_work(inputs, np.asarray(v["demand"]), served), installed, out=np.zeros_like(served), where=installed > 0)
     owned = owned_costs(inputs, schedule, fleet_, busy)
 
     last_online = plan.last_online[strategy]

@@ -19,6 +19,7 @@ from econ.assumptions import Scenario
 from econ.assumptions.tables import load_table
 from econ.hardware import capacity_cost_per_gpu_hour
 from econ.inputs import Inputs, inputs_from_scenario
+from econ.load_shape import fleet_utilization
 from econ.utilization import Tier
 
 COMPONENTS = ("gpu_capital", "facility_capital", "facility_maintenance", "property_tax_insurance", "power", "staff")
@@ -47,7 +48,7 @@ def owned_cost_by_generation(scenario: Scenario) -> pd.DataFrame:
     True
     """
     inputs = inputs_from_scenario(scenario)
-    u = float(inputs["demand.provisioned_utilization"][0])
+    u = float(fleet_utilization(inputs)[0])
     b = float(inputs["hardware.residual_share_per_year"][0])
     life = float(inputs["hardware.refresh_years"][0])
     extras = float(inputs.fleet_extras_share[0])
@@ -132,7 +133,7 @@ def unit_cost_table(scenario: Scenario) -> pd.DataFrame:
     quotes = market_quotes(scenario)
     medians = quotes.pivot_table(index="generation", columns="pricing", values="usd_per_reference_gpu_hour", aggfunc="median")
     inputs = inputs_from_scenario(scenario)
-    u = float(inputs["demand.provisioned_utilization"][0])
+    u = float(fleet_utilization(inputs)[0])
     table = pd.DataFrame({"owned_usd_per_busy_reference_gpu_hour": owned})
     for pricing, paid_idle in (("on_demand", False), ("commit_1y", True), ("commit_3y", True)):
         median = medians[pricing].reindex(table.index) if pricing in medians else np.nan
@@ -279,7 +280,7 @@ def _average_site(inputs: Inputs) -> dict[str, np.ndarray]:
     def site_mean(field: str) -> float:
         return float(np.sum(inputs[f"site.{field}"][0] * weight))
 
-    u = float(inputs["demand.provisioned_utilization"][0])
+    u = float(fleet_utilization(inputs)[0])
     idle = float(inputs["hardware.idle_power_share"][0])
     return {
         "facility_usd_per_mw_it": np.array(site_mean("capex_usd_per_mw_it") * float(inputs["build.facility_capex_multiplier"][0])),
@@ -325,7 +326,7 @@ def capacity_tiers(scenario: Scenario, generation: str | None = None) -> list[Ti
     total_cost, average_power = (float(x) for x in owned.loc[gen, ["total_usd_per_gpu_hour", "power"]].to_numpy(dtype=float))
     work = float(inputs["gen.work_per_gpu"][0][list(inputs.generation_ids).index(gen)])
     idle = float(inputs["hardware.idle_power_share"][0])
-    u = float(inputs["demand.provisioned_utilization"][0])
+    u = float(fleet_utilization(inputs)[0])
     full_power = average_power / (idle + (1.0 - idle) * u)  # the table's power is at the average load
     above_idle = (1.0 - idle) * full_power
     list_ref = float(inputs["cloud.list_usd_per_gpu_hour"][0] / inputs.list_work_per_gpu)

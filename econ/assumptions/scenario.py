@@ -847,6 +847,12 @@ def _check_cross_fields(values: dict[str, Value], sites: list[str], origin: Any,
         problems.append(
             f"{origin('cloud.contract_markup_low')}: cloud.contract_markup_low = {low:g} exceeds cloud.contract_markup_high = {high:g}"
         )
+    mix = float(values["demand.batch_share"]) + float(values["demand.realtime_share"])
+    if mix > 1.0:
+        problems.append(
+            f"{origin('demand.batch_share')}: demand.batch_share + demand.realtime_share = {mix:g} [1] exceeds 1 "
+            "(the rest of the work is interactive)"
+        )
     shares = {k: float(v) for k, v in values.items() if k.startswith("demand.bloc_shares.")}
     blocs = set(load_table("regions")["sovereignty_bloc"])
     for key in shares:

@@ -187,6 +187,9 @@ def _money(unit: str, description: str, high: float, positive: bool = False) -> 
     return Field("float", unit, description, 0.0, high, low_open=positive)
 
 
+LOAD_SHAPES = ("flat", "hourly")
+"""How demand fills provisioned capacity: see ``demand.load_shape``."""
+
 FIELDS: dict[str, Field] = {
     # horizon and finance
     "horizon.start_month": Field(
@@ -225,6 +228,25 @@ FIELDS: dict[str, Field] = {
     "demand.provisioned_utilization": Field(
         "float", "1", "Share of provisioned capacity (owned or rented) the workload keeps busy", 0.0, 1.0, low_open=True
     ),
+    "demand.load_shape": Field(
+        "str",
+        "-",
+        "flat: provisioned capacity is busy demand.provisioned_utilization of its hours; hourly: sized to the peak of a "
+        "representative year of hourly load (econ.load_shape)",
+        choices=LOAD_SHAPES,
+    ),
+    "demand.interactive_shape": Field(
+        "str", "-", "Weekly shape of interactive work (chat, coding)", table="demand_shapes", column="shape_id"
+    ),
+    "demand.realtime_shape": Field("str", "-", "Weekly shape of realtime work (voice agents)", table="demand_shapes", column="shape_id"),
+    "demand.batch_shape": Field(
+        "str", "-", "Weekly shape of batch work as it arrives (before it is moved)", table="demand_shapes", column="shape_id"
+    ),
+    "demand.batch_share": _share("Share of work that is deferrable batch work (load_shape = hourly)"),
+    "demand.realtime_share": _share("Share of work that is realtime voice (load_shape = hourly)"),
+    "demand.batch_deadline_hours": Field("int", "hours", "Hours within which batch work must be done", 1, 168),
+    "demand.hourly_noise_cv": Field("float", "1", "Coefficient of variation of hourly load around its shape", 0.0, 2.0),
+    "demand.load_seed": Field("int", "1", "Seed of the hourly noise of the representative year", 0, 2**32 - 1),
     "demand.regulated_share": _share("Share of each bloc's demand that must be served inside the bloc (data sovereignty)"),
     "demand.sovereign_cloud_premium": Field(
         "float", "1", "Extra price of in-bloc cloud capacity for regulated demand, as a share of the price", 0.0, 5.0
