@@ -127,7 +127,8 @@ def year_loads(spec: YearSpec, parameters: np.ndarray) -> dict[str, np.ndarray]:
     dict of str to numpy.ndarray
         ``interactive``, ``realtime``, ``batch`` (as it arrives) and ``load`` (firm load plus
         the batch work as served, moved into the troughs under the year's firm peak within
-        its deadline), each [share of the mean work], shape (G, 8760). The series runs
+        its deadline, or under the least capacity that can take it, :func:`_moved`), each
+        [share of the mean work], shape (G, 8760). The series runs
         ``deadline`` hours past the year so that work arriving at its end is served.
     """
     params = np.atleast_2d(np.asarray(parameters, dtype=float))
@@ -141,10 +142,34 @@ def year_loads(spec: YearSpec, parameters: np.ndarray) -> dict[str, np.ndarray]:
     load = np.empty_like(firm)
     for d in np.unique(deadlines):  # fill_valleys takes one deadline
         rows = deadlines == d
-        peak = firm[rows, :HOURS_PER_YEAR].max(axis=1)
-        load[rows] = fill_valleys(firm[rows], parts["batch"][rows], peak, int(d))["load"]
+        load[rows] = _moved(firm[rows], parts["batch"][rows], int(d))
     keep = slice(0, HOURS_PER_YEAR)
     return {c: parts[c][:, keep] for c in CLASSES} | {"load": load[:, keep]}
+
+
+def _moved(firm: np.ndarray, batch: np.ndarray, deadline: int) -> np.ndarray:
+    """Firm load plus batch work moved into the least capacity that serves it within its deadline, (G, H).
+
+    The capacity is the firm peak when the batch work fits under it; otherwise the least
+    capacity at which none of it is forced above (found by bisection to 1e-6 of the mean:
+    earliest-deadline-first meets every deadline whenever any schedule can, Jackson, 1955,
+    so feasibility is monotone in the capacity).
+    """
+    year = slice(0, HOURS_PER_YEAR)
+    low = firm[:, year].max(axis=1)
+    filled = fill_valleys(firm, batch, low, deadline)
+    short = filled["above_capacity"][:, year].sum(axis=1) > 0
+    if not short.any():
+        return filled["load"]
+    f, b = firm[short], batch[short]
+    lo, hi = low[short], filled["load"][short, year].max(axis=1)
+    while np.any(hi - lo > 1e-6 * (f + b).mean(axis=1)):
+        mid = (lo + hi) / 2.0
+        fits = fill_valleys(f, b, mid, deadline)["above_capacity"][:, year].sum(axis=1) == 0
+        hi, lo = np.where(fits, mid, hi), np.where(fits, lo, mid)
+    load = filled["load"]
+    load[short] = fill_valleys(f, b, hi, deadline)["load"]
+    return load
 
 
 @lru_cache(maxsize=32)
@@ -179,6 +204,8 @@ class LoadCurves:
     [1.0, 1.5, 1.5]
     >>> curves.served_below(np.array([[0.5], [0.5], [1.0]])).tolist()
     [[0.5], [0.5], [0.75]]
+    >>> curves.served_above(np.array([[0.5], [0.5], [1.5]])).tolist()
+    [[0.5], [0.5], [0.0]]
     """
 
     ascending: np.ndarray
@@ -215,6 +242,28 @@ class LoadCurves:
             partial = np.concatenate([[0.0], np.cumsum(s)])
             below = np.searchsorted(s, k[rows], side="left")
             out[rows] = (partial[below] + (hours - below) * k[rows]) / hours
+        return out
+
+    def served_above(self, level: np.ndarray) -> np.ndarray:
+        """Mean load above capacity ``level`` (in units of the mean), ``E[max(s - k, 0)] = 1 - E[min(s, k)]`` [1].
+
+        Summed over the hours above ``k`` only, ``(s(j+1) + ... + s(H) - (H - j) k) / H`` with
+        ``j`` hours at or below ``k``, so it is 0 at and above the peak.
+
+        Parameters
+        ----------
+        level : numpy.ndarray
+            Capacity over the mean load ``k`` [1], >= 0, shape (n, ...).
+        """
+        k = np.asarray(level, dtype=float)
+        out = np.empty_like(k)
+        hours = self.ascending.shape[1]
+        for g in np.unique(self.group):
+            rows = self.group == g
+            s = self.ascending[g]
+            tail = np.concatenate([np.cumsum(s[::-1])[::-1], [0.0]])  # tail[j] = s(j+1) + ... + s(H)
+            at_or_below = np.searchsorted(s, k[rows], side="right")
+            out[rows] = (tail[at_or_below] - (hours - at_or_below) * k[rows]) / hours
         return out
 
 
@@ -301,7 +350,7 @@ def owned_work(inputs: Inputs, demand: np.ndarray, served: np.ndarray) -> np.nda
     capacity, paid whole whether used or not, costs nothing more to run, and owned capacity
     costs its power, so rented capacity ``R = P - served`` serves the bottom of the
     load-duration curve and owned capacity the hours above it,
-    ``D (1 - E[min(s, R / D)])`` (:meth:`econ.load_shape.LoadCurves.served_below`).
+    ``D E[max(s - R / D, 0)] = D (1 - E[min(s, R / D)])`` (:meth:`LoadCurves.served_above`).
 
     Parameters
     ----------
@@ -318,5 +367,5 @@ def owned_work(inputs: Inputs, demand: np.ndarray, served: np.ndarray) -> np.nda
         return busy
     curves = load_curves(inputs.year, workload_parameters(inputs.arrays))
     rented = np.divide(np.maximum(demand / u - served, 0.0), demand, out=np.zeros_like(served), where=demand > 0)
-    work: np.ndarray = demand * (1.0 - curves.served_below(rented))
+    work: np.ndarray = demand * curves.served_above(rented)
     return work

@@ -22,6 +22,15 @@ and sized the alternatives one at a time; the package makes the same choices:
 - servers are placed in service for tax in their purchase month;
 - a sale is taxed on its gain over the basis left, including any basis no allowance recovers.
 
+Load shape (model.md "Utilization and the shape of load"). Under ``demand.load_shape: flat`` the
+fleet's utilization is ``demand.provisioned_utilization`` and owned capacity that serves demand does
+``u`` times its capacity of work. Under ``hourly`` the ONE thing taken from the package is the
+resolved input, the representative year of hourly load
+(``econ.load_shape.representative_year(scenario)["load"]``); from it this module computes, with its
+own code, ``s`` (load over its mean), ``pi = max s``, ``u = 1 / pi``, ``E[min(s, k)]`` (a sorted
+cumulative sum, see :class:`LoadDurationCurve`) and the merit-order owned work
+``D (1 - E[min(s, R / D)])`` that sets the owned fleet's busy share.
+
 Use :func:`recompute`.
 """
 
@@ -255,6 +264,32 @@ def deductions(months: int, placed: int, basis: float, rates: np.ndarray, retire
     return d, basis - taken
 
 
+class LoadDurationCurve:
+    """A year's hourly load as a load-duration curve: ``s`` = load / mean load, sorted ascending.
+
+    model.md "Utilization and the shape of load": ``pi = max s``, ``u = 1 / pi`` and
+    ``E[min(s, k)] = (s(1) + ... + s(j) + (H - j) k) / H`` over the ``H`` hours sorted ascending,
+    ``j`` of them below ``k``.
+    """
+
+    def __init__(self, load: np.ndarray) -> None:
+        load = np.asarray(load, dtype=float)
+        if load.ndim != 1 or len(load) == 0 or not np.isfinite(load).all() or (load < 0).any() or load.mean() <= 0:
+            raise ValueError("an hourly load is a non-empty 1-d array of finite, non-negative values with a positive mean")
+        self.s = np.sort(load / load.mean())
+        self.H = len(self.s)
+        self.pi = float(self.s[-1])
+        self.u = 1.0 / self.pi
+        # below[j] = s(1) + ... + s(j), the sum of the j lowest hours (below[0] = 0)
+        self.below = np.concatenate(([0.0], np.cumsum(self.s)))
+
+    def expected_min(self, k: np.ndarray | float) -> np.ndarray:
+        """E[min(s, k)] for every k (k >= 0): the mean over the hours of the load capped at k."""
+        k = np.asarray(k, dtype=float)
+        j = np.searchsorted(self.s, k, side="left")  # hours strictly below k
+        return (self.below[j] + (self.H - j) * k) / self.H
+
+
 def rate_limited_start(mw: np.ndarray, requested: np.ndarray, budget: float) -> np.ndarray:
     """Site s starts in the first year k with (k + 1) B >= cumulative MW of sites 1..s, not before requested (claim C21)."""
     cum = np.cumsum(mw)
@@ -309,6 +344,15 @@ class _Model:
         self.values = dict(scenario.values)
         self.sites = list(scenario.site_ids)
         v = self.v
+        self.load_shape = str(v("demand.load_shape"))
+        self.curve: LoadDurationCurve | None = None
+        if self.load_shape == "hourly":
+            # the only input taken from the package for the shape: the resolved representative year
+            from econ.load_shape import representative_year
+
+            self.curve = LoadDurationCurve(representative_year(scenario)["load"].to_numpy())
+        elif self.load_shape != "flat":
+            raise ValueError(f"demand.load_shape {self.load_shape!r}")
         self.M = M = int(v("horizon.years")) * 12  # 180 months
         self.m = np.arange(1, M + 1, dtype=float)  # month index 1..M (end of month)
         start = str(v("horizon.start_month"))
@@ -422,7 +466,8 @@ class _Model:
     # --------------------------------------------------------------------------------------------
     def _demand(self) -> None:
         v = self.v
-        u = self.u = v("demand.provisioned_utilization")
+        # model.md "Utilization and the shape of load": flat, LBNL's utilization; hourly, 1 / pi of the year
+        u = self.u = float(v("demand.provisioned_utilization")) if self.curve is None else self.curve.u
         d0 = v("demand.initial_it_mw") * 1000 / self.KW_t[0] * self.W_t[0] * u  # busy reference GPUs at t = 0
         t_y = self.m / 12
         t1, t2 = v("demand.growth_years"), v("demand.late_growth_years")
@@ -430,6 +475,7 @@ class _Model:
             d0 * (1 + v("demand.growth_annual")) ** np.minimum(t_y, t1) * (1 + v("demand.late_growth_annual")) ** np.clip(t_y - t1, 0, t2)
         )
         # price response: evaluate() follows the plan's own price path, so the multiplier is 1
+        self.busy = busy  # D, the mean busy work [reference GPUs]
         self.provisioned = busy / u
 
     # --------------------------------------------------------------------------------------------
@@ -617,6 +663,18 @@ class _Model:
             d.gpus[held] = b["gpus"]
             d.gpu_cost[held] = b["cost"]
 
+    def owned_work(self, served: np.ndarray) -> np.ndarray:
+        """Busy reference GPUs of the owned capacity that serves demand (model.md "Utilization and the shape of load").
+
+        flat: ``u K`` for the served owned capacity ``K``. hourly: in merit order rented capacity
+        ``R = max(P - K, 0)`` (paid whole) serves the bottom of the load-duration curve and owned
+        capacity the hours above it, ``D (1 - E[min(s, R / D)])``.
+        """
+        if self.curve is None:
+            return served * self.u
+        rented = np.maximum(self.provisioned - served, 0.0)
+        return self.busy * (1.0 - self.curve.expected_min(rented / self.busy))
+
     def run_build(self, strategy: str, share: float) -> Flows:
         v, sv, M, m = self.v, self.sv, self.M, self.m
         flows = {c: np.zeros(M) for c in CATEGORIES}
@@ -626,7 +684,7 @@ class _Model:
         owned_cap = sum((d.cap for d in program), np.zeros(M))
         # owned capacity serves first (no regulated share in the base case); the rest is rented
         served = np.minimum(self.provisioned, owned_cap)
-        busy_share = np.divide(served * self.u, owned_cap, out=np.zeros(M), where=owned_cap > 0)
+        busy_share = np.divide(self.owned_work(served), owned_cap, out=np.zeros(M), where=owned_cap > 0)
         draw = v("hardware.idle_power_share") + (1 - v("hardware.idle_power_share")) * busy_share  # IT power drawn, share of full load
         infl = v("finance.inflation_annual")
         e_c = v("build.construction_escalation_annual")
