@@ -49,6 +49,8 @@ from econ.utilization import fill_valleys
 if TYPE_CHECKING:
     from econ.inputs import Inputs
 
+__all__ = ["LoadCurves", "fleet_utilization", "owned_work", "representative_year"]
+
 CLASSES = ("interactive", "realtime", "batch")
 """Workload classes of the representative year, in column order."""
 
@@ -360,6 +362,21 @@ def owned_work(inputs: Inputs, demand: np.ndarray, served: np.ndarray) -> np.nda
         Mean busy work ``D`` [reference GPUs], shape (n, months).
     served : numpy.ndarray
         Owned capacity serving it [reference GPUs], at most the provisioned ``P = D / u``, shape (n, months).
+
+    Examples
+    --------
+    Owning a quarter of the capacity: under the flat rule it does a quarter of the work;
+    as the peaker of an hourly year, much less.
+
+    >>> from econ.assumptions import load_scenario
+    >>> from econ.inputs import inputs_from_scenario
+    >>> demand = np.array([[100.0]])
+    >>> for name in ("base", "hourly"):
+    ...     inputs = inputs_from_scenario(load_scenario(name))
+    ...     served = 0.25 * demand / fleet_utilization(inputs)[:, None]
+    ...     print(name, round(float(owned_work(inputs, demand, served)[0, 0]), 1))
+    base 25.0
+    hourly 3.3
     """
     u = fleet_utilization(inputs)[:, None]
     if inputs.load_shape == "flat":

@@ -17,6 +17,7 @@ import pytest
 import econ
 import econ.finance
 import econ.reports
+import econ.load_shape
 import econ.serving
 import econ.utilization
 from econ.assumptions.schema import FIELDS, SITE_FIELDS, STRATEGY_FIELDS
@@ -31,6 +32,7 @@ PUBLIC = {
     "econ.reports": econ.reports,
     "econ.utilization": econ.utilization,
     "econ.serving": econ.serving,
+    "econ.load_shape": econ.load_shape,
 }
 
 # Numeric data columns whose names are glossary terms or counts rather than quantities with a unit.
