@@ -383,6 +383,7 @@ def owned_work(inputs: Inputs, demand: np.ndarray, served: np.ndarray) -> np.nda
         busy: np.ndarray = served * u
         return busy
     curves = load_curves(inputs.year, workload_parameters(inputs.arrays))
-    rented = np.divide(np.maximum(demand / u - served, 0.0), demand, out=np.zeros_like(served), where=demand > 0)
+    level = np.divide(served, demand, out=np.zeros_like(served), where=demand > 0)
+    rented = np.maximum(curves.peak_ratio[:, None] - level, 0.0)  # R / D = pi - K / D
     work: np.ndarray = demand * curves.served_above(rented)
     return work

@@ -25,17 +25,9 @@ import numpy as np
 import pandas as pd
 from scipy.interpolate import PchipInterpolator
 
+from econ.checks import MAX_LISTED, finite_array
+
 __all__ = ["Frontier", "cost_per_million_tokens", "measured_frontier", "pareto_points", "tier_costs", "time_to_first_token_s"]
-
-_MAX_LISTED = 5
-
-
-def _positive(value: Any, name: str, unit: str) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
-    bad = ~np.isfinite(arr) | (arr <= 0)
-    if bad.any():
-        raise ValueError(f"{name}: must be finite and > 0 [{unit}]; got {np.atleast_1d(arr[bad])[:_MAX_LISTED].tolist()}")
-    return arr
 
 
 def pareto_points(tokens_per_s_per_user: Any, tokens_per_s_per_gpu: Any) -> np.ndarray:
@@ -51,8 +43,8 @@ def pareto_points(tokens_per_s_per_user: Any, tokens_per_s_per_gpu: Any) -> np.n
     >>> pareto_points([10, 20, 15, 40], [900, 600, 500, 200]).tolist()
     [True, True, False, True]
     """
-    user = _positive(tokens_per_s_per_user, "tokens_per_s_per_user", "tokens/s per user")
-    gpu = _positive(tokens_per_s_per_gpu, "tokens_per_s_per_gpu", "tokens/s per GPU")
+    user = finite_array(tokens_per_s_per_user, "tokens_per_s_per_user", "tokens/s per user", positive=True)
+    gpu = finite_array(tokens_per_s_per_gpu, "tokens_per_s_per_gpu", "tokens/s per GPU", positive=True)
     if user.shape != gpu.shape or user.ndim != 1:
         raise ValueError(f"tokens_per_s_per_user and tokens_per_s_per_gpu: two 1-D arrays of equal length; got {user.shape}, {gpu.shape}")
     dominated = (
@@ -98,8 +90,8 @@ class Frontier:
     @classmethod
     def from_points(cls, tokens_per_s_per_user: Any, tokens_per_s_per_gpu: Any, label: str = "") -> Frontier:
         """A frontier from measured points in any order (sorted by interactivity)."""
-        user = _positive(tokens_per_s_per_user, "tokens_per_s_per_user", "tokens/s per user")
-        gpu = _positive(tokens_per_s_per_gpu, "tokens_per_s_per_gpu", "tokens/s per GPU")
+        user = finite_array(tokens_per_s_per_user, "tokens_per_s_per_user", "tokens/s per user", positive=True)
+        gpu = finite_array(tokens_per_s_per_gpu, "tokens_per_s_per_gpu", "tokens/s per GPU", positive=True)
         if user.ndim != 1 or user.shape != gpu.shape or user.size < 2:
             raise ValueError(
                 f"{label or 'frontier'}: at least two points, as two 1-D arrays of equal length, are needed; got {user.shape}, {gpu.shape}"
@@ -114,7 +106,7 @@ class Frontier:
             raise ValueError(f"{name}: tokens_per_s_per_user must be strictly increasing; got {user.tolist()}")
         off = ~pareto_points(user, gpu)
         if off.any():
-            points = list(zip(user[off].tolist(), gpu[off].tolist(), strict=True))[:_MAX_LISTED]
+            points = list(zip(user[off].tolist(), gpu[off].tolist(), strict=True))[:MAX_LISTED]
             raise ValueError(
                 f"{name}: points (tokens/s per user, tokens/s per GPU) {points} are dominated by faster ones; keep pareto_points() first"
             )
@@ -137,11 +129,11 @@ class Frontier:
         ValueError
             For a target outside ``[slowest, fastest]``: the frontier is not extrapolated.
         """
-        target = _positive(tokens_per_s_per_user, "tokens_per_s_per_user", "tokens/s per user")
+        target = finite_array(tokens_per_s_per_user, "tokens_per_s_per_user", "tokens/s per user", positive=True)
         outside = (target < self.slowest) | (target > self.fastest)
         if outside.any():
             raise ValueError(
-                f"tokens_per_s_per_user: {np.atleast_1d(target[outside])[:_MAX_LISTED].tolist()} is outside the measured frontier "
+                f"tokens_per_s_per_user: {np.atleast_1d(target[outside])[:MAX_LISTED].tolist()} is outside the measured frontier "
                 f"[{self.slowest:g}, {self.fastest:g}] tokens/s per user of {self.label or 'this frontier'}; it is not extrapolated"
             )
         out: np.ndarray = PchipInterpolator(self.tokens_per_s_per_user, self.tokens_per_s_per_gpu)(target)
@@ -161,11 +153,11 @@ def cost_per_million_tokens(gpu_hour_usd: Any, tokens_per_s_per_gpu: Any, utiliz
     >>> round(float(cost_per_million_tokens(2.0, 1000.0, 0.5)), 4)
     1.1111
     """
-    cost = _positive(gpu_hour_usd, "gpu_hour_usd", "USD per GPU-hour")
-    rate = _positive(tokens_per_s_per_gpu, "tokens_per_s_per_gpu", "tokens/s per GPU")
+    cost = finite_array(gpu_hour_usd, "gpu_hour_usd", "USD per GPU-hour", positive=True)
+    rate = finite_array(tokens_per_s_per_gpu, "tokens_per_s_per_gpu", "tokens/s per GPU", positive=True)
     u = np.asarray(utilization, dtype=float)
     if np.any(~np.isfinite(u) | (u <= 0) | (u > 1)):
-        raise ValueError(f"utilization: must be in (0, 1] [1]; got {np.atleast_1d(u)[:_MAX_LISTED].tolist()}")
+        raise ValueError(f"utilization: must be in (0, 1] [1]; got {np.atleast_1d(u)[:MAX_LISTED].tolist()}")
     out: np.ndarray = cost / (rate * 3600.0 * u) * 1e6
     return out
 
@@ -181,13 +173,9 @@ def time_to_first_token_s(input_tokens: Any, prefill_tokens_per_s: Any, queue_s:
     >>> float(time_to_first_token_s(8000, 20000.0, 0.1))
     0.5
     """
-    tokens = np.asarray(input_tokens, dtype=float)
-    if np.any(~np.isfinite(tokens) | (tokens < 0)):
-        raise ValueError(f"input_tokens: must be finite and >= 0 [tokens]; got {np.atleast_1d(tokens)[:_MAX_LISTED].tolist()}")
-    rate = _positive(prefill_tokens_per_s, "prefill_tokens_per_s", "tokens/s per request")
-    wait = np.asarray(queue_s, dtype=float)
-    if np.any(~np.isfinite(wait) | (wait < 0)):
-        raise ValueError(f"queue_s: must be finite and >= 0 [s]; got {np.atleast_1d(wait)[:_MAX_LISTED].tolist()}")
+    tokens = finite_array(input_tokens, "input_tokens", "tokens")
+    rate = finite_array(prefill_tokens_per_s, "prefill_tokens_per_s", "tokens/s per request", positive=True)
+    wait = finite_array(queue_s, "queue_s", "s")
     out: np.ndarray = wait + tokens / rate
     return out
 

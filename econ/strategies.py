@@ -258,6 +258,7 @@ class StrategyRun:
     demand: np.ndarray
     provisioned: np.ndarray
     owned_served: np.ndarray
+    owned_work: np.ndarray
     installed: np.ndarray
     rented_units: np.ndarray
     price: np.ndarray
@@ -452,7 +453,8 @@ def run_strategy(inputs: Inputs, strategy: str, plan: Forecast, shared: tuple[Tr
     assert isinstance(schedule, Schedule)
     assert isinstance(fleet_, Fleet)
     installed, served = np.asarray(v["installed"]), np.asarray(v["served"])
-    busy = np.divide(owned_work(inputs, np.asarray(v["demand"]), served), installed, out=np.zeros_like(served), where=installed > 0)
+    work = owned_work(inputs, np.asarray(v["demand"]), served)
+    busy = np.divide(work, installed, out=np.zeros_like(served), where=installed > 0)
     owned = owned_costs(inputs, schedule, fleet_, busy)
 
     last_online = plan.last_online[strategy]
@@ -485,6 +487,7 @@ def run_strategy(inputs: Inputs, strategy: str, plan: Forecast, shared: tuple[Tr
         demand=np.asarray(v["demand"]),
         provisioned=np.asarray(v["provisioned"]),
         owned_served=served,
+        owned_work=work,
         installed=installed,
         rented_units=units,
         price=price,
@@ -560,6 +563,7 @@ class Evaluation:
     capacity : pandas.DataFrame
         Tidy monthly volumes: ``strategy, month, date, demand_reference_gpus,
         provisioned_reference_gpus, owned_installed_reference_gpus, owned_served_reference_gpus,
+        owned_busy_reference_gpus (the work the owned capacity does),
         rented_reference_gpus, list_usd_per_reference_gpu_hour``.
     sites : pandas.DataFrame
         The build strategy's site schedule (event months) and size.
@@ -596,8 +600,10 @@ def evaluate(scenario: Scenario) -> Evaluation:
         positive), ``npv_saving_vs_rent_usd``, ``irr_vs_rent_annual`` and
         ``payback_vs_rent_years`` / ``discounted_payback_vs_rent_years`` of the strategy's
         cash flows minus rent's, ``owned_mw``, ``capex_usd`` (undiscounted land, facility,
-        retrofit and GPU capex), ``owned_share_of_work`` (provisioned capacity served by
-        owned capacity) and ``take_or_pay_usd`` (undiscounted shortfall payments).
+        retrofit and GPU capex), ``owned_share_of_work`` (busy work done by owned capacity,
+        over all of it), ``owned_utilization`` (that work over the owned capacity installed,
+        NaN if none; :func:`econ.load_shape.owned_work`) and ``take_or_pay_usd``
+        (undiscounted shortfall payments).
 
     Examples
     --------
@@ -628,7 +634,8 @@ def evaluate(scenario: Scenario) -> Evaluation:
             "npv_cost_usd": -float(total @ factors[0]),
             "owned_mw": float(run.schedule.mw[0][run.schedule.built[0]].sum()),
             "capex_usd": capex,
-            "owned_share_of_work": float(run.owned_served.sum() / run.provisioned.sum()),
+            "owned_share_of_work": float(run.owned_work.sum() / run.demand.sum()),
+            "owned_utilization": float(run.owned_work.sum() / run.installed.sum()) if run.installed.sum() > 0 else np.nan,
             "take_or_pay_usd": -float(run.flows["take_or_pay_shortfall"].sum()),
             "irr_vs_rent_annual": annual_irr(incremental) if s != "rent" else np.nan,
             "payback_vs_rent_years": float(payback_period(incremental)) / 12.0 if s != "rent" else np.nan,
@@ -658,6 +665,7 @@ def evaluate(scenario: Scenario) -> Evaluation:
                     "provisioned_reference_gpus": run.provisioned[0],
                     "owned_installed_reference_gpus": run.installed[0],
                     "owned_served_reference_gpus": run.owned_served[0],
+                    "owned_busy_reference_gpus": run.owned_work[0],
                     "rented_reference_gpus": run.rented_units[0],
                     "list_usd_per_reference_gpu_hour": run.price[0],
                 }

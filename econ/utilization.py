@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from econ.checks import MAX_LISTED, finite_array
+
 __all__ = [
     "Tier",
     "exceeded_share_level",
@@ -38,8 +40,6 @@ __all__ = [
     "size_tiers",
     "size_with_deferral",
 ]
-
-_MAX_LISTED = 5
 
 
 def hourly(load: Any, name: str = "load") -> np.ndarray:
@@ -75,7 +75,7 @@ def hourly(load: Any, name: str = "load") -> np.ndarray:
     ValueError: load: the DatetimeIndex must be hourly, unique and increasing; step 1 is 0 days 02:00:00 (at 2027-01-01 02:00:00)
     """
     if isinstance(load, pd.DataFrame):
-        columns = list(load.columns)[:_MAX_LISTED]
+        columns = list(load.columns)[:MAX_LISTED]
         raise ValueError(f"{name}: one series of hourly load is expected; got a DataFrame with columns {columns} (sum them, or size each)")
     if isinstance(load, pd.Series):
         index = load.index
@@ -96,18 +96,9 @@ def hourly(load: Any, name: str = "load") -> np.ndarray:
         raise ValueError(f"{name}: at least one hour of load is needed; got an empty series")
     bad = ~np.isfinite(values) | (values < 0)
     if bad.any():
-        shown = values[bad][:_MAX_LISTED].tolist()
+        shown = values[bad][:MAX_LISTED].tolist()
         raise ValueError(f"{name}: hourly load [units of capacity] must be finite and >= 0; got {shown}")
     return values
-
-
-def _cost(value: Any, name: str, unit: str, *, positive: bool = False) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
-    bad = ~np.isfinite(arr) | ((arr <= 0) if positive else (arr < 0))
-    if bad.any():
-        allowed = "> 0" if positive else ">= 0"
-        raise ValueError(f"{name}: must be finite and {allowed} [{unit}]; got {np.atleast_1d(arr[bad])[:_MAX_LISTED].tolist()}")
-    return arr
 
 
 def load_duration_curve(load: Any) -> np.ndarray:
@@ -201,7 +192,7 @@ def exceeded_share_level(load: Any, share: Any) -> np.ndarray:
     n = ascending.shape[-1]
     s = np.asarray(share, dtype=float)
     if np.any(~np.isfinite(s) | (s < 0)):
-        raise ValueError(f"share: must be finite and >= 0 [1]; got {np.atleast_1d(s)[:_MAX_LISTED].tolist()}")
+        raise ValueError(f"share: must be finite and >= 0 [1]; got {np.atleast_1d(s)[:MAX_LISTED].tolist()}")
     m = np.floor(n * s + 1e-12).astype(np.int64) + 1  # 1-based rank from the top; the tolerance keeps n x share = k exact
     lead = ascending.shape[:-1]
     m = np.broadcast_to(m, lead) if lead else m
@@ -254,9 +245,9 @@ def optimal_owned_capacity(load: Any, owned_fixed_usd_per_hour: Any, owned_varia
     4.0
     """
     values = hourly(load)
-    fixed = _cost(owned_fixed_usd_per_hour, "owned_fixed_usd_per_hour", "USD per unit-hour")
-    variable = _cost(owned_variable_usd_per_hour, "owned_variable_usd_per_hour", "USD per unit-hour used")
-    rent = _cost(rent_usd_per_hour, "rent_usd_per_hour", "USD per unit-hour used", positive=True)
+    fixed = finite_array(owned_fixed_usd_per_hour, "owned_fixed_usd_per_hour", "USD per unit-hour")
+    variable = finite_array(owned_variable_usd_per_hour, "owned_variable_usd_per_hour", "USD per unit-hour used")
+    rent = finite_array(rent_usd_per_hour, "rent_usd_per_hour", "USD per unit-hour used", positive=True)
     margin = rent - variable
     share = np.divide(fixed, margin, out=np.full(np.broadcast(fixed, margin).shape, np.inf), where=margin > 0)
     lead = np.broadcast_shapes(values.shape[:-1], share.shape)
@@ -291,8 +282,8 @@ class Tier:
     variable_usd_per_hour: float
 
     def __post_init__(self) -> None:
-        _cost(self.fixed_usd_per_hour, f"tiers[{self.name!r}].fixed_usd_per_hour", "USD per unit-hour")
-        _cost(self.variable_usd_per_hour, f"tiers[{self.name!r}].variable_usd_per_hour", "USD per unit-hour used")
+        finite_array(self.fixed_usd_per_hour, f"tiers[{self.name!r}].fixed_usd_per_hour", "USD per unit-hour")
+        finite_array(self.variable_usd_per_hour, f"tiers[{self.name!r}].variable_usd_per_hour", "USD per unit-hour used")
 
     def cost(self, capacity_factor: Any) -> np.ndarray:
         """Cost per unit of capacity and hour at a capacity factor, ``fixed + variable x CF`` [USD]."""
@@ -456,7 +447,7 @@ def fill_valleys(firm: Any, deferrable: Any, capacity: Any, deadline_hours: int)
     w = hourly(deferrable, "deferrable")
     if f.shape != w.shape:
         raise ValueError(f"firm and deferrable must have the same shape; got {f.shape} and {w.shape}")
-    cap = _cost(capacity, "capacity", "units of capacity")
+    cap = finite_array(capacity, "capacity", "units of capacity")
     cap = np.broadcast_to(cap, f.shape[:-1]).astype(float)
     hours = f.shape[-1]
     d = int(deadline_hours)
@@ -532,9 +523,9 @@ def size_with_deferral(
         raise ValueError(f"firm and deferrable must be one hourly series each, of the same length; got shapes {f.shape} and {w.shape}")
     if isinstance(candidates, bool) or not isinstance(candidates, int | np.integer) or candidates < 2:
         raise ValueError(f"candidates: must be an integer >= 2; got {candidates!r}")
-    fixed = float(_cost(owned_fixed_usd_per_hour, "owned_fixed_usd_per_hour", "USD per unit-hour"))
-    variable = float(_cost(owned_variable_usd_per_hour, "owned_variable_usd_per_hour", "USD per unit-hour used"))
-    rent = float(_cost(rent_usd_per_hour, "rent_usd_per_hour", "USD per unit-hour used", positive=True))
+    fixed = float(finite_array(owned_fixed_usd_per_hour, "owned_fixed_usd_per_hour", "USD per unit-hour"))
+    variable = float(finite_array(owned_variable_usd_per_hour, "owned_variable_usd_per_hour", "USD per unit-hour used"))
+    rent = float(finite_array(rent_usd_per_hour, "rent_usd_per_hour", "USD per unit-hour used", positive=True))
     arrival = f + w
     unmoved = float(optimal_owned_capacity(arrival, fixed, variable, rent))
     n = f.size
@@ -591,8 +582,8 @@ def owned_share_grid(load: Any, owned_fixed_usd_per_hour: Any, owned_variable_us
     values = hourly(load)
     if values.ndim != 1:
         raise ValueError(f"load: one series is expected; got shape {values.shape}")
-    fixed = np.atleast_1d(_cost(owned_fixed_usd_per_hour, "owned_fixed_usd_per_hour", "USD per unit-hour"))
-    rent = np.atleast_1d(_cost(rent_usd_per_hour, "rent_usd_per_hour", "USD per unit-hour used", positive=True))
+    fixed = np.atleast_1d(finite_array(owned_fixed_usd_per_hour, "owned_fixed_usd_per_hour", "USD per unit-hour"))
+    rent = np.atleast_1d(finite_array(rent_usd_per_hour, "rent_usd_per_hour", "USD per unit-hour used", positive=True))
     if fixed.ndim != 1 or rent.ndim != 1:
         raise ValueError("owned_fixed_usd_per_hour and rent_usd_per_hour: 1-D grids are expected")
     f, r = (a.ravel() for a in np.meshgrid(fixed, rent, indexing="ij"))

@@ -16,8 +16,8 @@ import pytest
 
 import econ
 import econ.finance
-import econ.reports
 import econ.load_shape
+import econ.reports
 import econ.serving
 import econ.utilization
 from econ.assumptions.schema import FIELDS, SITE_FIELDS, STRATEGY_FIELDS
