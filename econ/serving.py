@@ -27,7 +27,15 @@ from scipy.interpolate import PchipInterpolator
 
 from econ.checks import MAX_LISTED, finite_array
 
-__all__ = ["Frontier", "cost_per_million_tokens", "measured_frontier", "pareto_points", "tier_costs", "time_to_first_token_s"]
+__all__ = [
+    "Frontier",
+    "cost_per_million_tokens",
+    "measured_frontier",
+    "measured_prefill",
+    "pareto_points",
+    "tier_costs",
+    "time_to_first_token_s",
+]
 
 
 def pareto_points(tokens_per_s_per_user: Any, tokens_per_s_per_gpu: Any) -> np.ndarray:
@@ -271,4 +279,75 @@ def measured_frontier(accelerator_id: str, engine: str | None = None, input_toke
     label = f"{accelerator_id} {engines[0]} {model} {input_tokens}/{output_tokens}"
     return Frontier.from_points(
         rows["output_tokens_per_s_per_user"].to_numpy(float), rows["output_tokens_per_s_per_gpu"].to_numpy(float), label
+    )
+
+
+def measured_prefill(accelerator_id: str, engine: str | None = None) -> pd.Series:
+    """Prefill speed and fixed latency of one accelerator and engine, from its measured time to first token.
+
+    A request's time to first token is a fixed part (scheduling, the first decode step, the
+    network inside the server) plus its prompt read at the prefill rate (Zhong et al.,
+    *DistServe*, OSDI 2024, section 2: prefill time grows with the prompt length). The two
+    measured points of one configuration at the table's two prompt lengths (1,024 and 8,192
+    tokens, the same output length, engine, tensor-parallel size and concurrency) give the
+    line through them: ``rate = (I2 - I1) / (T2 - T1)``, ``fixed = T1 - I1 / rate``. The
+    configuration is the least loaded one measured at both lengths (lowest concurrency, then
+    the most GPUs per replica: the fastest for one request), so queueing is small. Between
+    the two lengths the line is the measurement; beyond 8,192 tokens it is a lower bound,
+    since attention's cost per token grows with the context.
+
+    Returns
+    -------
+    pandas.Series
+        ``fixed_s`` [s], ``prefill_tokens_per_s`` [tokens/s per request],
+        ``input_tokens_low``, ``input_tokens_high`` [tokens], ``ttft_low_s``, ``ttft_high_s``
+        [s], ``concurrent_requests`` and ``tensor_parallel_gpus`` (NaN for a disaggregated
+        system) of the configuration used.
+
+    Raises
+    ------
+    ValueError
+        Naming what is available, when no configuration is measured at two prompt lengths.
+
+    Examples
+    --------
+    >>> p = measured_prefill("h100-sxm")
+    >>> round(float(p["prefill_tokens_per_s"])), round(float(p["fixed_s"]) * 1000, 1)
+    (79556, 20.2)
+    >>> round(float(time_to_first_token_s(8192, p["prefill_tokens_per_s"], p["fixed_s"])), 4) == float(p["ttft_high_s"])
+    True
+    """
+    from econ.assumptions.tables import load_table  # data access stays out of the module's import path
+
+    table = load_table("serving_throughput")
+    rows = table[table["accelerator_id"] == accelerator_id]
+    if engine is not None:
+        rows = rows[rows["engine"] == engine]
+    engines = sorted(set(rows["engine"]))
+    pairs = []
+    if len(engines) == 1:
+        keys = ["output_tokens", "tensor_parallel_gpus", "concurrent_requests"]
+        for _, group in rows.groupby(keys, dropna=False):
+            if group["input_tokens"].nunique() == 2 and len(group) == 2:
+                conc, tp = float(group["concurrent_requests"].iloc[0]), float(group["tensor_parallel_gpus"].iloc[0])
+                pairs.append((conc, -np.nan_to_num(tp, nan=np.inf), group.sort_values("input_tokens")))
+    if not pairs:
+        available = sorted({(str(a), str(e)) for a, e in table[["accelerator_id", "engine"]].itertuples(index=False)})
+        why = f"several engines {engines}: name one" if len(engines) > 1 else "no configuration measured at two prompt lengths"
+        raise ValueError(f"accelerator_id/engine: {why} for {accelerator_id!r}, {engine!r}; available: {available}")
+    _, _, best = min(pairs, key=lambda p: (p[0], p[1]))
+    (i1, i2), (t1, t2) = best["input_tokens"].to_numpy(float), best["ttft_ms"].to_numpy(float) / 1000.0
+    rate = (i2 - i1) / (t2 - t1)
+    return pd.Series(
+        {
+            "fixed_s": t1 - i1 / rate,
+            "prefill_tokens_per_s": rate,
+            "input_tokens_low": i1,
+            "input_tokens_high": i2,
+            "ttft_low_s": t1,
+            "ttft_high_s": t2,
+            "concurrent_requests": float(best["concurrent_requests"].iloc[0]),
+            "tensor_parallel_gpus": float(best["tensor_parallel_gpus"].iloc[0]),
+        },
+        name=f"{accelerator_id} {engines[0]}",
     )

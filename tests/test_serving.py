@@ -107,3 +107,32 @@ def test_cost_per_token_at_a_measured_point_by_hand():
     assert float(cost_per_million_tokens(2.0, per_gpu, 0.8)) == pytest.approx(
         2.0 / (row["output_tokens_per_s_per_gpu"] * 3600 * 0.8) * 1e6, rel=1e-12
     )
+
+
+def test_measured_prefill_is_the_line_through_the_two_prompt_lengths_by_hand():
+    """H100 vLLM TP8 at 4 concurrent requests: 33.1 ms at 1,024 prompt tokens, 123.2 ms at 8,192 (the table's cells)."""
+    from econ.serving import measured_prefill
+
+    p = measured_prefill("h100-sxm")
+    rate = (8192 - 1024) / (0.1232 - 0.0331)
+    assert float(p["prefill_tokens_per_s"]) == pytest.approx(rate, rel=1e-12)
+    assert float(p["fixed_s"]) == pytest.approx(0.0331 - 1024 / rate, rel=1e-12)
+    assert (p["concurrent_requests"], p["tensor_parallel_gpus"]) == (4.0, 8.0)
+    # the line reproduces both measured points
+    ttft = time_to_first_token_s(np.array([1024, 8192]), p["prefill_tokens_per_s"], p["fixed_s"])
+    np.testing.assert_allclose(ttft, [0.0331, 0.1232], rtol=1e-12)
+
+
+def test_measured_prefill_takes_the_least_loaded_configuration_and_names_what_is_available():
+    from econ.assumptions import load_table
+    from econ.serving import measured_prefill
+
+    table = load_table("serving_throughput")
+    for (acc, engine), rows in table.groupby(["accelerator_id", "engine"]):
+        p = measured_prefill(str(acc), str(engine))
+        assert p["concurrent_requests"] == rows["concurrent_requests"].min()
+        assert p["prefill_tokens_per_s"] > 0 and p["fixed_s"] >= 0
+    with pytest.raises(ValueError, match=r"several engines \['tensorrt-llm', 'vllm'\]: name one"):
+        measured_prefill("b200")
+    with pytest.raises(ValueError, match=r"no configuration measured at two prompt lengths for 'tpu-v7'.*available: \[\('b200'"):
+        measured_prefill("tpu-v7")
