@@ -5,6 +5,8 @@ from importlib.metadata import PackageNotFoundError, version
 from econ import finance
 from econ.assumptions import ScenarioError, list_scenarios, load_scenario
 from econ.breakeven import Breakeven, breakeven, difference_curve
+from econ.decision import optimize
+from econ.plans import Plan, make_plan
 from econ.risk import simulate, spider, summarize, tornado
 from econ.strategies import evaluate
 from econ.unit_costs import capacity_tiers, gpu_capex_per_mw, refresh_scan, unit_cost_table
@@ -17,6 +19,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 __all__ = [
     "Breakeven",
+    "Plan",
     "ScenarioError",
     "__version__",
     "breakeven",
@@ -27,6 +30,8 @@ __all__ = [
     "gpu_capex_per_mw",
     "list_scenarios",
     "load_scenario",
+    "make_plan",
+    "optimize",
     "refresh_scan",
     "simulate",
     "spider",

@@ -127,15 +127,18 @@ def rate_limited_start(mw: np.ndarray, requested: np.ndarray, max_mw_per_year: n
     return start
 
 
-def site_schedule(inputs: Inputs, build_share: np.ndarray) -> Schedule:
-    """Event months of every site for a strategy that builds ``build_share`` of each site's MW.
+def site_schedule(inputs: Inputs, build_share: np.ndarray, start_month: np.ndarray | None = None) -> Schedule:
+    """Event months of every site for a plan that builds ``build_share`` of each site's MW.
 
     Parameters
     ----------
     inputs : Inputs
         Model inputs (site fields ``site.*``, ``build.*``).
     build_share : numpy.ndarray
-        Share of each site's IT MW built [1], shape (n,).
+        Share of each site's IT MW built [1], shape (n,) (every site alike) or (n, S).
+    start_month : numpy.ndarray, optional
+        Planned start of each site [months], shape (n, S); the scenario's
+        ``site.start_month`` if omitted.
 
     Returns
     -------
@@ -144,8 +147,10 @@ def site_schedule(inputs: Inputs, build_share: np.ndarray) -> Schedule:
         the rate-limited month rounded up to a whole month (a site planned for month 12
         starts in month 12).
     """
-    mw = inputs["site.it_mw"] * build_share[:, None]
-    start = np.ceil(rate_limited_start(mw, inputs["site.start_month"], inputs["build.max_mw_started_per_year"]) - 1e-9)
+    share = np.asarray(build_share, dtype=float)
+    mw = inputs["site.it_mw"] * (share[:, None] if share.ndim == 1 else share)
+    planned = inputs["site.start_month"] if start_month is None else start_month
+    start = np.ceil(rate_limited_start(mw, planned, inputs["build.max_mw_started_per_year"]) - 1e-9)
     permit = event_month(start + inputs["site.permitting_months"])
     ordered = start if inputs.order_equipment_before_permit else permit
     equipment = event_month(ordered + inputs["site.equipment_lead_months"])

@@ -10,6 +10,7 @@ WACC, end-of-month convention; docs/model.md states the model in full.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,7 @@ from econ.finance import annual_rate, discount_factors, discounted_payback_perio
 from econ.hardware import Trajectory, capacity_cost_per_gpu_hour, frontier, gpus_in
 from econ.inputs import Inputs, inputs_from_scenario
 from econ.load_shape import fleet_utilization, owned_work
+from econ.plans import Plan, named_plans
 from econ.tax import carry_forward
 from econ.timeline import HOURS_PER_MONTH, growth
 
@@ -331,9 +333,9 @@ def serve(
 
 
 def _volumes(
-    inputs: Inputs, strategy: str, path: Trajectory, price: np.ndarray, plan_price: np.ndarray
+    inputs: Inputs, plan: Plan, path: Trajectory, price: np.ndarray, plan_price: np.ndarray
 ) -> dict[str, np.ndarray | Schedule | Fleet]:
-    """Demand, owned capacity and rented hours of a strategy (before any money)."""
+    """Demand, owned capacity and rented hours of a plan (before any money)."""
     work = initial_demand(inputs, path)
     demand = demand_work(
         work,
@@ -344,7 +346,7 @@ def _volumes(
         inputs.months,
     ) * price_response(price, plan_price, inputs["demand.price_elasticity"])
     provisioned = demand / fleet_utilization(inputs)[:, None]
-    schedule = site_schedule(inputs, inputs[f"strategies.{strategy}.build_share"])
+    schedule = site_schedule(inputs, plan.shares(inputs.n, len(inputs.site_ids)), plan.starts(inputs))
     fleet_ = fleet(inputs, schedule, path)
     blocs, capacity = owned_capacity_by_bloc(inputs, fleet_)
     served, regulated = serve(provisioned, inputs.bloc_shares, inputs.blocs, inputs["demand.regulated_share"], capacity, blocs)
@@ -369,8 +371,10 @@ def _in_window(inputs: Inputs, contract: Contract, last_online: np.ndarray) -> n
     return inside
 
 
-def forecast(inputs: Inputs, shared: tuple[Trajectory, np.ndarray] | None = None) -> Forecast:
-    """Size every strategy's contracts and set its departure window, for each draw's plan.
+def forecast(inputs: Inputs, shared: tuple[Trajectory, np.ndarray] | None = None, plans: Sequence[Plan] | None = None) -> Forecast:
+    """Size every plan's contracts and set its departure window, for each draw's plan.
+
+    ``plans`` defaults to the scenario's named strategies (:func:`econ.plans.named_plans`).
 
     The plan of a draw is that draw's inputs with no permit lost. Reserved capacity is held
     to the end of its term (a reservation grows tranche by tranche but never shrinks), so a
@@ -387,8 +391,10 @@ def forecast(inputs: Inputs, shared: tuple[Trajectory, np.ndarray] | None = None
     rented: dict[str, np.ndarray] = {}
     reserved: dict[str, list[tuple[Contract, np.ndarray]]] = {}
     last_online: dict[str, np.ndarray] = {}
-    for strategy in STRATEGIES:
-        v = _volumes(plan, strategy, path, price, price)
+    chosen = list(named_plans(plan).values()) if plans is None else list(plans)
+    for decision in chosen:
+        strategy = decision.name
+        v = _volumes(plan, decision, path, price, price)
         schedule = v["schedule"]
         assert isinstance(schedule, Schedule)
         online = np.where(schedule.built, schedule.online, -np.inf).max(axis=1, initial=-np.inf)
@@ -396,7 +402,7 @@ def forecast(inputs: Inputs, shared: tuple[Trajectory, np.ndarray] | None = None
         units = np.asarray(v["rented_units"])
         rented[strategy] = units
         out = []
-        for spec in plan.contracts[strategy]:
+        for spec in decision.contracts:
             contract = Contract(spec.name, spec.start_month, spec.term_months)
             # Capacity once reserved is held to the end of the term, so the profile never
             # falls within it: "floor" reserves what the plan still rents in every later
@@ -404,7 +410,7 @@ def forecast(inputs: Inputs, shared: tuple[Trajectory, np.ndarray] | None = None
             # sites come online then pays for what it no longer needs).
             profile = np.zeros_like(units)
             term = slice(contract.start_month, contract.end_month)
-            if plan.reservations[strategy] == "peak":
+            if decision.reservation == "peak":
                 profile[:, term] = np.maximum.accumulate(units[:, term], axis=1)
             else:
                 profile[:, term] = np.minimum.accumulate(units[:, term][:, ::-1], axis=1)[:, ::-1]
@@ -427,15 +433,16 @@ def market(inputs: Inputs) -> tuple[Trajectory, np.ndarray]:
     return path, cloud_price(inputs, path)
 
 
-def run_strategy(inputs: Inputs, strategy: str, plan: Forecast, shared: tuple[Trajectory, np.ndarray] | None = None) -> StrategyRun:
-    """After-tax monthly cash flows of one strategy for every draw.
+def run_strategy(inputs: Inputs, strategy: str | Plan, plan: Forecast, shared: tuple[Trajectory, np.ndarray] | None = None) -> StrategyRun:
+    """After-tax monthly cash flows of one strategy (or plan) for every draw.
 
     Parameters
     ----------
     inputs : Inputs
         Model inputs for n draws.
-    strategy : str
-        ``"rent"``, ``"build"`` or ``"hybrid"``.
+    strategy : str or Plan
+        ``"rent"``, ``"build"`` or ``"hybrid"`` (the scenario's named strategies), or a
+        :class:`~econ.plans.Plan` that ``plan`` was made for.
     plan : Forecast
         Contract sizes and the planned schedule (:func:`forecast`).
     shared : tuple of (Trajectory, numpy.ndarray), optional
@@ -448,7 +455,11 @@ def run_strategy(inputs: Inputs, strategy: str, plan: Forecast, shared: tuple[Tr
     """
     path, price = market(inputs) if shared is None else shared
     plan = plan.broadcast(inputs.n)
-    v = _volumes(inputs, strategy, path, price, plan.price)
+    decision = named_plans(inputs)[strategy] if isinstance(strategy, str) else strategy
+    strategy = decision.name
+    if strategy not in plan.reserved:
+        raise ValueError(f"strategy: the forecast was made for {sorted(plan.reserved)}, not for {strategy!r}; pass the plan to forecast()")
+    v = _volumes(inputs, decision, path, price, plan.price)
     schedule, fleet_ = v["schedule"], v["fleet"]
     assert isinstance(schedule, Schedule)
     assert isinstance(fleet_, Fleet)
@@ -537,10 +548,29 @@ def annual_irr(incremental: np.ndarray) -> float:
     return float(annual_rate(monthly, 12)) if np.isfinite(monthly) else float("nan")
 
 
-def run_all(inputs: Inputs, plan: Forecast) -> dict[str, StrategyRun]:
-    """Every strategy on the same inputs."""
+def run_all(inputs: Inputs, plan: Forecast, plans: Sequence[Plan] | None = None) -> dict[str, StrategyRun]:
+    """Every strategy (or every plan given, which ``plan`` was made for) on the same inputs."""
     shared = market(inputs)
-    return {s: run_strategy(inputs, s, plan, shared) for s in STRATEGIES}
+    chosen: Sequence[str | Plan] = list(STRATEGIES) if plans is None else list(plans)
+    runs = [run_strategy(inputs, p, plan, shared) for p in chosen]
+    return {p if isinstance(p, str) else p.name: run for p, run in zip(chosen, runs, strict=True)}
+
+
+def with_rent(inputs: Inputs, plans: Sequence[Plan] | None) -> list[Plan] | None:
+    """The plans to compare: the given ones after the named ``rent`` (the reference), or None for the named strategies.
+
+    Raises
+    ------
+    ValueError
+        If two plans share a name.
+    """
+    if plans is None:
+        return None
+    names = [p.name for p in plans]
+    if len(set(names)) != len(names):
+        raise ValueError(f"plans: names must be unique; got {names}")
+    rent = named_plans(inputs)["rent"]
+    return [rent, *[p for p in plans if p.name != "rent"]]
 
 
 def _dates(scenario: Scenario, months: int) -> pd.DatetimeIndex:
@@ -566,7 +596,8 @@ class Evaluation:
         owned_busy_reference_gpus (the work the owned capacity does),
         rented_reference_gpus, list_usd_per_reference_gpu_hour``.
     sites : pandas.DataFrame
-        The build strategy's site schedule (event months) and size.
+        The build strategy's site schedule (event months) and size (with ``plans``, the
+        first plan's after rent).
     contracts : pandas.DataFrame
         Every strategy's contracts: start, term, total, annual size and discount.
     plan : Forecast
@@ -585,13 +616,16 @@ class Evaluation:
     runs: dict[str, StrategyRun]
 
 
-def evaluate(scenario: Scenario) -> Evaluation:
-    """Compare rent, build and hybrid for a scenario's plan (one draw, no permit lost).
+def evaluate(scenario: Scenario, plans: Sequence[Plan] | None = None) -> Evaluation:
+    """Compare rent, build and hybrid, or other plans, for a scenario's central values (one draw, no permit lost).
 
     Parameters
     ----------
     scenario : Scenario
         From :func:`econ.load_scenario`.
+    plans : sequence of Plan, optional
+        Plans to evaluate instead of the named build and hybrid (:func:`econ.plans.make_plan`);
+        the named ``rent`` is always the first row, the reference of every saving.
 
     Returns
     -------
@@ -616,8 +650,9 @@ def evaluate(scenario: Scenario) -> Evaluation:
     """
     inputs = inputs_from_scenario(scenario)
     check_markup(scenario, inputs)
-    plan = forecast(inputs)
-    runs = run_all(inputs, plan)
+    chosen = with_rent(inputs, plans)
+    plan = forecast(inputs, plans=chosen)
+    runs = run_all(inputs, plan, chosen)
     months = inputs.months
     factors = discount_factors_monthly(inputs["finance.discount_rate_annual"], months)
     rate = float(inputs["finance.discount_rate_annual"][0])
@@ -674,7 +709,8 @@ def evaluate(scenario: Scenario) -> Evaluation:
         ],
         ignore_index=True,
     )
-    return Evaluation(scenario, summary, cashflows, capacity, _site_table(inputs, runs["build"]), _contract_table(runs), plan, runs)
+    shown = "build" if "build" in runs else next(iter(runs.keys() - {"rent"}), "rent")
+    return Evaluation(scenario, summary, cashflows, capacity, _site_table(inputs, runs[shown]), _contract_table(runs), plan, runs)
 
 
 def _contract_table(runs: dict[str, StrategyRun]) -> pd.DataFrame:

@@ -15,8 +15,10 @@ import pandas as pd
 import pytest
 
 import econ
+import econ.decision
 import econ.finance
 import econ.load_shape
+import econ.plans
 import econ.reports
 import econ.serving
 import econ.utilization
@@ -33,6 +35,8 @@ PUBLIC = {
     "econ.utilization": econ.utilization,
     "econ.serving": econ.serving,
     "econ.load_shape": econ.load_shape,
+    "econ.plans": econ.plans,
+    "econ.decision": econ.decision,
 }
 
 # Numeric data columns whose names are glossary terms or counts rather than quantities with a unit.
