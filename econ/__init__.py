@@ -4,8 +4,9 @@ from importlib.metadata import PackageNotFoundError, version
 
 from econ import finance
 from econ.assumptions import ScenarioError, list_scenarios, load_scenario
-from econ.breakeven import Breakeven, breakeven, difference_curve
+from econ.breakeven import Breakeven, FlipPoint, breakeven, difference_curve, flip_point, flip_points, plan_costs_over
 from econ.decision import optimize
+from econ.information import evpi, evppi, first_order_indices
 from econ.plans import Plan, make_plan
 from econ.risk import simulate, spider, summarize, tornado
 from econ.strategies import evaluate
@@ -19,6 +20,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 __all__ = [
     "Breakeven",
+    "FlipPoint",
     "Plan",
     "ScenarioError",
     "__version__",
@@ -26,12 +28,18 @@ __all__ = [
     "capacity_tiers",
     "difference_curve",
     "evaluate",
+    "evpi",
+    "evppi",
     "finance",
+    "first_order_indices",
+    "flip_point",
+    "flip_points",
     "gpu_capex_per_mw",
     "list_scenarios",
     "load_scenario",
     "make_plan",
     "optimize",
+    "plan_costs_over",
     "refresh_scan",
     "simulate",
     "spider",

@@ -13,6 +13,7 @@ expected a different price would have sized its contracts differently.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,7 @@ from scipy.optimize import brentq
 
 from econ.assumptions import Scenario, field_for
 from econ.inputs import Inputs, array_key, inputs_from_scenario
+from econ.plans import Plan, named_plans
 from econ.strategies import forecast, market, npv_cost, run_strategy
 
 GRID_POINTS = 25
@@ -204,3 +206,195 @@ def _bounds(scenario: Scenario, key: str) -> tuple[float, float]:
     if spec is not None:
         low, high = max(low, spec.low), min(high, spec.high)
     return (low, high) if low < high else (x0 - 1.0, x0 + 1.0)
+
+
+def plan_costs_over(scenario: Scenario, key: str, values: np.ndarray, plans: Sequence[Plan] | None = None) -> pd.DataFrame:
+    """NPV cost of each plan as one input varies (each value with its own forecast), one vectorized run.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+    key : str
+        A numeric scenario key (see :func:`difference_curve`).
+    values : numpy.ndarray
+        Values to try, in the key's unit.
+    plans : sequence of Plan, optional
+        The candidate plans; the named rent, build and hybrid by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index the values, one column per plan [USD].
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> costs = plan_costs_over(load_scenario("base"), "cloud.list_usd_per_gpu_hour", np.array([8.0, 13.0]))
+    >>> list(costs.columns), bool(costs.loc[13.0, "build"] < costs.loc[13.0, "rent"])
+    (['rent', 'build', 'hybrid'], True)
+    """
+    values = np.atleast_1d(np.asarray(values, dtype=float))
+    inputs = varied_inputs(scenario, key, values)
+    chosen = list(named_plans(inputs).values()) if plans is None else list(plans)
+    names = [p.name for p in chosen]
+    if len(set(names)) != len(names):
+        raise ValueError(f"plans: names must be unique; got {names}")
+    plan = forecast(inputs, plans=chosen)
+    shared = market(inputs)
+    costs = {p.name: npv_cost(inputs, run_strategy(inputs, _for(inputs, p), plan, shared)) for p in chosen}
+    return pd.DataFrame(costs, index=pd.Index(values, name=key))
+
+
+def _for(inputs: Inputs, plan: Plan) -> Plan:
+    """A named plan rebuilt for these inputs (its shares follow each draw's), other plans as they are."""
+    named = named_plans(inputs)
+    return named[plan.name] if plan.name in named and plan.site_share.ndim == 2 else plan
+
+
+@dataclass(frozen=True)
+class FlipPoint:
+    """Where the recommended plan changes as one input moves away from its scenario value, each way.
+
+    Attributes
+    ----------
+    key : str
+        The input varied.
+    recommended : str
+        The cheapest plan at the scenario's value.
+    scenario_value : float
+        The key's value in the scenario (the first site's, for a ``build.sites.*`` key).
+    down_value, up_value : float
+        The nearest values below and above ``scenario_value`` at which the recommendation
+        changes [the key's unit]; NaN if it does not change down to ``low`` (up to ``high``).
+    down_plan, up_plan : str
+        The plan recommended just beyond each (``recommended`` where nothing flips).
+    low, high : float
+        The interval searched.
+    unit : str
+        The key's unit.
+
+    Examples
+    --------
+    >>> print(FlipPoint("price", "hybrid", 10.5, 9.74, "rent", float("nan"), "hybrid", 5.0, 20.0, "USD/GPU-h"))
+    hybrid is recommended at price = 10.5 [USD/GPU-h]; rent below 9.74; hybrid up to 20
+    """
+
+    key: str
+    recommended: str
+    scenario_value: float
+    down_value: float
+    down_plan: str
+    up_value: float
+    up_plan: str
+    low: float
+    high: float
+    unit: str
+
+    def __str__(self) -> str:
+        """The flip points in words."""
+        flips_down, flips_up = np.isfinite(self.down_value), np.isfinite(self.up_value)
+        down = f"{self.down_plan} below {self.down_value:.4g}" if flips_down else f"{self.recommended} down to {self.low:.4g}"
+        up = f"{self.up_plan} above {self.up_value:.4g}" if flips_up else f"{self.recommended} up to {self.high:.4g}"
+        return f"{self.recommended} is recommended at {self.key} = {self.scenario_value:.4g} [{self.unit}]; {down}; {up}"
+
+
+def flip_point(
+    scenario: Scenario, key: str, plans: Sequence[Plan] | None = None, *, bounds: tuple[float, float] | None = None
+) -> FlipPoint:
+    """The values of ``key`` nearest its scenario value, each way, at which the recommended plan changes.
+
+    The recommended plan is the cheapest (NPV cost at the scenario's central values, each
+    value tried with its own forecast). The plans' costs are scanned over ``bounds``
+    (:data:`GRID_POINTS` values and the scenario's value); the first change of the cheapest
+    plan on each side of the scenario's value is refined with Brent's method on the
+    difference between the two plans that swap (``scipy.optimize.brentq``). With rent and
+    one other plan this is their breakeven (:func:`breakeven`).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+    key : str
+        A numeric scenario key (see :func:`difference_curve`).
+    plans : sequence of Plan, optional
+        The candidates; the named rent, build and hybrid by default.
+    bounds : tuple of float, optional
+        Interval searched [the key's unit]; by default as for :func:`breakeven`.
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> f = flip_point(load_scenario("base"), "cloud.list_usd_per_gpu_hour", bounds=(5.0, 20.0))
+    >>> f.recommended, f.down_plan, round(f.down_value, 2)
+    ('hybrid', 'rent', 9.74)
+    """
+    low, high = _bounds(scenario, key) if bounds is None else (float(bounds[0]), float(bounds[1]))
+    if not low < high:
+        raise ValueError(f"bounds: need low < high [{_unit(key)}]; got ({low!r}, {high!r})")
+    here = float(scenario[key.replace("*", scenario.site_ids[0])])
+    grid = np.unique(np.append(np.linspace(low, high, GRID_POINTS), here))
+    costs = plan_costs_over(scenario, key, grid, plans)
+    names = list(costs.columns)
+    best = costs.to_numpy().argmin(axis=1)
+    at = int(np.flatnonzero(grid == here)[0])
+    candidates = list(plans) if plans is not None else list(named_plans(inputs_from_scenario(scenario)).values())
+
+    def refine(i: int, j: int) -> float:
+        """The root, between grid[i] and grid[j], of the difference of the plans cheapest there."""
+        pair = [p for p in candidates if p.name in (names[best[i]], names[best[j]])]
+
+        def gap(x: float) -> float:
+            row = plan_costs_over(scenario, key, np.array([x]), pair).iloc[0]
+            return float(row[names[best[j]]] - row[names[best[i]]])
+
+        lo, hi = sorted((grid[i], grid[j]))
+        return float(brentq(gap, lo, hi, xtol=1e-9 * max(1.0, abs(lo)), rtol=1e-8))
+
+    down_value, down_plan = float("nan"), names[best[at]]
+    for i in range(at, 0, -1):
+        if best[i - 1] != best[at]:
+            down_value, down_plan = refine(at if i == at else i, i - 1), names[best[i - 1]]
+            break
+    up_value, up_plan = float("nan"), names[best[at]]
+    for i in range(at, grid.size - 1):
+        if best[i + 1] != best[at]:
+            up_value, up_plan = refine(i, i + 1), names[best[i + 1]]
+            break
+    return FlipPoint(key, names[best[at]], here, down_value, down_plan, up_value, up_plan, low, high, _unit(key))
+
+
+def flip_points(scenario: Scenario, keys: Sequence[str] | None = None, plans: Sequence[Plan] | None = None) -> pd.DataFrame:
+    """:func:`flip_point` for several inputs: by default every uncertain input of the scenario, over its range.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``input``: ``unit``, ``scenario_value``, ``low``, ``high``, ``recommended``,
+        ``down_value``, ``down_plan``, ``up_value``, ``up_plan`` (NaN values where nothing
+        flips) and ``statement`` (the flips in words).
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> table = flip_points(load_scenario("base"), ["cloud.list_usd_per_gpu_hour", "cloud.markup_change_annual"])
+    >>> table.loc["cloud.markup_change_annual", "recommended"]
+    'hybrid'
+    """
+    chosen = [d.key for d in scenario.distributions if d.dist != "bernoulli"] if keys is None else list(keys)
+    rows = {}
+    for key in chosen:
+        f = flip_point(scenario, key, plans)
+        rows[key] = {
+            "unit": f.unit,
+            "scenario_value": f.scenario_value,
+            "low": f.low,
+            "high": f.high,
+            "recommended": f.recommended,
+            "down_value": f.down_value,
+            "down_plan": f.down_plan,
+            "up_value": f.up_value,
+            "up_plan": f.up_plan,
+            "statement": str(f),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("input")

@@ -148,3 +148,32 @@ def test_the_final_comparison_uses_more_draws_than_the_search(base):
     assert (result.draws, result.search_draws) == (80, 20)
     finalists = result.plans.dropna(subset=["objective_all_usd"])
     assert result.best.name == finalists["objective_all_usd"].idxmin()
+
+
+def test_flip_points_match_a_dense_scan(base):
+    from econ.breakeven import flip_point, plan_costs_over
+
+    key, bounds = "cloud.list_usd_per_gpu_hour", (5.0, 20.0)
+    f = flip_point(base, key, bounds=bounds)
+    dense = plan_costs_over(base, key, np.linspace(*bounds, 301))
+    winner = dense.idxmin(axis=1)
+    here = winner.index.get_indexer([f.scenario_value], method="nearest")[0]
+    assert winner.iloc[here] == f.recommended
+    below = winner.iloc[:here][winner.iloc[:here] != f.recommended]
+    assert f.down_plan == below.iloc[-1] and below.index[-1] <= f.down_value <= below.index[-1] + 0.05 + 1e-9
+    above = winner.iloc[here:][winner.iloc[here:] != f.recommended]
+    if above.empty:
+        assert np.isnan(f.up_value)
+    else:
+        assert f.up_plan == above.iloc[0] and above.index[0] - 0.05 - 1e-9 <= f.up_value <= above.index[0]
+
+
+def test_a_flip_between_rent_and_one_plan_is_their_breakeven(base):
+    from econ.breakeven import flip_point
+    from econ.plans import named_plans
+
+    plans = named_plans(econ.inputs.inputs_from_scenario(base))
+    f = flip_point(base, "cloud.list_usd_per_gpu_hour", [plans["rent"], plans["hybrid"]], bounds=(5.0, 20.0))
+    b = econ.breakeven(base, "cloud.list_usd_per_gpu_hour", "hybrid", bounds=(5.0, 20.0))
+    assert (f.recommended, f.down_plan) == ("hybrid", "rent")
+    assert f.down_value == pytest.approx(b.value, rel=1e-7)

@@ -17,6 +17,7 @@ import pytest
 import econ
 import econ.decision
 import econ.finance
+import econ.information
 import econ.load_shape
 import econ.plans
 import econ.reports
@@ -37,6 +38,7 @@ PUBLIC = {
     "econ.load_shape": econ.load_shape,
     "econ.plans": econ.plans,
     "econ.decision": econ.decision,
+    "econ.information": econ.information,
 }
 
 # Numeric data columns whose names are glossary terms or counts rather than quantities with a unit.
