@@ -39,6 +39,8 @@ def varied_inputs(scenario: Scenario, key: str, values: np.ndarray) -> Inputs:
     inputs = base.repeat(values.size)
     current = inputs.arrays[name]
     updated = np.broadcast_to(values.reshape((-1,) + (1,) * (current.ndim - 1)), current.shape).copy()
+    if name.startswith("site."):  # a site key sets the candidate sites, not the colocation option
+        updated[:, inputs.colocation] = current[:, inputs.colocation]
     return inputs.with_arrays({name: updated})
 
 

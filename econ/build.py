@@ -40,6 +40,7 @@ OWNED_CATEGORIES = (
     "gpu_capex",
     "gpu_resale",
     "power",
+    "colocation_rent",
     "staff",
     "maintenance",
     "water",
@@ -48,7 +49,7 @@ OWNED_CATEGORIES = (
 )
 """Cash-flow categories of the owned program, in the order :func:`owned_costs` returns them."""
 
-OPEX = ("power", "staff", "maintenance", "water", "property_tax_insurance")
+OPEX = ("power", "colocation_rent", "staff", "maintenance", "water", "property_tax_insurance")
 """Owned-program categories deducted from taxable income in the month they are paid."""
 
 
@@ -150,7 +151,9 @@ def site_schedule(inputs: Inputs, build_share: np.ndarray, start_month: np.ndarr
     share = np.asarray(build_share, dtype=float)
     mw = inputs["site.it_mw"] * (share[:, None] if share.ndim == 1 else share)
     planned = inputs["site.start_month"] if start_month is None else start_month
-    start = np.ceil(rate_limited_start(mw, planned, inputs["build.max_mw_started_per_year"]) - 1e-9)
+    built_here = np.where(inputs.colocation, 0.0, mw)  # leased space does not use the building organisation's budget
+    limited = rate_limited_start(built_here, planned, inputs["build.max_mw_started_per_year"])
+    start = np.ceil(np.where(inputs.colocation, planned, limited) - 1e-9)
     permit = event_month(start + inputs["site.permitting_months"])
     ordered = start if inputs.order_equipment_before_permit else permit
     equipment = event_month(ordered + inputs["site.equipment_lead_months"])
@@ -326,17 +329,23 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
     energy_rate = mw_on * inputs["site.pue"] * inputs["site.power_price_usd_per_mwh"] * inputs["build.power_price_multiplier"][:, None]
     power_index = HOURS_PER_MONTH * billed * growth(inputs["build.power_price_escalation_annual"], months)
     serving = schedule.online + 1.0  # GPUs bought at the end of month `online` serve, and draw power, from the next month
-    staff_rate = mw_on * inputs["build.staff_usd_per_mw_per_year"][:, None] / 12.0
+    leased = np.broadcast_to(inputs.colocation, mw_on.shape)
+    staff_rate = (
+        np.where(leased, 0.0, mw_on) * inputs["build.staff_usd_per_mw_per_year"][:, None] / 12.0
+    )  # the landlord's staff are in the rent
     maintenance_rate = np.where(built, capex, 0.0) * inputs["build.maintenance_share_of_capex_per_year"][:, None] / 12.0 * since_priced
-    water_rate = mw_on * inputs["build.water_usd_per_mwh_it"][:, None]
+    water_rate = np.where(leased, 0.0, mw_on) * inputs["build.water_usd_per_mwh_it"][:, None]  # in the rent
     insured = np.where(built, capex, 0.0) * inputs["site.insurance_share_per_year"] / 12.0 * since_priced
 
     def opex(at: np.ndarray, rate: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """A running cost switched on at ``at``, and its tax shield at each site's rate."""
         return -step(months, at, rate) * index, step(months, at, rate * site_rate) * index
 
+    rent_rate = np.where(leased, mw_on, 0.0) * 1000.0 * inputs["colo.price_usd_per_kw_month"][:, None]
+    rent_index = growth(inputs["colo.rent_escalation_annual"], months)
     opex_flows = {
         "power": opex(serving, energy_rate, power_index),
+        "colocation_rent": opex(schedule.energize, rent_rate, rent_index),
         "staff": opex(schedule.energize, staff_rate, inflation),
         "maintenance": opex(schedule.energize, maintenance_rate, inflation),
         "water": opex(serving, water_rate, HOURS_PER_MONTH * draw * inflation),
@@ -381,7 +390,7 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
     # their price date to the horizon, times the economic life left), land at cost.
     held = np.isfinite(fleet_.at) & ~sold
     gpu_value = np.where(held, fleet_.cost * resale_share(months - fleet_.at, inputs, sold=False), 0.0)
-    life = inputs["build.facility_life_years"][:, None]
+    life = np.where(leased, inputs["colo.lease_years"][:, None], inputs["build.facility_life_years"][:, None])  # a fit-out lasts the lease
     age_years = (months - schedule.energize) / 12.0
     replacement = (capex + dev) * np.power(1.0 + escalation, (months - priced) / 12.0)
     # a site still under construction is worth what has been spent on it (work in progress)

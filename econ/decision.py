@@ -115,6 +115,8 @@ class Choices:
     sites : tuple of str, optional
         Candidate sites decided on, by id; the others are not built. All the scenario's sites
         if empty.
+    colocation_levels : tuple of float
+        Shares of ``colo.max_mw`` that may be leased in colocation [1], each in [0, 1].
     reservation : str
         Shape of the reservations, ``"floor"`` or ``"peak"``.
 
@@ -134,6 +136,7 @@ class Choices:
     cover_shares: tuple[float, ...] = (0.0, 0.5, 1.0)
     sites: tuple[str, ...] = ()
     reservation: str = "floor"
+    colocation_levels: tuple[float, ...] = (0.0,)
 
     def check(self, scenario: Scenario) -> None:
         """Refuse empty or out-of-range choices, naming the field, its unit, the value and what is allowed."""
@@ -142,6 +145,7 @@ class Choices:
             ("start_delays", self.start_delays, 0.0, 600.0, "months"),
             ("terms", self.terms, 1.0, 480.0, "months"),
             ("cover_shares", self.cover_shares, 0.0, 1.0, "1"),
+            ("colocation_levels", self.colocation_levels, 0.0, 1.0, "1"),
         ):
             if not values or any(not (np.isfinite(v) and low <= v <= high) for v in values):
                 raise ValueError(f"choices.{name}: must be a non-empty tuple of values in [{low:g}, {high:g}] [{unit}]; got {values!r}")
@@ -180,13 +184,17 @@ class Choices:
         return self.sites or scenario.site_ids
 
     def dimensions(self, scenario: Scenario) -> list[int]:
-        """Number of values of each coordinate: a level and a delay per site, then the term and the cover share."""
+        """Number of values of each coordinate: a level and a delay per site, the term, the cover share and the colocation level."""
         n = len(self.decided(scenario))
-        return [len(self.site_levels)] * n + [len(self.start_delays)] * n + [len(self.terms), len(self.cover_shares)]
+        return (
+            [len(self.site_levels)] * n
+            + [len(self.start_delays)] * n
+            + [len(self.terms), len(self.cover_shares), len(self.colocation_levels)]
+        )
 
 
 Point = tuple[int, ...]
-"""A plan as indexes into :class:`Choices`: level per site, delay per site, term, cover share."""
+"""A plan as indexes into :class:`Choices`: level per site, delay per site, term, cover share, colocation level."""
 
 
 def _canonical(point: Point, choices: Choices, n: int) -> Point:
@@ -198,8 +206,9 @@ def _canonical(point: Point, choices: Choices, n: int) -> Point:
 def _plan(scenario: Scenario, choices: Choices, point: Point, months: int) -> Plan:
     sites = choices.decided(scenario)
     n = len(sites)
-    share = np.zeros(len(scenario.site_ids))
-    start = np.array([float(scenario[f"build.sites.{s}.start_month"]) for s in scenario.site_ids])
+    share = np.zeros(len(scenario.site_ids) + 1)  # the candidate sites, then the colocation option
+    start = np.array([float(scenario[f"build.sites.{s}.start_month"]) for s in scenario.site_ids] + [0.0])
+    share[-1] = choices.colocation_levels[point[2 * n + 2]]
     for i, site in enumerate(sites):
         j = scenario.site_ids.index(site)
         share[j] = choices.site_levels[point[i]]
@@ -217,6 +226,8 @@ def _label(choices: Choices, sites: tuple[str, ...], point: Point) -> str:
         for i, s in enumerate(sites)
         if choices.site_levels[point[i]] > 0
     ]
+    colo = choices.colocation_levels[point[2 * n + 2]]
+    built += [f"colocation {colo:g}"] if colo > 0 else []
     commit = f"commit {choices.cover_shares[point[2 * n + 1]]:g} x {choices.terms[point[2 * n]]}m"
     return "; ".join([*built, commit]) if built else f"no sites; {commit}"
 
@@ -423,7 +434,8 @@ def _default_starts(scenario: Scenario, choices: Choices) -> list[Point]:
     out = []
     for share in (0.0, float(scenario["strategies.hybrid.build_share"]), 1.0):
         level = int(np.argmin(np.abs(levels - share)))
-        out.append((level,) * n + (0,) * n + (term, cover))
+        colo = int(np.argmin(np.abs(np.array(choices.colocation_levels))))
+        out.append((level,) * n + (0,) * n + (term, cover, colo))
     return list(dict.fromkeys(out))
 
 

@@ -95,6 +95,9 @@ class Inputs:
         arrays; strategy settings as ``strategies.<name>.build_share`` -> (n,).
     permit_lost : numpy.ndarray
         (n, S) bool: the site's permit is lost (never built). All False for a plan.
+    colocation : numpy.ndarray
+        (S,) bool: the site is the colocation option (:func:`colocation_site`), the last
+        site, after the scenario's candidate sites.
     """
 
     n: int
@@ -119,6 +122,7 @@ class Inputs:
     facility_tax_schedules: np.ndarray
     arrays: Mapping[str, np.ndarray]
     permit_lost: np.ndarray
+    colocation: np.ndarray
 
     def __getitem__(self, key: str) -> np.ndarray:
         return self.arrays[key]
@@ -231,13 +235,15 @@ def inputs_from_scenario(scenario: Scenario) -> Inputs:
     for key, spec in FIELDS.items():
         if spec.kind in ("float", "int") and key != "horizon.years":
             arrays[key] = np.array([float(scenario[key])])
-    sites = scenario.site_ids
+    colo = colocation_site(scenario)
+    sites = (*scenario.site_ids, colo_id(scenario))
     for fname, spec in SITE_FIELDS.items():
         if spec.kind == "float":
-            arrays[SITE_PREFIX + fname] = np.array([[float(scenario[f"build.sites.{s}.{fname}"]) for s in sites]]).reshape(1, len(sites))
+            values = [float(scenario[f"build.sites.{s}.{fname}"]) for s in scenario.site_ids] + [colo[fname]]
+            arrays[SITE_PREFIX + fname] = np.array([values]).reshape(1, len(sites))
     for strategy in STRATEGIES:
         arrays[f"strategies.{strategy}.build_share"] = np.array([float(scenario[f"strategies.{strategy}.build_share"])])
-    countries = tuple(str(scenario[f"build.sites.{s}.country_id"]) for s in sites)
+    countries = (*(str(scenario[f"build.sites.{s}.country_id"]) for s in scenario.site_ids), str(scenario["colo.country_id"]))
     home = str(scenario["tax.home_country"])
     arrays["tax.home_rate"] = load_table("country_costs").loc[[home], "corporate_tax_rate_fraction"].to_numpy(float)
     arrays["horizon.start_year_fraction"] = np.array([start_year_fraction(scenario)])
@@ -250,7 +256,10 @@ def inputs_from_scenario(scenario: Scenario) -> Inputs:
         n=1,
         months=int(scenario["horizon.years"]) * 12,
         site_ids=sites,
-        site_blocs=tuple(str(scenario[f"build.sites.{s}.sovereignty_bloc"]) for s in sites),
+        site_blocs=(
+            *(str(scenario[f"build.sites.{s}.sovereignty_bloc"]) for s in scenario.site_ids),
+            str(scenario["colo.sovereignty_bloc"]),
+        ),
         site_countries=countries,
         blocs=tuple(shares),
         bloc_shares=np.array(list(shares.values())),
@@ -269,7 +278,45 @@ def inputs_from_scenario(scenario: Scenario) -> Inputs:
         facility_tax_schedules=facility,
         arrays=arrays,
         permit_lost=np.zeros((1, len(sites)), dtype=bool),
+        colocation=np.array([False] * len(scenario.site_ids) + [True]),
     )
+
+
+def colo_id(scenario: Scenario) -> str:
+    """Site id of the colocation option: ``colo-<region>``."""
+    return f"colo-{scenario['colo.region_id']}"
+
+
+def colocation_site(scenario: Scenario) -> dict[str, float]:
+    """The colocation option as a site of the model: leased space, so no land, permit, grid or construction of its own.
+
+    Its "facility capex" is the tenant's fit-out (``colo.fitout_usd_per_mw``) stated at t = 0
+    prices; the hall is ready ``colo.lead_months`` after signing (its construction time);
+    power is passed through at the region's price times the hall's PUE. The rent, and what
+    the landlord provides (building, staff per MW, water), are handled by
+    :func:`econ.build.owned_costs`.
+    """
+    rate = float(load_table("country_costs").loc[[str(scenario["colo.country_id"])], "corporate_tax_rate_fraction"].to_numpy(float)[0])
+    return {
+        "it_mw": float(scenario["colo.max_mw"]),
+        "start_month": 0.0,
+        "power_price_usd_per_mwh": float(scenario["colo.power_price_usd_per_mwh"]),
+        "pue": float(scenario["colo.pue"]),
+        "capex_usd_per_mw_it": float(scenario["colo.fitout_usd_per_mw"]),
+        "capex_basis_year": start_year_fraction(scenario) - 0.5,  # the basis year's middle is t = 0
+        "permitting_months": 0.0,
+        "grid_connection_months": 0.0,
+        "equipment_lead_months": 0.0,
+        "construction_months": float(scenario["colo.lead_months"]),
+        "delay_months": 0.0,
+        "permit_loss_probability": 0.0,
+        "construction_overrun_share": 0.0,
+        "land_acres_per_mw": 0.0,
+        "land_usd_per_acre": 0.0,
+        "insurance_share_per_year": float(scenario["colo.insurance_share_per_year"]),
+        "gpu_property_tax_share_per_year": float(scenario["colo.gpu_property_tax_share_per_year"]),
+        "tax_rate": rate,
+    }
 
 
 def array_key(scenario_key: str) -> str:

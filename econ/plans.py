@@ -86,10 +86,11 @@ def named_plans(inputs: Inputs) -> dict[str, Plan]:
     {'rent': 0.0, 'build': 1.0, 'hybrid': 0.5}
     """
     sites = len(inputs.site_ids)
+    candidates = (~inputs.colocation).astype(float)  # the named strategies do not lease colocation space
     return {
         s: Plan(
             s,
-            np.repeat(inputs[f"strategies.{s}.build_share"][:, None], sites, axis=1),
+            np.repeat(inputs[f"strategies.{s}.build_share"][:, None], sites, axis=1) * candidates,
             tuple(inputs.contracts[s]),
             inputs.reservations[s],
         )
@@ -104,6 +105,7 @@ def make_plan(
     start_month: Mapping[str, float] | None = None,
     contracts: Sequence[tuple[int, int, float]] = (),
     reservation: str = "floor",
+    colocation_mw: float = 0.0,
 ) -> Plan:
     """A plan stated in MW per site and contract periods, checked against the scenario.
 
@@ -123,6 +125,9 @@ def make_plan(
         rents that each reserves [1].
     reservation : str
         ``"floor"`` or ``"peak"``.
+    colocation_mw : float
+        IT MW of owned GPUs placed in leased colocation space [MW], at most ``colo.max_mw``;
+        the lease is signed at t = 0 and the hall is ready ``colo.lead_months`` later.
 
     Raises
     ------
@@ -139,7 +144,7 @@ def make_plan(
     (0.5, 3)
     """
     sites = scenario.site_ids
-    share = np.zeros(len(sites))
+    share = np.zeros(len(sites) + 1)  # the candidate sites, then the colocation option
     for site, mw in (site_mw or {}).items():
         if site not in sites:
             raise ValueError(f"site_mw: {site!r} is not a candidate site of scenario {scenario.name!r}; sites: {list(sites)}")
@@ -147,9 +152,13 @@ def make_plan(
         if not (np.isfinite(mw) and 0.0 <= mw <= cap):
             raise ValueError(f"site_mw[{site!r}]: must be in [0, {cap:g}] [MW] (build.sites.{site}.it_mw); got {mw!r}")
         share[sites.index(site)] = mw / cap if cap > 0 else 0.0
+    room = float(scenario["colo.max_mw"])
+    if not (np.isfinite(colocation_mw) and 0.0 <= colocation_mw <= room):
+        raise ValueError(f"colocation_mw: must be in [0, {room:g}] [MW] (colo.max_mw); got {colocation_mw!r}")
+    share[-1] = colocation_mw / room
     starts = None
     if start_month:
-        starts = np.array([float(scenario[f"build.sites.{s}.start_month"]) for s in sites])
+        starts = np.array([float(scenario[f"build.sites.{s}.start_month"]) for s in sites] + [0.0])
         for site, month in start_month.items():
             if site not in sites:
                 raise ValueError(f"start_month: {site!r} is not a candidate site of scenario {scenario.name!r}; sites: {list(sites)}")

@@ -131,7 +131,9 @@ def sample_inputs(scenario: Scenario, n_draws: int, seed: int) -> tuple[Inputs, 
         raise ValueError("risk.correlations: the implied normal correlation matrix is not positive definite") from None
     normals = rng.standard_normal((n_draws, len(columns))) @ chol.T
     uniforms = stats.norm.cdf(normals)
-    lost = rng.random((n_draws, len(scenario.site_ids))) < base["site.permit_loss_probability"]
+    candidates = len(scenario.site_ids)  # the colocation option, after them, has no permit to lose
+    lost = rng.random((n_draws, candidates)) < base["site.permit_loss_probability"][:, :candidates]
+    lost = np.concatenate([lost, np.zeros((n_draws, base.permit_lost.shape[1] - candidates), dtype=bool)], axis=1)
     arrays = {k: v.copy() for k, v in base.arrays.items()}
     sampled: dict[str, np.ndarray] = {}
     for col, (dist, label, site) in enumerate(columns):
@@ -252,6 +254,8 @@ def _one_at_a_time(scenario: Scenario, settings: list[tuple[Distribution, float]
         key = array_key(dist.key)
         if dist.key.startswith("build.sites.") and ".*." not in dist.key:
             arrays[key][row, inputs.site_ids.index(dist.key.split(".")[2])] = value
+        elif key.startswith("site."):  # every candidate site; not the colocation option
+            arrays[key][row, ~inputs.colocation] = value
         else:
             arrays[key][row] = value
     inputs = inputs.with_arrays(arrays)

@@ -754,7 +754,7 @@ def _contract_table(runs: dict[str, StrategyRun]) -> pd.DataFrame:
 
 def _site_table(inputs: Inputs, run: StrategyRun) -> pd.DataFrame:
     schedule = run.schedule
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "sovereignty_bloc": inputs.site_blocs,
             "country_id": inputs.site_countries,
@@ -770,6 +770,8 @@ def _site_table(inputs: Inputs, run: StrategyRun) -> pd.DataFrame:
         },
         index=pd.Index(inputs.site_ids, name="site_id"),
     )
+    shown = ~inputs.colocation | (schedule.mw[0] > 0)  # the colocation option only when the plan leases space
+    return table[shown]
 
 
 def cumulative_discounted(evaluation: Evaluation) -> pd.DataFrame:

@@ -61,6 +61,7 @@ CATEGORIES = (
     "gpu_capex",
     "gpu_resale",
     "power",
+    "colocation_rent",  # zero for the named strategies: none leases colocation space
     "staff",
     "maintenance",
     "water",

@@ -310,6 +310,26 @@ FIELDS: dict[str, Field] = {
     "cloud.departure_tail_months": Field(
         "float", "months", "Months after the last planned site is online that the customer is still treated as departing", 0.0, 120.0
     ),
+    # colocation: owned GPUs in leased space (issue #12)
+    "colo.region_id": Field("str", "-", "Region of the colocation space (row of data/regions.csv)", table="regions"),
+    "colo.country_id": Field("str", "-", "Country of the colocation space, for tax (row of data/country_costs.csv)", table="country_costs"),
+    "colo.sovereignty_bloc": Field("str", "-", "Data-sovereignty bloc of the colocation space", table="regions", column="sovereignty_bloc"),
+    "colo.max_mw": Field("float", "MW", "Most IT MW a plan can lease in colocation", 0.0, 5000.0, low_open=True),
+    "colo.price_usd_per_kw_month": _money(
+        "USD/kW-month", "Wholesale colocation rent per kW of IT load per month at t = 0, power excluded", 1e4
+    ),
+    "colo.rent_escalation_annual": Field("float", "1/year", "Annual escalation of the colocation rent", -0.5, 1.0),
+    "colo.lead_months": Field("float", "months", "Months from signing to a ready hall", 1.0, 120.0),
+    "colo.lease_years": Field("float", "years", "Lease term: the life of the tenant's fit-out", 1.0, 40.0),
+    "colo.fitout_usd_per_mw": _money("USD/MW", "Tenant fit-out capex per IT MW (racks, liquid-cooling distribution), at t = 0 prices", 1e9),
+    "colo.pue": Field("float", "1", "PUE of the colocation hall, power passed through at cost", 1.0, 3.0),
+    "colo.power_price_usd_per_mwh": _money("USD/MWh", "Industrial power price of the colocation region at t = 0", 1e4),
+    "colo.insurance_share_per_year": Field(
+        "float", "1/year", "Insurance per year as a share of the insured value (fit-out, GPU systems)", 0.0, 0.2
+    ),
+    "colo.gpu_property_tax_share_per_year": Field(
+        "float", "1/year", "Property tax on IT equipment per year as a share of its cost", 0.0, 0.2
+    ),
     # owned program
     "build.max_mw_started_per_year": Field("float", "MW/year", "Most IT MW the program can start in a year", 1.0, 1e5),
     "build.staff_usd_per_mw_per_year": _money("USD/MW/year", "Site operations staff cost per IT MW", 1e8),
@@ -423,6 +443,7 @@ TOP_LEVEL = (
     "demand",
     "hardware",
     "cloud",
+    "colo",
     "build",
     "strategies",
     "risk",
