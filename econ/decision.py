@@ -122,12 +122,13 @@ class Choices:
 
     Examples
     --------
-    Two sites, each built whole or not, and three cover shares: 2 x 2 x 3 plans.
+    Two sites, each built whole or not, and three cover shares (one delay, one term, no
+    colocation): 2 x 2 x 3 plans.
 
     >>> from econ.assumptions import load_scenario
     >>> small = Choices(site_levels=(0.0, 1.0), sites=("us-va-loudoun", "us-tx-abilene"))
     >>> small.dimensions(load_scenario("base"))
-    [2, 2, 1, 1, 1, 3]
+    [2, 2, 1, 1, 1, 3, 1]
     """
 
     site_levels: tuple[float, ...] = (0.0, 0.5, 1.0)
@@ -307,6 +308,9 @@ class Optimization:
     named : pandas.DataFrame
         The named strategies (rent, build, hybrid) on all draws, and how much more each costs
         than the best plan by the objective.
+    by_risk_weight : pandas.DataFrame
+        For each risk appetite ``w`` (0 and ``frontier_weights``), the finalist minimizing
+        mean + ``w`` x CVaR on all draws, with its mean and CVaR [USD].
     evaluations : int
         Plans costed.
     draws, search_draws : int
@@ -324,6 +328,7 @@ class Optimization:
     best: Plan
     plans: pd.DataFrame
     named: pd.DataFrame
+    by_risk_weight: pd.DataFrame
     evaluations: int
     draws: int
     search_draws: int
@@ -357,6 +362,7 @@ def optimize(
     risk_weight: float = 1.0,
     starts: Iterable[Point] | None = None,
     chunk_size: int = 5_000,
+    frontier_weights: Sequence[float] = (0.25, 1.0, 4.0),
 ) -> Optimization:
     """The plan that minimizes the objective over Monte Carlo draws, and how it compares.
 
@@ -383,6 +389,10 @@ def optimize(
         the named strategies.
     chunk_size : int
         Draws per vectorized call.
+    frontier_weights : sequence of float
+        Risk appetites explored for the frontier: one more search minimizing mean + ``w`` x
+        CVaR for each ``w`` [1] (from the same starts, on the same costed plans), so that
+        the frontier holds the plans a more risk-averse decision-maker would choose.
 
     Returns
     -------
@@ -415,14 +425,22 @@ def optimize(
             plans[point] = _plan(scenario, choices, point, months)
         return plans[point]
 
-    def values(points: list[Point]) -> np.ndarray:
-        return score(search([plan_of(p) for p in points]), objective, level, risk_weight)
-
-    seen: dict[Point, float] = {}
     n = len(choices.decided(scenario))
-    for start in starts if starts is not None else _default_starts(scenario, choices):
-        _search(tuple(start), dims, values, seen, lambda p: _canonical(p, choices, n))
-    return _summarize(scenario, choices, costs, search, plans, seen, objective, level, risk_weight)
+    begin = list(starts) if starts is not None else _default_starts(scenario, choices)
+    costed: dict[Point, float] = {}
+    for weight in (None, *frontier_weights):
+        if weight is not None and not (np.isfinite(weight) and weight >= 0):
+            raise ValueError(f"frontier_weights: each must be finite and >= 0 [1]; got {weight!r}")
+
+        def values(points: list[Point], w: float | None = weight) -> np.ndarray:
+            c = search([plan_of(p) for p in points])
+            return score(c, objective, level, risk_weight) if w is None else score(c, "mean+cvar", level, w)
+
+        seen: dict[Point, float] = {}
+        for start in begin:
+            _search(tuple(start), dims, values, seen, lambda p: _canonical(p, choices, n))
+        costed.update(dict.fromkeys(seen, 0.0))
+    return _summarize(costs, search, [plans[p] for p in costed], objective, level, risk_weight, (0.0, *frontier_weights))
 
 
 def _default_starts(scenario: Scenario, choices: Choices) -> list[Point]:
@@ -487,21 +505,17 @@ def exhaustive(
 
 
 def _summarize(
-    scenario: Scenario,
-    choices: Choices,
     costs: _Costs,
     search: _Costs,
-    plans: dict[Point, Plan],
-    seen: dict[Point, float],
+    chosen: list[Plan],
     objective: str,
     level: float,
     risk_weight: float,
+    weights: tuple[float, ...],
 ) -> Optimization:
-    points = list(seen)
-    chosen = [plans[p] for p in points]
     c = search(chosen)
     table = pd.DataFrame(
-        {"mean_usd": c.mean(axis=0), "cvar_usd": cvar(c, level), "objective_usd": np.array([seen[p] for p in points])},
+        {"mean_usd": c.mean(axis=0), "cvar_usd": cvar(c, level), "objective_usd": score(c, objective, level, risk_weight)},
         index=pd.Index([p.name for p in chosen], name="plan"),
     )
     frontier = efficient_frontier(table["mean_usd"].to_numpy(), table["cvar_usd"].to_numpy())
@@ -512,20 +526,15 @@ def _summarize(
     final = everything[:, : len(finalists)]
     value = score(final, objective, level, risk_weight)
     best = finalists[int(np.argmin(value))]
-    on_frontier_all = efficient_frontier(final.mean(axis=0), cvar(final, level))
-    front = final[:, on_frontier_all]
-    winners = np.argmin(front, axis=1)
-    share = {p.name: 0.0 for p in finalists}
+    mean_all, cvar_all = final.mean(axis=0), cvar(final, level)
+    on_frontier_all = efficient_frontier(mean_all, cvar_all)
+    winners = np.argmin(final[:, on_frontier_all], axis=1)
     names = [p.name for p, keep in zip(finalists, on_frontier_all, strict=True) if keep]
-    for i, name in enumerate(names):
-        share[name] = float(np.mean(winners == i))
     table["on_frontier"] = False
-    all_columns = {"mean_all_usd": final.mean(axis=0), "cvar_all_usd": cvar(final, level), "objective_all_usd": value}
     for j, p in enumerate(finalists):
-        for col, v in all_columns.items():
-            table.loc[p.name, col] = float(v[j])
+        table.loc[p.name, ["mean_all_usd", "cvar_all_usd", "objective_all_usd"]] = [mean_all[j], cvar_all[j], value[j]]
         table.loc[p.name, "on_frontier"] = bool(on_frontier_all[j])
-        table.loc[p.name, "best_share"] = share[p.name]
+        table.loc[p.name, "best_share"] = float(np.mean(winners == names.index(p.name))) if p.name in names else 0.0
     named_costs = everything[:, len(finalists) :]
     named_value = score(named_costs, objective, level, risk_weight)
     best_value = float(value[int(np.argmin(value))])
@@ -538,4 +547,13 @@ def _summarize(
         },
         index=pd.Index(list(named), name="strategy"),
     )
-    return Optimization(best, table.sort_values("objective_usd", kind="stable"), named_table, len(seen), costs.inputs.n, search.inputs.n)
+    appetite = pd.DataFrame(
+        [
+            {"risk_weight": w, "plan": finalists[k].name, "mean_usd": mean_all[k], "cvar_usd": cvar_all[k]}
+            for w in weights
+            for k in [int(np.argmin(mean_all + w * cvar_all))]
+        ]
+    ).set_index("risk_weight")
+    return Optimization(
+        best, table.sort_values("objective_usd", kind="stable"), named_table, appetite, len(chosen), costs.inputs.n, search.inputs.n
+    )

@@ -771,7 +771,8 @@ def _site_table(inputs: Inputs, run: StrategyRun) -> pd.DataFrame:
         index=pd.Index(inputs.site_ids, name="site_id"),
     )
     shown = ~inputs.colocation | (schedule.mw[0] > 0)  # the colocation option only when the plan leases space
-    return table[shown]
+    visible: pd.DataFrame = table.loc[shown]
+    return visible
 
 
 def cumulative_discounted(evaluation: Evaluation) -> pd.DataFrame:

@@ -98,6 +98,7 @@ def test_a_dominated_plan_is_never_on_the_frontier(points: np.ndarray):
         ("mean", {}, Choices(site_levels=(0.0, 0.5, 1.0), cover_shares=(0.5, 1.0), sites=US_EU)),
         ("cvar", {}, Choices(site_levels=(0.0, 0.5, 1.0), cover_shares=(0.5, 1.0), sites=US_EU)),
         ("mean+cvar", {"cloud.list_usd_per_gpu_hour": 11.5}, Choices(site_levels=(0.0, 1.0), terms=(36, 60), sites=US_EU)),
+        ("mean", {}, Choices(site_levels=(0.0, 1.0), cover_shares=(0.5, 1.0), sites=US_EU[:2], colocation_levels=(0.0, 0.5, 1.0))),
         # a tight build-rate limit (C21) with start delays: the order and the limit interact
         (
             "mean",
@@ -105,7 +106,7 @@ def test_a_dominated_plan_is_never_on_the_frontier(points: np.ndarray):
             Choices(site_levels=(0.0, 1.0), start_delays=(0.0, 24.0), cover_shares=(1.0,), sites=US_EU),
         ),
     ],
-    ids=["mean", "cvar", "mean+cvar-terms", "rate-limit-delays"],
+    ids=["mean", "cvar", "mean+cvar-terms", "colocation", "rate-limit-delays"],
 )
 def test_the_search_finds_the_exhaustive_optimum_on_small_instances(kind, overrides, choices):
     scenario = load_scenario("base", overrides)
@@ -177,3 +178,15 @@ def test_a_flip_between_rent_and_one_plan_is_their_breakeven(base):
     b = econ.breakeven(base, "cloud.list_usd_per_gpu_hour", "hybrid", bounds=(5.0, 20.0))
     assert (f.recommended, f.down_plan) == ("hybrid", "rent")
     assert f.down_value == pytest.approx(b.value, rel=1e-7)
+
+
+def test_a_more_risk_averse_appetite_never_chooses_a_riskier_plan(base):
+    choices = Choices(site_levels=(0.0, 1.0), cover_shares=(0.5, 1.0), sites=US_EU[:2], colocation_levels=(0.0, 1.0))
+    result = optimize(base, draws=60, search_draws=None, choices=choices, frontier_weights=(0.5, 1.0, 4.0, 16.0))
+    chosen = result.by_risk_weight
+    assert list(chosen.index) == [0.0, 0.5, 1.0, 4.0, 16.0]
+    assert np.all(np.diff(chosen["cvar_usd"].to_numpy()) <= 1e-6)
+    assert np.all(np.diff(chosen["mean_usd"].to_numpy()) >= -1e-6)
+    assert chosen.loc[0.0, "plan"] == result.best.name
+    frontier = set(result.plans.index[result.plans["on_frontier"].astype(bool)])
+    assert set(chosen["plan"]) <= frontier
