@@ -210,8 +210,14 @@ def _bounds(scenario: Scenario, key: str) -> tuple[float, float]:
     return (low, high) if low < high else (x0 - 1.0, x0 + 1.0)
 
 
-def plan_costs_over(scenario: Scenario, key: str, values: np.ndarray, plans: Sequence[Plan] | None = None) -> pd.DataFrame:
+def plan_costs_over(
+    scenario: Scenario, key: str, values: np.ndarray, plans: Sequence[Plan] | None = None, *, draws: int = 0, seed: int = 20261122
+) -> pd.DataFrame:
     """NPV cost of each plan as one input varies (each value with its own forecast), one vectorized run.
+
+    With ``draws`` > 0 the cost at each value is the mean over that many Monte Carlo draws
+    of the other uncertain inputs with this one held at the value (the same draws for every
+    value and plan), ``E[C | key = value]``; otherwise the cost at the scenario's central values.
 
     Parameters
     ----------
@@ -223,6 +229,8 @@ def plan_costs_over(scenario: Scenario, key: str, values: np.ndarray, plans: Seq
         Values to try, in the key's unit.
     plans : sequence of Plan, optional
         The candidate plans; the named rent, build and hybrid by default.
+    draws, seed : int
+        Monte Carlo draws per value (0: the central values only) and their seed.
 
     Returns
     -------
@@ -237,15 +245,33 @@ def plan_costs_over(scenario: Scenario, key: str, values: np.ndarray, plans: Seq
     (['rent', 'build', 'hybrid'], True)
     """
     values = np.atleast_1d(np.asarray(values, dtype=float))
-    inputs = varied_inputs(scenario, key, values)
-    chosen = list(named_plans(inputs).values()) if plans is None else list(plans)
+    central = varied_inputs(scenario, key, values)
+    chosen = list(named_plans(central).values()) if plans is None else list(plans)
     names = [p.name for p in chosen]
     if len(set(names)) != len(names):
         raise ValueError(f"plans: names must be unique; got {names}")
-    plan = forecast(inputs, plans=chosen)
+    plan = forecast(central, plans=chosen)  # a company expecting another value sizes its contracts on it
+    inputs = central if draws == 0 else _held_at(scenario, key, values, draws, seed)
     shared = market(inputs)
     costs = {p.name: npv_cost(inputs, run_strategy(inputs, _for(inputs, p), plan, shared)) for p in chosen}
-    return pd.DataFrame(costs, index=pd.Index(values, name=key))
+    per_value = {name: c.reshape(values.size, -1).mean(axis=1) for name, c in costs.items()}
+    return pd.DataFrame(per_value, index=pd.Index(values, name=key))
+
+
+def _held_at(scenario: Scenario, key: str, values: np.ndarray, draws: int, seed: int) -> Inputs:
+    """Monte Carlo draws of the scenario repeated for each value, with ``key`` held at it (value-major order)."""
+    from econ.risk import sample_inputs  # econ.risk imports this module's neighbours; imported when used
+
+    if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
+        raise ValueError(f"draws: must be an integer >= 0; got {draws!r}")
+    sampled, _ = sample_inputs(scenario, int(draws), seed)
+    inputs = sampled.take(np.tile(np.arange(int(draws)), values.size))
+    name = array_key(key)
+    current = inputs.arrays[name]
+    held = np.broadcast_to(np.repeat(values, int(draws)).reshape((-1,) + (1,) * (current.ndim - 1)), current.shape).copy()
+    if name.startswith("site."):
+        held[:, inputs.colocation] = current[:, inputs.colocation]
+    return inputs.with_arrays({name: held})
 
 
 def _for(inputs: Inputs, plan: Plan) -> Plan:
@@ -302,12 +328,19 @@ class FlipPoint:
 
 
 def flip_point(
-    scenario: Scenario, key: str, plans: Sequence[Plan] | None = None, *, bounds: tuple[float, float] | None = None
+    scenario: Scenario,
+    key: str,
+    plans: Sequence[Plan] | None = None,
+    *,
+    bounds: tuple[float, float] | None = None,
+    draws: int = 0,
+    seed: int = 20261122,
 ) -> FlipPoint:
     """The values of ``key`` nearest its scenario value, each way, at which the recommended plan changes.
 
-    The recommended plan is the cheapest (NPV cost at the scenario's central values, each
-    value tried with its own forecast). The plans' costs are scanned over ``bounds``
+    The recommended plan is the cheapest: by NPV cost at the scenario's central values, or,
+    with ``draws`` > 0, by expected NPV cost over that many draws of the other inputs
+    (:func:`plan_costs_over`); each value is tried with its own forecast. The plans' costs are scanned over ``bounds``
     (:data:`GRID_POINTS` values and the scenario's value); the first change of the cheapest
     plan on each side of the scenario's value is refined with Brent's method on the
     difference between the two plans that swap (``scipy.optimize.brentq``). With rent and
@@ -323,6 +356,8 @@ def flip_point(
         The candidates; the named rent, build and hybrid by default.
     bounds : tuple of float, optional
         Interval searched [the key's unit]; by default as for :func:`breakeven`.
+    draws, seed : int
+        Monte Carlo draws per value (0: central values) and their seed.
 
     Examples
     --------
@@ -336,7 +371,7 @@ def flip_point(
         raise ValueError(f"bounds: need low < high [{_unit(key)}]; got ({low!r}, {high!r})")
     here = float(scenario[key.replace("*", scenario.site_ids[0])])
     grid = np.unique(np.append(np.linspace(low, high, GRID_POINTS), here))
-    costs = plan_costs_over(scenario, key, grid, plans)
+    costs = plan_costs_over(scenario, key, grid, plans, draws=draws, seed=seed)
     names = list(costs.columns)
     best = costs.to_numpy().argmin(axis=1)
     at = int(np.flatnonzero(grid == here)[0])
@@ -347,7 +382,7 @@ def flip_point(
         pair = [p for p in candidates if p.name in (names[best[i]], names[best[j]])]
 
         def gap(x: float) -> float:
-            row = plan_costs_over(scenario, key, np.array([x]), pair).iloc[0]
+            row = plan_costs_over(scenario, key, np.array([x]), pair, draws=draws, seed=seed).iloc[0]
             return float(row[names[best[j]]] - row[names[best[i]]])
 
         lo, hi = sorted((grid[i], grid[j]))
@@ -366,7 +401,9 @@ def flip_point(
     return FlipPoint(key, names[best[at]], here, down_value, down_plan, up_value, up_plan, low, high, _unit(key))
 
 
-def flip_points(scenario: Scenario, keys: Sequence[str] | None = None, plans: Sequence[Plan] | None = None) -> pd.DataFrame:
+def flip_points(
+    scenario: Scenario, keys: Sequence[str] | None = None, plans: Sequence[Plan] | None = None, *, draws: int = 0, seed: int = 20261122
+) -> pd.DataFrame:
     """:func:`flip_point` for several inputs: by default every uncertain input of the scenario, over its range.
 
     Returns
@@ -386,7 +423,7 @@ def flip_points(scenario: Scenario, keys: Sequence[str] | None = None, plans: Se
     chosen = [d.key for d in scenario.distributions if d.dist != "bernoulli"] if keys is None else list(keys)
     rows = {}
     for key in chosen:
-        f = flip_point(scenario, key, plans)
+        f = flip_point(scenario, key, plans, draws=draws, seed=seed)
         rows[key] = {
             "unit": f.unit,
             "scenario_value": f.scenario_value,

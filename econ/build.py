@@ -153,8 +153,8 @@ def site_schedule(inputs: Inputs, build_share: np.ndarray, start_month: np.ndarr
     planned = inputs["site.start_month"] if start_month is None else start_month
     built_here = np.where(inputs.colocation, 0.0, mw)  # leased space does not use the building organisation's budget
     limited = rate_limited_start(built_here, planned, inputs["build.max_mw_started_per_year"])
-    start = np.ceil(np.where(inputs.colocation, planned, limited) - 1e-9)
-    permit = event_month(start + inputs["site.permitting_months"])
+    start = np.ceil(np.where(inputs.colocation, planned, limited) - 1e-9) + 0.0  # + 0.0: no negative zero
+    permit = np.where(inputs.colocation, start, event_month(start + inputs["site.permitting_months"]))  # leased space: no permit
     ordered = start if inputs.order_equipment_before_permit else permit
     equipment = event_month(ordered + inputs["site.equipment_lead_months"])
     grid = event_month(start + inputs["site.grid_connection_months"])
@@ -265,7 +265,8 @@ def facility_capex(inputs: Inputs, schedule: Schedule) -> np.ndarray:
     """
     years = inputs["horizon.start_year_fraction"][:, None] - (inputs["site.capex_basis_year"] + 0.5) + price_date(schedule) / 12.0
     escalation = np.power(1.0 + inputs["build.construction_escalation_annual"][:, None], years)
-    per_mw = inputs["site.capex_usd_per_mw_it"] * inputs["build.facility_capex_multiplier"][:, None]
+    multiplier = np.where(inputs.colocation, 1.0, inputs["build.facility_capex_multiplier"][:, None])  # markets' capex, not a fit-out
+    per_mw = inputs["site.capex_usd_per_mw_it"] * multiplier
     capex: np.ndarray = schedule.mw * per_mw * escalation * (1.0 + inputs["site.construction_overrun_share"])
     return capex
 
@@ -296,7 +297,8 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
     priced = price_date(schedule)
     capex = facility_capex(inputs, schedule)
     dev = capex * inputs["build.development_share_of_capex"][:, None]  # soft costs, on top of the market's hard capex
-    deposit = np.where(inputs.order_equipment_before_permit, capex * inputs["build.equipment_deposit_share_of_capex"][:, None], 0.0)
+    at_risk = inputs.order_equipment_before_permit & ~inputs.colocation  # a leased hall has no long-lead equipment of its own
+    deposit = np.where(at_risk, capex * inputs["build.equipment_deposit_share_of_capex"][:, None], 0.0)
     land = schedule.mw * inputs["site.land_acres_per_mw"] * inputs["site.land_usd_per_acre"]
     construction = np.where(built, capex - deposit, 0.0)
     flows: dict[str, np.ndarray] = {

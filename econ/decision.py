@@ -33,9 +33,9 @@ from econ.assumptions import Scenario
 from econ.inputs import ContractSpec, Inputs, inputs_from_scenario
 from econ.plans import Plan, named_plans
 from econ.risk import sample_inputs
-from econ.strategies import check_markup, forecast, market, npv_cost, run_strategy
+from econ.strategies import CATEGORIES, check_markup, discount_factors_monthly, forecast, market, npv_cost, run_strategy, with_rent
 
-__all__ = ["Choices", "Optimization", "cvar", "efficient_frontier", "exhaustive", "optimize", "score"]
+__all__ = ["Choices", "Optimization", "cvar", "efficient_frontier", "exhaustive", "expected_flows", "optimize", "score"]
 
 
 def cvar(costs: np.ndarray, level: float = 0.9) -> np.ndarray:
@@ -557,3 +557,38 @@ def _summarize(
     return Optimization(
         best, table.sort_values("objective_usd", kind="stable"), named_table, appetite, len(chosen), costs.inputs.n, search.inputs.n
     )
+
+
+def expected_flows(
+    scenario: Scenario, plans: Sequence[Plan], *, draws: int = 1_000, seed: int = 20261122, chunk_size: int = 5_000
+) -> pd.DataFrame:
+    """Expected present value of each cash-flow category of each plan, over Monte Carlo draws [USD].
+
+    What an expected-cost difference between plans is made of: the mean over the draws of
+    each category's after-tax flows discounted at each draw's WACC (negative: money out),
+    the named ``rent`` first. The columns sum to minus each plan's expected NPV cost.
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> from econ.plans import make_plan
+    >>> s = load_scenario("base")
+    >>> table = expected_flows(s, [make_plan(s, "colo", colocation_mw=100.0, contracts=[(0, 60, 1.0)])], draws=20)
+    >>> list(table.columns), bool(table.loc["colocation_rent", "colo"] < 0 == table.loc["colocation_rent", "rent"])
+    (['rent', 'colo'], True)
+    """
+    costs = _costs(scenario, draws, seed, chunk_size)
+    chosen = with_rent(costs.plan_inputs, plans) or []
+    fc = forecast(costs.plan_inputs, plans=chosen)
+    totals = {p.name: dict.fromkeys(CATEGORIES, 0.0) for p in chosen}
+    for start in range(0, costs.inputs.n, chunk_size):
+        chunk = costs.inputs.take(slice(start, start + chunk_size))
+        shared = market(chunk)
+        factors = discount_factors_monthly(chunk["finance.discount_rate_annual"], chunk.months)
+        for p in chosen:
+            run = run_strategy(chunk, p, fc, shared)
+            for category, flow in run.flows.items():
+                totals[p.name][category] += float(np.einsum("nm,nm->n", flow, factors).sum())
+    table = pd.DataFrame(totals) / costs.inputs.n
+    table.index.name = "category"
+    return table

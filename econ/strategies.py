@@ -237,12 +237,15 @@ class Forecast:
     last_online: dict[str, np.ndarray]
 
     def broadcast(self, n: int) -> Forecast:
-        """A one-draw forecast repeated for n draws."""
-        if self.price.shape[0] == n:
+        """Each of the forecast's rows repeated for ``n / rows`` consecutive draws (a one-draw forecast for all n)."""
+        rows = self.price.shape[0]
+        if rows == n:
             return self
+        if n % rows:
+            raise ValueError(f"n: {n} draws cannot be split evenly among a forecast of {rows} rows")
 
         def rep(a: np.ndarray) -> np.ndarray:
-            return np.repeat(a, n, axis=0)
+            return np.repeat(a, n // rows, axis=0)
 
         return Forecast(
             rep(self.price),

@@ -31,7 +31,13 @@ own code, ``s`` (load over its mean), ``pi = max s``, ``u = 1 / pi``, ``E[min(s,
 cumulative sum, see :class:`LoadDurationCurve`) and the merit-order owned work
 ``D (1 - E[min(s, R / D)])`` that sets the owned fleet's busy share.
 
-Use :func:`recompute`.
+Plans and colocation (model.md "Colocation: owned GPUs in leased space" and "Plans and the decision
+under uncertainty"). :func:`recompute_plans` costs any plan given as plain inputs (:class:`PlanSpec`:
+MW per site, start months, contracts, colocation MW), next to the named ``rent``. Nothing of
+``econ.plans``, ``econ.strategies`` or ``econ.build`` is called; the conventions the docs leave open
+for colocation, fixed before comparing, are listed in :meth:`_Model.colo_site`.
+
+Use :func:`recompute` and :func:`recompute_plans`.
 """
 
 from __future__ import annotations
@@ -104,6 +110,36 @@ def recompute(scenario: ScenarioLike | str = "base", overrides: Mapping[str, Any
         "build": model.run_build("build", 1.0),
         "hybrid": model.run_build("hybrid", model.v("strategies.hybrid.build_share")),
     }
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    """A plan as plain inputs (model.md "Plans and the decision under uncertainty").
+
+    ``site_mw``: IT MW built at each named site (others not built), a share ``MW / build.sites.<id>.it_mw``
+    of it; ``start_month``: requested start of named sites (others keep ``build.sites.<id>.start_month``),
+    then delayed in site order by the MW budget (claim C21); ``contracts``: (start month, term months,
+    cover share of what the plan rents); ``reservation``: ``floor`` or ``peak``; ``colocation_mw``: IT MW
+    of owned GPUs placed in leased colocation space.
+    """
+
+    name: str
+    site_mw: Mapping[str, float] = field(default_factory=dict)
+    start_month: Mapping[str, float] = field(default_factory=dict)
+    contracts: Sequence[tuple[int, int, float]] = ()
+    reservation: str = "floor"
+    colocation_mw: float = 0.0
+
+
+def recompute_plans(scenario: ScenarioLike, plans: Sequence[PlanSpec]) -> dict[str, Flows]:
+    """Monthly cash flows of the named ``rent`` and of each plan: name -> category -> 180 monthly USD."""
+    model = _Model(scenario)
+    out = {"rent": model.run_rent()}
+    for plan in plans:
+        if plan.name in out:
+            raise ValueError(f"plan name {plan.name!r} twice")
+        out[plan.name] = model.run_plan(plan)
+    return out
 
 
 def discount_factors(scenario: ScenarioLike) -> np.ndarray:
@@ -323,6 +359,12 @@ class _Site:
     rate: float
     server_schedule: np.ndarray
     facility_schedule: np.ndarray
+    pue: float
+    power_price: float  # USD/MWh at t = 0, before build.power_price_multiplier and escalation
+    insurance_share: float
+    gpu_property_tax_share: float
+    colo: bool = False  # leased space (model.md "Colocation"): rent; no land, deposit, staff per MW or water
+    value_life_years: float = 0.0  # life over which the facility (or fit-out) is depreciated at the horizon
     land: float = 0.0
     capex: float = 0.0
     dev: float = 0.0
@@ -508,16 +550,32 @@ class _Model:
                 best = max(best, d)
         return best, tp
 
-    def cloud_flows(self, strategy: str, rented: np.ndarray, window: np.ndarray, last_online: float | None) -> Flows:
-        """The strategy's contracts (c1..c3) on its rented plan, and the rest rented short-term."""
+    def named_contracts(self, strategy: str) -> list[tuple[int, int, float]]:
+        """A named strategy's contracts (strategies.<name>.contracts.<id>), in id order: (start, term, cover share)."""
+        prefix = f"strategies.{strategy}.contracts."
+        ids = sorted({k[len(prefix) :].split(".")[0] for k in self.values if k.startswith(prefix)})
+        out = []
+        for c in ids:
+            if f"{prefix}{c}.cover_share" not in self.values:
+                raise NotImplementedError("contracts of a fixed commit_usd do not occur in the scenarios checked")
+            start, term, cover = (self.v(f"{prefix}{c}.{k}") for k in ("start_month", "term_months", "cover_share"))
+            out.append((int(start), int(term), float(cover)))
+        return out
+
+    def cloud_flows(
+        self,
+        contract_specs: Sequence[tuple[int, int, float]],
+        shape: str,
+        rented: np.ndarray,
+        window: np.ndarray,
+        last_online: float | None,
+    ) -> Flows:
+        """The plan's contracts on its rented plan (each reserves ``cover`` x the shape's profile), and the rest rented short-term."""
         v, M = self.v, self.M
         dep = v("cloud.departing_contract_premium")
-        shape = v(f"strategies.{strategy}.reservation")
         contracts = []
-        for c in ("c1", "c2", "c3"):
-            start = int(v(f"strategies.{strategy}.contracts.{c}.start_month"))
-            term = int(v(f"strategies.{strategy}.contracts.{c}.term_months"))
-            cover = float(v(f"strategies.{strategy}.contracts.{c}.cover_share"))
+        for start, term, cover in contract_specs:
+            start, term = int(start), int(term)
             reserved = cover * reservation_profile(rented, start, term, shape)
             # model.md "A departing customer": the premium applies to a contract signed inside the window
             in_window = last_online is not None and start <= last_online + v("cloud.departure_tail_months")
@@ -546,7 +604,9 @@ class _Model:
     # --------------------------------------------------------------------------------------------
     def run_rent(self) -> Flows:
         flows = {c: np.zeros(self.M) for c in CATEGORIES}
-        cf = self.cloud_flows("rent", self.provisioned, np.zeros(self.M, bool), None)
+        cf = self.cloud_flows(
+            self.named_contracts("rent"), str(self.v("strategies.rent.reservation")), self.provisioned, np.zeros(self.M, bool), None
+        )
         for key, a in cf.items():
             flows[key] += a
         # model.md "Tax and discounting": rented capacity is deducted at the home country's rate
@@ -568,14 +628,25 @@ class _Model:
             fac[: len(sch)] += sch
         return server, fac
 
-    def site_program(self, share: float) -> list[_Site]:
-        """Each site's schedule (model.md "Owned program"; econ.timeline docstring): event months rounded up."""
+    def site_program(self, shares: Mapping[str, float], requested: Mapping[str, float] | None = None) -> list[_Site]:
+        """Each built site's schedule (model.md "Owned program"; econ.timeline docstring): event months rounded up.
+
+        ``shares``: share of each site's IT MW built (missing = 0, not built); ``requested``: start
+        months overriding ``build.sites.<id>.start_month``. Starts are then rate limited in site order
+        over every candidate site (an unbuilt site has 0 MW, so it takes no budget).
+        """
         v, sv = self.v, self.sv
-        mw = np.array([sv(s, "it_mw") * share for s in self.sites])
-        req = np.array([sv(s, "start_month") for s in self.sites])
+        requested = requested or {}
+        unknown = (set(shares) | set(requested)) - set(self.sites)
+        if unknown:
+            raise ValueError(f"unknown sites {sorted(unknown)}")
+        mw = np.array([sv(s, "it_mw") * float(shares.get(s, 0.0)) for s in self.sites])
+        req = np.array([float(requested.get(s, sv(s, "start_month"))) for s in self.sites])
         start = rate_limited_start(mw, req, v("build.max_mw_started_per_year"))
         out = []
         for i, s in enumerate(self.sites):
+            if mw[i] <= 0:
+                continue  # not built
             st = start[i]
             permit = st + sv(s, "permitting_months")
             # long-lead equipment ordered at risk (at the start) or after the permit
@@ -597,9 +668,68 @@ class _Model:
                     rate=float(sv(s, "tax_rate")),
                     server_schedule=server,
                     facility_schedule=facility,
+                    pue=float(sv(s, "pue")),
+                    power_price=float(sv(s, "power_price_usd_per_mwh")),
+                    insurance_share=float(sv(s, "insurance_share_per_year")),
+                    gpu_property_tax_share=float(sv(s, "gpu_property_tax_share_per_year")),
+                    value_life_years=float(v("build.facility_life_years")),
                 )
             )
         return out
+
+    def colo_site(self, mw: float) -> _Site:
+        """The colocation hall as one more site (model.md "Colocation: owned GPUs in leased space").
+
+        From the docs: the lease is signed at t = 0 and the hall is ready ``colo.lead_months`` later
+        (event month rounded up); GPUs serve from then, or from their delivery lead
+        (``build.gpu_delivery_lead_months`` after t = 0) if later; no land, permit, grid or long-lead
+        equipment; outside the MW budget; taxed at the rate of ``colo.country_id`` and depreciated on
+        that country's facility schedule; the fit-out valued at the horizon over ``colo.lease_years``.
+
+        Choices where the docs are silent, fixed before comparing with the package:
+
+        - the hall's "construction" is the lead time (econ.inputs.colocation_site docstring: "its
+          construction time"), from t = 0 (the permit month is the start, 0) to ready;
+        - the fit-out, stated at t = 0 prices, is escalated like a guide's price from its price date
+          (t = 0) to the middle of that construction (``colo.lead_months / 2``), with no overrun and no
+          ``build.facility_capex_multiplier`` (which scales the market guides); costs stated in its
+          prices (maintenance, facility insurance, the retrofit) are indexed from that middle;
+        - development (``build.development_share_of_capex`` of the fit-out) falls at the start: its
+          window start .. permit is empty, and econ.timeline.spread's docstring puts the whole amount
+          of a zero-length window in month max(end, 1);
+        - power: ``colo.power_price_usd_per_mwh`` x ``build.power_price_multiplier``, escalated at
+          ``build.power_price_escalation_annual`` as an owned site's;
+        - the mid-life retrofit (``build.retrofit_after_years`` after ready) is valued at the horizon over
+          what is left of the lease after it, as an owned site's is over the facility's remaining life;
+        - the hall counts as a site for the departing-customer window (its online month).
+
+        The first version of ``econ.evaluate`` disagreed with the docs on two points (ready one month
+        later; a deposit on the fit-out); econ was corrected to the docs.
+        """
+        v = self.v
+        country = str(v("colo.country_id"))
+        server, facility = self.country_schedules(country)
+        countries = pd.read_csv(DATA / "country_costs.csv").set_index("country_id")
+        ready = v("colo.lead_months")
+        online = max(ready, v("build.gpu_delivery_lead_months"))
+        return _Site(
+            id=f"colo-{v('colo.region_id')}",
+            mw=float(mw),
+            start=0,
+            permit=0,
+            mechanical=max(math.ceil(ready), 1),
+            energize=max(math.ceil(ready), 1),
+            online=max(math.ceil(online), 1),
+            rate=float(countries.loc[country, "corporate_tax_rate_fraction"]),
+            server_schedule=server,
+            facility_schedule=facility,
+            pue=float(v("colo.pue")),
+            power_price=float(v("colo.power_price_usd_per_mwh")),
+            insurance_share=float(v("colo.insurance_share_per_year")),
+            gpu_property_tax_share=float(v("colo.gpu_property_tax_share_per_year")),
+            colo=True,
+            value_life_years=float(v("colo.lease_years")),
+        )
 
     def escal(self, rate: float, months_from_0: np.ndarray | float) -> np.ndarray:
         return np.asarray((1 + rate) ** (np.asarray(months_from_0, dtype=float) / 12))
@@ -613,26 +743,36 @@ class _Model:
         e_c = v("build.construction_escalation_annual")
         life_gpu = round(float(v("hardware.refresh_years")) * 12)
         f = d.flows = {c: np.zeros(M) for c in CATEGORIES}
-        d.land = d.mw * sv(s, "land_acres_per_mw") * sv(s, "land_usd_per_acre")
-        f["land"][max(d.start, 1) - 1] -= d.land  # at the start
-        # facility hard capex: the guide's price stated for the middle of its basis year (per site),
-        # escalated to the middle of construction, plus overrun
         d.mid = (d.permit + d.mechanical) / 2
-        years = self.start_year + d.mid / 12 - (sv(s, "capex_basis_year") + 0.5)
-        d.capex = (
-            d.mw
-            * sv(s, "capex_usd_per_mw_it")
-            * v("build.facility_capex_multiplier")
-            * (1 + e_c) ** years
-            * (1 + sv(s, "construction_overrun_share"))
-        )
-        # development: soft costs on top of hard capex, spread from the start to the permit
+        if d.colo:
+            # leased space: no land; the fit-out (t = 0 prices) escalated to the middle of the hall's lead time
+            d.land = 0.0
+            d.capex = d.mw * v("colo.fitout_usd_per_mw") * (1 + e_c) ** (d.mid / 12)
+            dep = 0.0  # no long-lead equipment of its own
+        else:
+            d.land = d.mw * sv(s, "land_acres_per_mw") * sv(s, "land_usd_per_acre")
+            f["land"][max(d.start, 1) - 1] -= d.land  # at the start
+            # facility hard capex: the guide's price stated for the middle of its basis year (per site),
+            # escalated to the middle of construction, plus overrun
+            years = self.start_year + d.mid / 12 - (sv(s, "capex_basis_year") + 0.5)
+            d.capex = (
+                d.mw
+                * sv(s, "capex_usd_per_mw_it")
+                * v("build.facility_capex_multiplier")
+                * (1 + e_c) ** years
+                * (1 + sv(s, "construction_overrun_share"))
+            )
+            dep = v("build.equipment_deposit_share_of_capex") * d.capex if v("build.order_equipment_before_permit") else 0.0
+        # development: soft costs on top of hard capex, spread from the start to the permit (months
+        # start+1..permit); a zero-length window (the colocation hall) puts it all in month max(permit, 1)
         d.dev = v("build.development_share_of_capex") * d.capex
-        dep = v("build.equipment_deposit_share_of_capex") * d.capex if v("build.order_equipment_before_permit") else 0.0
-        f["development"][d.start : d.permit] -= d.dev / (d.permit - d.start)  # months start+1..permit
+        if d.permit > d.start:
+            f["development"][d.start : d.permit] -= d.dev / (d.permit - d.start)
+        else:
+            f["development"][max(d.permit, 1) - 1] -= d.dev
         f["equipment_deposit"][max(d.start, 1) - 1] -= dep  # at order (start)
         construction = d.capex - dep
-        f["facility_capex"][d.permit : d.mechanical] -= construction / (d.mechanical - d.permit)  # permit+1..mechanical
+        f["facility_capex"][d.permit : d.mechanical] -= construction / (d.mechanical - d.permit)  # permit+1..mechanical (hall: 1..ready)
         d.facility_basis = construction + dep + d.dev  # capitalised, placed in service at energization
         # mid-life retrofit, escalated (construction index) from the capex price date to its month
         d.retrofit_month = d.energize + round(12 * float(v("build.retrofit_after_years")))
@@ -677,9 +817,29 @@ class _Model:
         return self.busy * (1.0 - self.curve.expected_min(rented / self.busy))
 
     def run_build(self, strategy: str, share: float) -> Flows:
-        v, sv, M, m = self.v, self.sv, self.M, self.m
+        """A named strategy that builds ``share`` of every site, on its own contracts and reservation shape."""
+        return self.run_owned(
+            self.site_program(dict.fromkeys(self.sites, share)),
+            self.named_contracts(strategy),
+            str(self.v(f"strategies.{strategy}.reservation")),
+        )
+
+    def run_plan(self, plan: PlanSpec) -> Flows:
+        """A plan given as plain inputs (model.md "Plans and the decision under uncertainty")."""
+        shares = {s: float(mw) / float(self.sv(s, "it_mw")) for s, mw in plan.site_mw.items()}
+        if any(not 0 <= x <= 1 for x in shares.values()):
+            raise ValueError(f"{plan.name}: a site's MW is negative or beyond its it_mw")
+        program = self.site_program(shares, plan.start_month)
+        if plan.colocation_mw > 0:
+            if plan.colocation_mw > self.v("colo.max_mw"):
+                raise ValueError(f"{plan.name}: colocation_mw beyond colo.max_mw")
+            program.append(self.colo_site(plan.colocation_mw))
+        return self.run_owned(program, list(plan.contracts), plan.reservation)
+
+    def run_owned(self, program: list[_Site], contracts: Sequence[tuple[int, int, float]], shape: str) -> Flows:
+        """An owned program (sites and any colocation hall), and what it still rents under its contracts."""
+        v, M, m = self.v, self.M, self.m
         flows = {c: np.zeros(M) for c in CATEGORIES}
-        program = self.site_program(share)
         for d in program:
             self._capex_and_fleet(d)
         owned_cap = sum((d.cap for d in program), np.zeros(M))
@@ -690,34 +850,38 @@ class _Model:
         infl = v("finance.inflation_annual")
         e_c = v("build.construction_escalation_annual")
         ix_infl = self.escal(infl, m)
-        l_fac = v("build.facility_life_years")
         after_y = v("build.retrofit_after_years")
         tax_owned = np.zeros(M)
         for d in program:
-            f, s, rate = d.flows, d.id, d.rate
+            f, rate = d.flows, d.rate
+            l_fac = d.value_life_years  # an owned facility's life; a colocation fit-out's lease
             on_energ = self.on_from(d.energize)
             cap_index = self.escal(infl, m - d.mid)  # costs stated in the capex's prices, indexed from its price date
             # power: IT MW x PUE x price x hours, billed at least the minimum take of the site's MW, while GPUs serve
             billed = np.maximum(draw, v("build.power_minimum_take_share"))
-            pprice = (
-                sv(s, "power_price_usd_per_mwh")
-                * v("build.power_price_multiplier")
-                * self.escal(v("build.power_price_escalation_annual"), m)
-            )
-            f["power"] -= d.serving * d.mw * sv(s, "pue") * billed * HOURS * pprice
-            staff_mw = on_energ * v("build.staff_usd_per_mw_per_year") * d.mw / 12 * ix_infl
+            pprice = d.power_price * v("build.power_price_multiplier") * self.escal(v("build.power_price_escalation_annual"), m)
+            f["power"] -= d.serving * d.mw * d.pue * billed * HOURS * pprice
+            # colocation: the landlord's staff per MW and water are in the rent; the company's staff per GPU are not
+            staff_mw = np.zeros(M) if d.colo else on_energ * v("build.staff_usd_per_mw_per_year") * d.mw / 12 * ix_infl
             staff_gpu = v("build.staff_usd_per_gpu_per_year") * d.gpus / 12 * ix_infl
             f["staff"] -= staff_mw + staff_gpu
             f["maintenance"] -= on_energ * v("build.maintenance_share_of_capex_per_year") * d.capex / 12 * cap_index
-            f["water"] -= d.serving * v("build.water_usd_per_mwh_it") * d.mw * draw * HOURS * ix_infl
+            if not d.colo:
+                f["water"] -= d.serving * v("build.water_usd_per_mwh_it") * d.mw * draw * HOURS * ix_infl
+            else:
+                # rent per kW of IT load, escalating from t = 0 ((1 + r) ** (m / 12), econ.timeline.growth
+                # docstring), from the month the hall is ready to the horizon
+                rent = v("colo.price_usd_per_kw_month") * d.mw * 1000 * self.escal(v("colo.rent_escalation_annual"), m)
+                f["colocation_rent"] -= on_energ * rent
             # property tax and insurance: facility insured at hard capex (indexed), GPU systems at cost
-            ins_rate = sv(s, "insurance_share_per_year")
+            ins_rate = d.insurance_share
             ins_fac = on_energ * ins_rate * d.capex / 12 * cap_index
             ins_gpu = ins_rate * d.gpu_cost / 12
-            gpu_ptax = sv(s, "gpu_property_tax_share_per_year") * d.gpu_cost / 12
+            gpu_ptax = d.gpu_property_tax_share * d.gpu_cost / 12
             f["property_tax_insurance"] -= ins_fac + ins_gpu + gpu_ptax
-            # tax at the site's rate (model.md "Tax and discounting"): opex deducted when paid
-            opex = -(f["power"] + f["maintenance"] + f["water"]) + staff_mw + ins_fac + staff_gpu + gpu_ptax + ins_gpu
+            # tax at the site's rate (model.md "Tax and discounting"): opex (and colocation rent) deducted when paid
+            paid = -(f["power"] + f["maintenance"] + f["water"] + f["colocation_rent"])
+            opex = paid + staff_mw + ins_fac + staff_gpu + gpu_ptax + ins_gpu
             tax = rate * opex
             # depreciation: servers from purchase until sold; facility and retrofit from placement
             gains = np.zeros(M)
@@ -748,7 +912,8 @@ class _Model:
             if d.retrofit > 0:
                 # depreciated over the facility's remaining life after the retrofit
                 retro_replacement = d.retrofit * (1 + e_c) ** ((M - d.retrofit_month) / 12)
-                retro_value = retro_replacement * max(1 - (M - d.retrofit_month) / 12 / (l_fac - after_y), 0.0)
+                life_after = l_fac - after_y
+                retro_value = retro_replacement * max(1 - (M - d.retrofit_month) / 12 / life_after, 0.0) if life_after > 0 else 0.0
             f["residual_value"][M - 1] += gpu_value + fac_value + retro_value + d.land
             # a sale is taxed on its gain over the basis left
             gains[M - 1] += gpu_value - gpu_left_held + fac_value - fac_left + retro_value - retro_left
@@ -760,9 +925,12 @@ class _Model:
         # rented capacity under the strategy's contracts, deducted at the home rate; the departure
         # window runs to the last site online plus the tail
         rented = self.provisioned - served
-        last_online = float(max(d.online for d in program))
-        window = m <= last_online + v("cloud.departure_tail_months")
-        cf = self.cloud_flows(strategy, rented, window, last_online)
+        if program:
+            last_online: float | None = float(max(d.online for d in program))
+            window = m <= last_online + v("cloud.departure_tail_months")
+        else:  # builds nothing: never departs
+            last_online, window = None, np.zeros(M, bool)
+        cf = self.cloud_flows(contracts, shape, rented, window, last_online)
         for key, a in cf.items():
             flows[key] += a
         flows["tax_cloud"] = -self.home_rate * sum(cf.values())

@@ -190,3 +190,15 @@ def test_a_more_risk_averse_appetite_never_chooses_a_riskier_plan(base):
     assert chosen.loc[0.0, "plan"] == result.best.name
     frontier = set(result.plans.index[result.plans["on_frontier"].astype(bool)])
     assert set(chosen["plan"]) <= frontier
+
+
+def test_expected_flows_add_up_to_the_simulated_expected_costs(base):
+    from econ.decision import expected_flows
+
+    plan = make_plan(base, "colo", colocation_mw=200.0, contracts=contracts_of(base, "build"))
+    table = expected_flows(base, [plan], draws=40, seed=9)
+    draws = econ.simulate(base, 40, 9, plans=[plan])
+    assert list(table.columns) == ["rent", "colo"]
+    assert -table["colo"].sum() == pytest.approx(draws["npv_cost_usd_colo"].mean(), rel=1e-12)
+    assert -table["rent"].sum() == pytest.approx(draws["npv_cost_usd_rent"].mean(), rel=1e-12)
+    assert table.loc["colocation_rent", "colo"] < 0 and table.loc["land", "colo"] == 0.0

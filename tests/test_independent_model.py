@@ -4,6 +4,11 @@ The recomputation was written from docs/model.md and the docstrings, not from th
 and reads only input values through ``econ.load_scenario`` (and, for the ``hourly`` scenario, the
 representative year of hourly load, ``econ.load_shape.representative_year``). Every category of every
 strategy must match month by month to the cent, and so must each strategy's NPV cost.
+
+Plans other than the named strategies (``econ.make_plan``), colocation included, are checked the same
+way: each plan's inputs are stated once as plain values (:data:`PLANS`) and given both to
+``econ.make_plan`` and to the independent :class:`~tests.independent_model.PlanSpec`; nothing of
+``econ.plans``, ``econ.strategies`` or ``econ.build`` computes anything for the independent side.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import pytest
 import econ
 from econ.load_shape import representative_year
 from econ.strategies import Evaluation
-from tests.independent_model import CATEGORIES, STRATEGIES, LoadDurationCurve, discount_factors, recompute
+from tests.independent_model import CATEGORIES, STRATEGIES, LoadDurationCurve, PlanSpec, discount_factors, recompute, recompute_plans
 
 # case -> (scenario, overrides)
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
@@ -128,3 +133,118 @@ def test_hourly_holds_the_same_capacity_and_changes_only_owned_running_costs() -
         # merit order: the owned fleet is the peaker, so it draws less than under the flat rule
         assert hourly[strategy]["power"].sum() > base[strategy]["power"].sum()
         assert (hourly[strategy]["power"] >= base[strategy]["power"] - 0.01).all()
+
+
+# ------------------------------------------------------------------------------------------------
+# Plans other than the named strategies, and colocation (model.md "Colocation: owned GPUs in leased
+# space", "Plans and the decision under uncertainty")
+# ------------------------------------------------------------------------------------------------
+# plan name -> keyword arguments, the same for econ.make_plan(base, name, **kw) and PlanSpec(name, **kw)
+PLANS: dict[str, dict[str, Any]] = {
+    # (a) owned GPUs in 200 MW of leased space, nothing built, rent's contract calendar
+    "colo 200": {"colocation_mw": 200.0, "contracts": [(0, 60, 1.0), (60, 60, 1.0), (120, 60, 1.0)]},
+    # (b) half of Abilene, all of Frankfurt started at month 12, 100 MW of colocation, three-year contracts covering half
+    "mixed": {
+        "site_mw": {"us-tx-abilene": 100.0, "de-fra-rheinmain": 100.0},
+        "start_month": {"de-fra-rheinmain": 12},
+        "contracts": [(0, 36, 0.5), (36, 36, 0.5), (72, 36, 0.5), (108, 36, 0.5), (144, 36, 0.5)],
+        "colocation_mw": 100.0,
+    },
+    # (b) without its colocation: the plan machinery alone (site shares, a start month, contracts by cover share)
+    "mixed, no colocation": {
+        "site_mw": {"us-tx-abilene": 100.0, "de-fra-rheinmain": 100.0},
+        "start_month": {"de-fra-rheinmain": 12},
+        "contracts": [(0, 36, 0.5), (36, 36, 0.5), (72, 36, 0.5), (108, 36, 0.5), (144, 36, 0.5)],
+    },
+}
+
+# The colocation hall is ready ``colo.lead_months`` after signing at t = 0 and pays no equipment
+# deposit (docs/model.md). The first version of econ had it ready a month later (its permit event
+# at t = 0 moved to month 1) and charged a deposit on the fit-out: this recomputation found both,
+# econ was corrected, and these plans now match to the cent.
+COLO_PLANS = ("colo 200", "mixed")
+
+
+def _plan_param(name: str) -> Any:
+    return pytest.param(name, id=name)
+
+
+class PlanCase(NamedTuple):
+    scenario: Any
+    plans: dict[str, econ.Plan]
+    evaluation: Evaluation
+    mine: dict[str, dict[str, np.ndarray]]
+    df: np.ndarray
+
+
+@pytest.fixture(scope="module")
+def plan_case() -> PlanCase:
+    scenario = econ.load_scenario("base")
+    plans = {name: econ.make_plan(scenario, name, **kw) for name, kw in PLANS.items()}
+    mine = recompute_plans(scenario, [PlanSpec(name, **kw) for name, kw in PLANS.items()])
+    return PlanCase(scenario, plans, econ.evaluate(scenario, list(plans.values())), mine, discount_factors(scenario))
+
+
+def test_the_plans_given_to_econ_are_the_plans_recomputed(plan_case: PlanCase) -> None:
+    """The plan objects' public attributes state the same sites, start months, contracts and reservation as PLANS."""
+    values, sites = dict(plan_case.scenario.values), list(plan_case.scenario.site_ids)
+    assert list(plan_case.evaluation.summary.index) == ["rent", *PLANS]
+    for name, kw in PLANS.items():
+        plan = plan_case.plans[name]
+        share = [kw.get("site_mw", {}).get(s, 0.0) / values[f"build.sites.{s}.it_mw"] for s in sites]
+        np.testing.assert_allclose(plan.site_share[: len(sites)], share, rtol=0, atol=1e-12, err_msg=name)
+        starts = {s: kw.get("start_month", {}).get(s, values[f"build.sites.{s}.start_month"]) for s in sites}
+        if plan.start_month is not None:
+            assert dict(zip(sites, plan.start_month[: len(sites)].tolist(), strict=True)) == starts, name
+        else:
+            assert not kw.get("start_month"), name
+        assert [(c.start_month, c.term_months, c.cover_share) for c in plan.contracts] == list(kw["contracts"]), name
+        assert plan.reservation == kw.get("reservation", "floor"), name
+
+
+def test_plans_rent_matches_to_the_cent(plan_case: PlanCase) -> None:
+    """The named rent, always the first row of an evaluation of plans, is the one checked above."""
+    pkg = package_flows(plan_case.evaluation, "rent", len(plan_case.df))
+    for category in CATEGORIES:
+        np.testing.assert_allclose(pkg[category].to_numpy(), plan_case.mine["rent"][category], rtol=0, atol=0.01, err_msg=category)
+
+
+@pytest.mark.parametrize("plan", [_plan_param(name) for name in PLANS])
+def test_plan_cashflows_match_to_the_cent(plan_case: PlanCase, plan: str) -> None:
+    pkg = package_flows(plan_case.evaluation, plan, len(plan_case.df))
+    assert set(pkg.columns) == set(CATEGORIES), "a category the independent model does not know, or one it lacks"
+    assert not pkg.isna().any().any(), "a month missing from the package's cash flows"
+    for category in CATEGORIES:
+        np.testing.assert_allclose(
+            pkg[category].to_numpy(), plan_case.mine[plan][category], rtol=0, atol=0.01, err_msg=f"{plan} {category}"
+        )
+
+
+@pytest.mark.parametrize("plan", [_plan_param(name) for name in PLANS])
+def test_plan_npv_cost_matches_to_the_cent(plan_case: PlanCase, plan: str) -> None:
+    npv_cost = -sum(float((flows * plan_case.df).sum()) for flows in plan_case.mine[plan].values())
+    np.testing.assert_allclose(plan_case.evaluation.summary.loc[plan, "npv_cost_usd"], npv_cost, rtol=0, atol=0.01, err_msg=plan)
+
+
+def test_the_plans_exercise_colocation(plan_case: PlanCase) -> None:
+    """The independent side pays colocation rent, and no land or water, for the hall; the plan without it pays no rent."""
+    for name in COLO_PLANS:
+        assert (plan_case.mine[name]["colocation_rent"] < 0).sum() > 150, name
+    assert not plan_case.mine["colo 200"]["land"].any()
+    assert not plan_case.mine["colo 200"]["water"].any()
+    assert not plan_case.mine["mixed, no colocation"]["colocation_rent"].any()
+    assert not plan_case.mine["rent"]["colocation_rent"].any()
+
+
+def test_colocation_hall_is_ready_colo_lead_months_after_signing(plan_case: PlanCase) -> None:
+    """model.md: ready `colo.lead_months` after signing at t = 0; the first fleet is bought then and the rent starts then."""
+    pkg = package_flows(plan_case.evaluation, "colo 200", len(plan_case.df))
+    ready = int(np.ceil(plan_case.scenario["colo.lead_months"]))
+    assert int(pkg.index[pkg["gpu_capex"] < 0][0]) == ready
+    assert int(pkg.index[pkg["colocation_rent"] < 0][0]) == ready
+
+
+def test_colocation_hall_pays_no_equipment_deposit(plan_case: PlanCase) -> None:
+    """model.md: no long-lead equipment of its own, so no deposit on it (nothing else is built in plan (a))."""
+    pkg = package_flows(plan_case.evaluation, "colo 200", len(plan_case.df))
+    assert not (pkg["equipment_deposit"] < 0).any()
