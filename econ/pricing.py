@@ -337,19 +337,31 @@ def optimal_price(demand: Demand, unit_cost: float) -> float:
             raise ValueError(
                 f"demand.elasticity: must be > 1 for a profit optimum [1]; got {demand.elasticity!r} (revenue rises with the price)"
             )
+        if c <= 0:
+            raise ValueError(
+                f"unit_cost: must be > 0 for constant elasticity [currency per unit]; got {c!r} (profit grows as the price falls to 0)"
+            )
         return c * demand.elasticity / (demand.elasticity - 1.0)
     if isinstance(demand, LinearDemand):
         choke = demand.upper_price()
         if c >= choke:
             raise ValueError(f"unit_cost: {c:g} is at or above the choke price {choke:g}: nothing sells at a profit")
         return (choke + c) / 2.0
-    high = demand.upper_price()
+    if isinstance(demand, EmpiricalWTP):  # a step function: the optimum is at one of the sample's values
+        values = np.unique(np.asarray(demand.values, dtype=float))
+        values = values[values > c]
+        if values.size == 0:
+            raise ValueError(f"unit_cost: {c:g} is at or above every customer's willingness to pay ({demand.upper_price():g})")
+        return float(values[int(np.argmax((values - c) * demand.quantity(values)))])
+    high = max(demand.upper_price(), 10.0 * c)
     low = max(c, high * 1e-9)
-    if not high > low:
-        raise ValueError(f"unit_cost: {c:g} is at or above every customer's willingness to pay ({high:g})")
-    grid = np.geomspace(low, high, 400)
-    profit = (grid - c) * demand.quantity(grid)
-    i = int(np.argmax(profit))
+    for _ in range(100):  # an unbounded willingness to pay: widen the scan until the best price is inside it
+        grid = np.geomspace(low, high, 400)
+        profit = (grid - c) * demand.quantity(grid)
+        i = int(np.argmax(profit))
+        if i < grid.size - 1 or not np.isfinite(high * 1e3):
+            break
+        low, high = grid[-2], high * 1e3
     a, b = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
     best = optimize.minimize_scalar(
         lambda p: -float((p - c) * demand.quantity(p)), bounds=(a, b), method="bounded", options={"xatol": 1e-10 * b}
@@ -581,6 +593,8 @@ def van_westendorp(
         }
     )
     out: dict[str, Any] = {"curves": curves, "points": points, "excluded": excluded, "respondents": int(kept.shape[0])}
+    if (purchase_cheap is None) != (purchase_expensive is None):
+        raise ValueError("purchase_cheap, purchase_expensive: the NMS extension needs both purchase-probability columns, or neither")
     if purchase_cheap is not None and purchase_expensive is not None:
         probs = survey.loc[reason == "", [purchase_cheap, purchase_expensive]].to_numpy(float)
         if np.any(~np.isfinite(probs) | (probs < 0) | (probs > 1)):
@@ -625,7 +639,7 @@ def gabor_granger(survey: pd.DataFrame, unit_cost: float = 0.0) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Index ``price``: ``demand`` (mean intent), ``respondents``, ``revenue``, ``profit``;
+        Index ``price``: ``demand`` (mean intent), ``respondents`` (distinct), ``revenue``, ``profit``;
         ``attrs`` hold ``price_max_revenue`` and ``price_max_profit``.
 
     Examples
@@ -645,8 +659,8 @@ def gabor_granger(survey: pd.DataFrame, unit_cost: float = 0.0) -> pd.DataFrame:
             f"survey intent: must be in [0, 1] [1]; got {intent[(intent < 0) | (intent > 1) | ~np.isfinite(intent)][:MAX_LISTED].tolist()}"
         )
     c = float(finite_array(unit_cost, "unit_cost", "currency per unit"))
-    table: pd.DataFrame = pd.DataFrame({"price": price, "intent": intent}).groupby("price")["intent"].agg(["mean", "size"])
-    table = table.rename(columns={"mean": "demand", "size": "respondents"})
+    answers = pd.DataFrame({"price": price, "intent": intent, "respondent": survey["respondent"].to_numpy()})
+    table: pd.DataFrame = answers.groupby("price").agg(demand=("intent", "mean"), respondents=("respondent", "nunique"))
     table["revenue"] = table.index.to_numpy() * table["demand"]
     table["profit"] = (table.index.to_numpy() - c) * table["demand"]
     levels = table.index.to_numpy(float)
@@ -702,13 +716,18 @@ def quota_comparison(
         raise ValueError(f"usage, value_per_unit: need the same shape; got {u.shape} and {v.shape}")
     quota = np.array([float(q) for q, _ in tiers])
     price = np.array([float(p) for _, p in tiers])
-    if quota.size == 0 or np.any(np.diff(quota) <= 0) or np.any(~np.isfinite(price) | (price < 0)):
-        raise ValueError(f"tiers: need (quota, price) pairs with increasing quotas and prices >= 0; got {list(tiers)}")
+    if (
+        quota.size == 0
+        or np.any(np.diff(quota) <= 0)
+        or np.any(~np.isfinite(price) | (price < 0))
+        or np.any(~np.isfinite(quota) | (quota <= 0))
+    ):
+        raise ValueError(f"tiers: need (quota, price) pairs with increasing quotas > 0 and prices >= 0; got {list(tiers)}")
     base, included, rate = (float(x) for x in smooth_price)
     if min(base, included, rate) < 0:
         raise ValueError(f"smooth_price: base, included and rate must be >= 0; got {smooth_price}")
-    tier = np.searchsorted(quota, u, side="left")
-    step_pay = np.where(tier < quota.size, price[np.minimum(tier, quota.size - 1)], np.inf)
+    covers = quota[None, :] >= u[..., None]  # the seat buys the cheapest tier whose quota covers its use
+    step_pay = np.where(covers, price, np.inf).min(axis=-1)
     smooth_pay = base + rate * np.maximum(u - included, 0.0)
     value = u * v
     near = np.zeros(u.shape, dtype=bool)
