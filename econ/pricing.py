@@ -446,6 +446,12 @@ class Elasticity:
         Observations used.
     confidence : float
         Level of the interval.
+
+    Examples
+    --------
+    >>> fit = Elasticity(1.5, 1.2, 1.8, 100.0, 0.97, 12, 0.95)
+    >>> round(float(fit.demand().quantity(4.0)), 2)
+    12.5
     """
 
     elasticity: float

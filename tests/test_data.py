@@ -52,6 +52,11 @@ TABLES = {
     "demand_shapes": "profile_id",
     # serving throughput-interactivity points (issue 11)
     "serving_throughput": "point_id",
+    # synthetic pricing surveys (issue 13)
+    "pricing_survey_vw_synthetic": "respondent_id",
+    "pricing_survey_gg_synthetic": "answer_id",
+    # LLM API speed and service tiers (issue 13)
+    "speed_tiers": "tier_id",
 }
 
 # table name -> columns holding dates (YYYY, YYYY-MM or YYYY-MM-DD)
@@ -75,6 +80,7 @@ DATE_COLUMNS = {
     "compute_deals": ["announced", "start_year"],
     "ownership_cost_anchors": ["published"],
     "serving_throughput": ["measured"],
+    "speed_tiers": ["observed"],
 }
 
 # tables in long format: the unit of `value_in_unit` is in the `unit` column (see data/README.md)

@@ -20,6 +20,7 @@ import econ.finance
 import econ.information
 import econ.load_shape
 import econ.plans
+import econ.pricing
 import econ.reports
 import econ.serving
 import econ.utilization
@@ -39,6 +40,7 @@ PUBLIC = {
     "econ.plans": econ.plans,
     "econ.decision": econ.decision,
     "econ.information": econ.information,
+    "econ.pricing": econ.pricing,
 }
 
 # Numeric data columns whose names are glossary terms or counts rather than quantities with a unit.
