@@ -28,10 +28,21 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, sparse
 
+from econ.assumptions import Scenario
 from econ.checks import MAX_LISTED, finite_array
 from econ.latency import check_rtt
 
-__all__ = ["Placement", "Workload", "feasibility", "place", "place_exhaustive", "region_loss"]
+__all__ = [
+    "Placement",
+    "Workload",
+    "feasibility",
+    "place",
+    "place_exhaustive",
+    "region_loss",
+    "scenario_demand",
+    "scenario_sites",
+    "workloads",
+]
 
 
 @dataclass(frozen=True)
@@ -437,3 +448,121 @@ def region_loss(
             "unserved_mw": unserved,
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("lost_region")
+
+
+def scenario_sites(scenario: Scenario, fixed_usd_per_year: float) -> pd.DataFrame:
+    """A scenario's candidate sites as placement sites: region, bloc, maximum MW and levelized cost per MW-year.
+
+    The cost per MW-year of IT is the pre-tax levelized cost of owned capacity at the site
+    (:func:`econ.hardware.capacity_cost_per_gpu_hour`: the frontier GPU at the decision date,
+    the site's facility capex, PUE and power price, maintenance, staff, property tax and
+    insurance, at the scenario's WACC and lives, at ``demand.provisioned_utilization``) times
+    the GPUs a MW holds and 8,760 hours. ``fixed_usd_per_year`` is what a site costs whatever
+    its size (an assumption the caller states).
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> sites = scenario_sites(load_scenario("base"), 3e7)
+    >>> list(sites.columns), bool((sites["usd_per_mw_year"] > 1e6).all())
+    (['region', 'bloc', 'max_mw', 'fixed_usd_per_year', 'usd_per_mw_year'], True)
+    """
+    from econ.hardware import capacity_cost_per_gpu_hour
+    from econ.inputs import inputs_from_scenario
+    from econ.strategies import trajectory
+
+    fixed = float(finite_array(fixed_usd_per_year, "fixed_usd_per_year", "USD/year"))
+    inputs = inputs_from_scenario(scenario)
+    path = trajectory(inputs)
+    candidates = ~inputs.colocation
+    price, kw = path.price_usd_per_gpu[0, 0], path.it_kw_per_gpu[0, 0]
+    u = float(inputs["demand.provisioned_utilization"][0])
+    idle = float(inputs["hardware.idle_power_share"][0])
+
+    def site(field: str) -> np.ndarray:
+        values: np.ndarray = inputs[field][0][candidates]
+        return values
+
+    cost = capacity_cost_per_gpu_hour(
+        np.asarray(price),
+        np.asarray(kw),
+        extras_share=inputs.fleet_extras_share[0],
+        rate_annual=inputs["finance.discount_rate_annual"][0],
+        gpu_life_years=inputs["hardware.refresh_years"][0],
+        residual_share=inputs["hardware.residual_share_per_year"][0] ** inputs["hardware.refresh_years"][0]
+        * inputs["hardware.liquidation_share"][0],
+        facility_usd_per_mw_it=site("site.capex_usd_per_mw_it") * (1.0 + inputs["build.development_share_of_capex"][0]),
+        facility_life_years=inputs["build.facility_life_years"][0],
+        maintenance_share_per_year=inputs["build.maintenance_share_of_capex_per_year"][0],
+        pue=site("site.pue"),
+        power_usd_per_mwh=site("site.power_price_usd_per_mwh"),
+        load_share=np.asarray(idle + (1.0 - idle) * u),
+        staff_usd_per_mw_year=inputs["build.staff_usd_per_mw_per_year"][0],
+        staff_usd_per_gpu_year=inputs["build.staff_usd_per_gpu_per_year"][0],
+        property_insurance_share_per_year=site("site.insurance_share_per_year") + site("site.gpu_property_tax_share_per_year"),
+    )
+    gpus_per_mw = 1000.0 / kw
+    ids = [s for s, c in zip(inputs.site_ids, candidates, strict=True) if c]
+    return pd.DataFrame(
+        {
+            "region": [str(scenario[f"build.sites.{s}.region_id"]) for s in ids],
+            "bloc": [b for b, c in zip(inputs.site_blocs, candidates, strict=True) if c],
+            "max_mw": site("site.it_mw"),
+            "fixed_usd_per_year": fixed,
+            "usd_per_mw_year": cost["total"] * gpus_per_mw * 8760.0,
+        },
+        index=pd.Index(ids, name="site_id"),
+    )
+
+
+def scenario_demand(scenario: Scenario, total_mw: float, mix: Mapping[str, float]) -> pd.DataFrame:
+    """Demand items from a scenario: ``total_mw`` split by bloc, region and workload class.
+
+    By bloc as ``demand.bloc_shares``, evenly over each bloc's regions of ``data/regions.csv``,
+    and by workload class as ``mix``; each item's regulated share is ``demand.regulated_share``.
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> d = scenario_demand(load_scenario("base"), 1000.0, {"chat": 0.8, "voice": 0.2})
+    >>> round(float(d["mw"].sum()), 6), sorted(set(d["workload"]))
+    (1000.0, ['chat', 'voice'])
+    """
+    from econ.assumptions.tables import load_table
+
+    total = float(finite_array(total_mw, "total_mw", "MW"))
+    shares = list(mix.values())
+    if not shares or any(not (np.isfinite(x) and x >= 0) for x in shares) or abs(sum(shares) - 1.0) > 1e-9:
+        raise ValueError(f"mix: workload shares must be >= 0 and sum to 1 [1]; got {dict(mix)}")
+    regions = load_table("regions")
+    blocs = {k.rsplit(".", 1)[1]: float(v) for k, v in scenario.values.items() if k.startswith("demand.bloc_shares.")}  # noqa: PD011
+    regulated = float(scenario["demand.regulated_share"])
+    rows = []
+    for bloc, share in blocs.items():
+        in_bloc = list(regions.index[regions["sovereignty_bloc"] == bloc])
+        for region in in_bloc:
+            for workload, w in mix.items():
+                rows.append(
+                    {
+                        "region": region,
+                        "workload": workload,
+                        "mw": total * share * w / len(in_bloc),
+                        "regulated_share": regulated,
+                        "bloc": bloc,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def workloads() -> list[Workload]:
+    """The latency classes of ``data/latency_classes.csv`` (voice, chat, agent, batch), with their sourced targets.
+
+    Examples
+    --------
+    >>> {w.name: w.target_ms for w in workloads()}["chat"]
+    1000.0
+    """
+    from econ.assumptions.tables import load_table
+
+    table = load_table("latency_classes")
+    return [Workload(str(c), float(r["target_ms"]), int(r["round_trips_per_request"]), float(r["compute_ms"])) for c, r in table.iterrows()]
