@@ -253,6 +253,7 @@ def _solve(
     cloud_price: np.ndarray,
     fixed_built: np.ndarray | None,
     fixed_mw: np.ndarray | None = None,
+    forced_on: np.ndarray | None = None,
 ) -> Solved | None:
     """The program: variables [y (S), x (S), flows (F), cloud unregulated (K), cloud regulated (K)]; None if infeasible."""
     n_s, n_f, n_k = len(sites), len(flows), len(demand)
@@ -289,6 +290,8 @@ def _solve(
     ub[cloud_cols] = np.where(np.isfinite(np.concatenate([cloud_price, cloud_price])), np.inf, 0.0)
     if fixed_built is not None:
         lb[:n_s] = ub[:n_s] = fixed_built.astype(float)
+    if forced_on is not None:
+        lb[:n_s] = np.maximum(lb[:n_s], forced_on.astype(float))
     if fixed_mw is not None:
         lb[n_s : 2 * n_s] = ub[n_s : 2 * n_s] = fixed_mw
     integrality = np.zeros(n)
@@ -328,6 +331,7 @@ def place(
     workloads: Sequence[Workload],
     rtt_ms: pd.DataFrame,
     cloud_usd_per_mw_year: float | Mapping[str, float] | None = None,
+    built: Sequence[str] | None = None,
 ) -> Placement:
     """The least-cost sites and MW that serve all demand within its latency targets and blocs.
 
@@ -342,6 +346,9 @@ def place(
         As for :func:`feasibility`.
     cloud_usd_per_mw_year : float or mapping of region to float, optional
         Price of cloud capacity in the user's region [USD/MW-year]; None: no cloud.
+    built : sequence of str, optional
+        Site ids that must be built (each pays its fixed cost); the program still chooses
+        their MW and the other sites. ``list(sites.index)`` is "build everywhere".
 
     Raises
     ------
@@ -361,7 +368,11 @@ def place(
     ([60.0, 30.0], 106.0)
     """
     _, flows, price, _ = _program(demand, sites, workloads, rtt_ms, cloud_usd_per_mw_year)
-    solved = _solve(demand, sites, flows, price, None)
+    unknown = sorted(set(built or ()) - set(sites.index))
+    if unknown:
+        raise ValueError(f"built: {unknown[:MAX_LISTED]} are not candidate sites; sites: {list(sites.index)[:MAX_LISTED]}")
+    forced = None if built is None else np.isin(np.asarray(sites.index), list(built))
+    solved = _solve(demand, sites, flows, price, None, forced_on=forced)
     if solved is None:
         raise ValueError("place: the program has no solution (a site's maximum MW cannot hold the demand it alone can serve)")
     return _placement(demand, sites, flows, solved)
