@@ -35,12 +35,12 @@ from econ.latency import check_rtt
 __all__ = [
     "Placement",
     "Workload",
+    "candidate_sites",
     "feasibility",
     "place",
     "place_exhaustive",
     "region_loss",
-    "scenario_demand",
-    "scenario_sites",
+    "workload_demand",
     "workloads",
 ]
 
@@ -169,6 +169,12 @@ class Placement:
         ``item``, ``site``, ``mw``, ``regulated`` (bool): which site serves which demand.
     cost_usd_per_year : float
         Sites' fixed and per-MW costs plus cloud.
+
+    Examples
+    --------
+    >>> p = Placement(pd.DataFrame({"built": [True], "mw": [10.0], "cost_usd_per_year": [5.0]}, index=["a"]), pd.DataFrame(), pd.DataFrame(), 5.0)
+    >>> p.cost_usd_per_year, p.scenario_sites()
+    (5.0, {'a': {'it_mw': 10.0}})
     """
 
     sites: pd.DataFrame
@@ -461,7 +467,7 @@ def region_loss(
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("lost_region")
 
 
-def scenario_sites(scenario: Scenario, fixed_usd_per_year: float) -> pd.DataFrame:
+def candidate_sites(scenario: Scenario, fixed_usd_per_year: float) -> pd.DataFrame:
     """A scenario's candidate sites as placement sites: region, bloc, maximum MW and levelized cost per MW-year.
 
     The cost per MW-year of IT is the pre-tax levelized cost of owned capacity at the site
@@ -474,7 +480,7 @@ def scenario_sites(scenario: Scenario, fixed_usd_per_year: float) -> pd.DataFram
     Examples
     --------
     >>> from econ.assumptions import load_scenario
-    >>> sites = scenario_sites(load_scenario("base"), 3e7)
+    >>> sites = candidate_sites(load_scenario("base"), 3e7)
     >>> list(sites.columns), bool((sites["usd_per_mw_year"] > 1e6).all())
     (['region', 'bloc', 'max_mw', 'fixed_usd_per_year', 'usd_per_mw_year'], True)
     """
@@ -526,7 +532,7 @@ def scenario_sites(scenario: Scenario, fixed_usd_per_year: float) -> pd.DataFram
     )
 
 
-def scenario_demand(scenario: Scenario, total_mw: float, mix: Mapping[str, float]) -> pd.DataFrame:
+def workload_demand(scenario: Scenario, total_mw: float, mix: Mapping[str, float]) -> pd.DataFrame:
     """Demand items from a scenario: ``total_mw`` split by bloc, region and workload class.
 
     By bloc as ``demand.bloc_shares``, evenly over each bloc's regions of ``data/regions.csv``,
@@ -535,7 +541,7 @@ def scenario_demand(scenario: Scenario, total_mw: float, mix: Mapping[str, float
     Examples
     --------
     >>> from econ.assumptions import load_scenario
-    >>> d = scenario_demand(load_scenario("base"), 1000.0, {"chat": 0.8, "voice": 0.2})
+    >>> d = workload_demand(load_scenario("base"), 1000.0, {"chat": 0.8, "voice": 0.2})
     >>> round(float(d["mw"].sum()), 6), sorted(set(d["workload"]))
     (1000.0, ['chat', 'voice'])
     """

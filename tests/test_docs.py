@@ -18,7 +18,9 @@ import econ
 import econ.decision
 import econ.finance
 import econ.information
+import econ.latency
 import econ.load_shape
+import econ.placement
 import econ.plans
 import econ.pricing
 import econ.reports
@@ -41,6 +43,8 @@ PUBLIC = {
     "econ.decision": econ.decision,
     "econ.information": econ.information,
     "econ.pricing": econ.pricing,
+    "econ.latency": econ.latency,
+    "econ.placement": econ.placement,
 }
 
 # Numeric data columns whose names are glossary terms or counts rather than quantities with a unit.
