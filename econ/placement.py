@@ -172,7 +172,8 @@ class Placement:
 
     Examples
     --------
-    >>> p = Placement(pd.DataFrame({"built": [True], "mw": [10.0], "cost_usd_per_year": [5.0]}, index=["a"]), pd.DataFrame(), pd.DataFrame(), 5.0)
+    >>> sites = pd.DataFrame({"built": [True], "mw": [10.0], "cost_usd_per_year": [5.0]}, index=["a"])
+    >>> p = Placement(sites, pd.DataFrame(), pd.DataFrame(), 5.0)
     >>> p.cost_usd_per_year, p.scenario_sites()
     (5.0, {'a': {'it_mw': 10.0}})
     """
