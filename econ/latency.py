@@ -73,7 +73,8 @@ def check_rtt(rtt_ms: pd.DataFrame) -> pd.DataFrame:
     bad = ~np.isfinite(values) | (values < 0)
     if bad.any():
         i, j = np.argwhere(bad)[0]
-        raise ValueError(f"rtt_ms: round trips must be finite and >= 0 [ms]; got {rtt_ms.index[i]}->{rtt_ms.columns[j]} {values[i, j]!r}")
+        where = f"{rtt_ms.index[i]}->{rtt_ms.columns[j]}"
+        raise ValueError(f"rtt_ms: round trips must be finite and >= 0 [ms]; got {where} {float(values[i, j])}")
     asym = np.abs(values - values.T) > 1e-9
     if asym.any():
         i, j = np.argwhere(asym)[0]
@@ -257,6 +258,6 @@ def latency_percentiles(
         if sd == 0:  # a two-point distribution: the quantile is one of the two points
             out[f"p{q:g}"] = center if cdf(center) >= target else center + stall
             continue
-        high = center * np.exp(12 * sd) + stall
+        high = max(center * np.exp(12 * sd), center * (1.0 + 1e-6)) + stall  # above the median even for a vanishing spread
         out[f"p{q:g}"] = float(optimize.brentq(lambda x, t=target: cdf(x) - t, 1e-12, high, xtol=1e-9))
     return pd.Series(out)

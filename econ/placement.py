@@ -100,8 +100,9 @@ def _check_inputs(demand: pd.DataFrame, sites: pd.DataFrame, workloads: Sequence
             raise ValueError(f"{label}: regions {missing_regions[:MAX_LISTED]} are not in the round-trip table")
     finite_array(demand["mw"].to_numpy(float), "demand mw", "MW")
     share = demand["regulated_share"].to_numpy(float)
-    if np.any(~np.isfinite(share) | (share < 0) | (share > 1)):
-        raise ValueError(f"demand regulated_share: must be in [0, 1] [1]; got {share[(share < 0) | (share > 1)][:MAX_LISTED].tolist()}")
+    bad = ~np.isfinite(share) | (share < 0) | (share > 1)
+    if bad.any():
+        raise ValueError(f"demand regulated_share: must be in [0, 1] [1]; got {share[bad][:MAX_LISTED].tolist()}")
     for col, unit in (("max_mw", "MW"), ("fixed_usd_per_year", "USD/year"), ("usd_per_mw_year", "USD/MW-year")):
         finite_array(sites[col].to_numpy(float), f"sites {col}", unit)
     return by_name
@@ -193,7 +194,7 @@ class Placement:
         >>> p.scenario_sites()
         {'a': {'it_mw': 40.0}}
         """
-        built = self.sites[self.sites["built"]]
+        built = self.sites[self.sites["built"] & (self.sites["mw"] > 0)]  # a site with no MW is not a site to build
         return {str(s): {"it_mw": float(mw)} for s, mw in built["mw"].items()}
 
 
@@ -218,7 +219,9 @@ def _program(
     if cloud_usd_per_mw_year is None:
         price = np.full(len(demand), np.inf)
     elif isinstance(cloud_usd_per_mw_year, Mapping):
-        price = np.array([float(cloud_usd_per_mw_year.get(r, np.inf)) for r in regions])
+        given = finite_array(list(cloud_usd_per_mw_year.values()), "cloud_usd_per_mw_year", "USD/MW-year")
+        by_region = dict(zip(map(str, cloud_usd_per_mw_year), given.tolist(), strict=True))
+        price = np.array([by_region.get(r, np.inf) for r in regions])
     else:
         price = np.full(len(demand), float(finite_array(cloud_usd_per_mw_year, "cloud_usd_per_mw_year", "USD/MW-year")))
     cloud_ok = np.array([by_name[w].compute_ms <= by_name[w].target_ms for w in names]) & np.isfinite(price)
@@ -317,13 +320,14 @@ def _placement(demand: pd.DataFrame, sites: pd.DataFrame, flows: list[tuple[int,
     n_k = len(demand)
     fixed = sites["fixed_usd_per_year"].to_numpy(float)
     per_mw = sites["usd_per_mw_year"].to_numpy(float)
+    built = built & ((mw > 1e-9) | (fixed > 0))  # a site with no MW and no fixed cost is not built (a tie the solver may flag)
     site_table = pd.DataFrame(
         {"built": built, "mw": np.where(built, mw, 0.0), "cost_usd_per_year": np.where(built, fixed + per_mw * mw, 0.0)}, index=sites.index
     )
     cloud_table = demand[["region", "workload"]].assign(cloud_mw=cloud[:n_k] + cloud[n_k:])
     flow_table = pd.DataFrame(
         [
-            {"item": k, "site": sites.index[s], "mw": float(v), "regulated": reg}
+            {"item": demand.index[k], "site": sites.index[s], "mw": float(v), "regulated": reg}
             for (k, s, reg), v in zip(flows, flow, strict=True)
             if v > 1e-9
         ],
@@ -448,12 +452,12 @@ def region_loss(
     """
     built = placement.sites[placement.sites["built"]]
     total = float(demand["mw"].sum())
-    rows = {}
+    placed = placement.sites["mw"].reindex(sites.index).fillna(0.0).to_numpy(float)  # by site id, whatever the rows' order
+    rows: dict[str, dict[str, float]] = {}
     for region in sorted(set(sites.loc[built.index, "region"])):
         remaining = sites.copy()
-        mw = placement.sites["mw"].reindex(sites.index).fillna(0.0).to_numpy(float)
         lost = (remaining["region"] == region).to_numpy()
-        mw = np.where(lost, 0.0, mw)
+        mw = np.where(lost, 0.0, placed)
         # served share: maximize what the fixed capacity serves, with an expensive penalty on the unserved (as cloud at a high price)
         _, flows, _, _ = _program(demand, remaining, workloads, rtt_ms, 1.0)
         penalty = np.full(len(demand), 1.0)
@@ -461,11 +465,12 @@ def region_loss(
         solved = _solve(demand, free, flows, penalty, mw > 0, fixed_mw=mw)
         unserved = float(np.sum(solved[4])) if solved is not None else total
         rows[region] = {
-            "lost_mw": float(placement.sites["mw"][lost].sum()),
+            "lost_mw": float(placed[lost].sum()),
             "served_share": 1.0 - unserved / total if total > 0 else np.nan,
             "unserved_mw": unserved,
         }
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("lost_region")
+    columns = ["lost_mw", "served_share", "unserved_mw"]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns).reindex(columns=columns).rename_axis("lost_region")
 
 
 def candidate_sites(scenario: Scenario, fixed_usd_per_year: float) -> pd.DataFrame:
