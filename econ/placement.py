@@ -264,6 +264,7 @@ def _solve(
     fixed_built: np.ndarray | None,
     fixed_mw: np.ndarray | None = None,
     forced_on: np.ndarray | None = None,
+    min_mw: np.ndarray | None = None,
 ) -> Solved | None:
     """The program: variables [y (S), x (S), flows (F), cloud unregulated (K), cloud regulated (K)]; None if infeasible."""
     n_s, n_f, n_k = len(sites), len(flows), len(demand)
@@ -302,6 +303,8 @@ def _solve(
         lb[:n_s] = ub[:n_s] = fixed_built.astype(float)
     if forced_on is not None:
         lb[:n_s] = np.maximum(lb[:n_s], forced_on.astype(float))
+    if min_mw is not None:
+        lb[n_s : 2 * n_s] = np.maximum(lb[n_s : 2 * n_s], min_mw)
     if fixed_mw is not None:
         lb[n_s : 2 * n_s] = ub[n_s : 2 * n_s] = fixed_mw
     integrality = np.zeros(n)
@@ -343,6 +346,7 @@ def place(
     rtt_ms: pd.DataFrame,
     cloud_usd_per_mw_year: float | Mapping[str, float] | None = None,
     built: Sequence[str] | None = None,
+    min_built_share: float = 0.0,
 ) -> Placement:
     """The least-cost sites and MW that serve all demand within its latency targets and blocs.
 
@@ -360,6 +364,9 @@ def place(
     built : sequence of str, optional
         Site ids that must be built (each pays its fixed cost); the program still chooses
         their MW and the other sites. ``list(sites.index)`` is "build everywhere".
+    min_built_share : float
+        Each site in ``built`` gets at least this share of its ``max_mw`` [1], in [0, 1]: a
+        site that is built holds capacity.
 
     Raises
     ------
@@ -383,7 +390,11 @@ def place(
     if unknown:
         raise ValueError(f"built: {unknown[:MAX_LISTED]} are not candidate sites; sites: {list(sites.index)[:MAX_LISTED]}")
     forced = None if built is None else np.isin(np.asarray(sites.index), list(built))
-    solved = _solve(demand, sites, flows, price, None, forced_on=forced)
+    share = float(finite_array(min_built_share, "min_built_share", "1"))
+    if share > 1:
+        raise ValueError(f"min_built_share: must be in [0, 1] [1]; got {min_built_share!r}")
+    floor = None if forced is None else np.where(forced, share * sites["max_mw"].to_numpy(float), 0.0)
+    solved = _solve(demand, sites, flows, price, None, forced_on=forced, min_mw=floor)
     if solved is None:
         raise ValueError("place: the program has no solution (a site's maximum MW cannot hold the demand it alone can serve)")
     return _placement(demand, sites, flows, solved)

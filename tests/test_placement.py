@@ -623,3 +623,13 @@ def test_scenario_sites_lists_only_sites_with_capacity(fixed_b, built):
     p = place(demand, sites, [CHAT], RTT, None, built=built)
     assert p.sites["mw"].tolist() == pytest.approx([10.0, 0.0], abs=1e-9)
     assert all(entry["it_mw"] > 0 for entry in p.scenario_sites().values()), p.scenario_sites()
+
+
+def test_building_everywhere_with_a_minimum_size_gives_every_site_capacity():
+    demand = demand_frame(("us-east-va", "chat", 10.0, 0.0))
+    sites = site_frame(a=("us-central-tx", 50.0, 5e6, 1e6), b=("us-west-or", 40.0, 2e6, 1.6e6))
+    p = place(demand, sites, [CHAT], RTT, None, built=["a", "b"], min_built_share=0.25)
+    assert p.sites["built"].tolist() == [True, True]
+    assert p.sites["mw"].tolist() == pytest.approx([12.5, 10.0])  # each at a quarter of its maximum, though 10 MW of demand needs less
+    with pytest.raises(ValueError, match=r"min_built_share: must be in \[0, 1\] \[1\]; got 1.5"):
+        place(demand, sites, [CHAT], RTT, None, built=["a"], min_built_share=1.5)
