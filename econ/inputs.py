@@ -68,6 +68,9 @@ class Inputs:
         Blocs with demand; ``bloc_shares`` [1] is aligned with it.
     bloc_shares : numpy.ndarray
         Share of demand per bloc, shape (B,).
+    bloc_regulated : numpy.ndarray
+        Regulated share of each bloc's demand where the scenario states one
+        (``demand.regulated_shares.<bloc>``), NaN where ``demand.regulated_share`` applies, shape (B,).
     order_equipment_before_permit : bool
         Long-lead equipment ordered at site start (True) or at permit (False).
     generation_ids : tuple of str
@@ -107,6 +110,7 @@ class Inputs:
     site_countries: tuple[str, ...]
     blocs: tuple[str, ...]
     bloc_shares: np.ndarray
+    bloc_regulated: np.ndarray
     order_equipment_before_permit: bool
     generation_ids: tuple[str, ...]
     generation_available_month: np.ndarray
@@ -263,6 +267,7 @@ def inputs_from_scenario(scenario: Scenario) -> Inputs:
         site_countries=countries,
         blocs=tuple(shares),
         bloc_shares=np.array(list(shares.values())),
+        bloc_regulated=np.array([_stated(scenario, f"demand.regulated_shares.{b}") for b in shares]),
         order_equipment_before_permit=bool(scenario["build.order_equipment_before_permit"]),
         generation_ids=gen_ids,
         generation_available_month=available,
@@ -280,6 +285,12 @@ def inputs_from_scenario(scenario: Scenario) -> Inputs:
         permit_lost=np.zeros((1, len(sites)), dtype=bool),
         colocation=np.array([False] * len(scenario.site_ids) + [True]),
     )
+
+
+def _stated(scenario: Scenario, key: str) -> float:
+    """A numeric key's value, NaN where the scenario does not state it."""
+    value = scenario.get(key)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else float("nan")
 
 
 def colo_id(scenario: Scenario) -> str:

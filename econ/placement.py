@@ -553,7 +553,8 @@ def workload_demand(scenario: Scenario, total_mw: float, mix: Mapping[str, float
     """Demand items from a scenario: ``total_mw`` split by bloc, region and workload class.
 
     By bloc as ``demand.bloc_shares``, evenly over each bloc's regions of ``data/regions.csv``,
-    and by workload class as ``mix``; each item's regulated share is ``demand.regulated_share``.
+    and by workload class as ``mix``; each item's regulated share is its bloc's
+    ``demand.regulated_shares.<bloc>``, or ``demand.regulated_share`` where none is stated.
 
     Examples
     --------
@@ -570,7 +571,7 @@ def workload_demand(scenario: Scenario, total_mw: float, mix: Mapping[str, float
         raise ValueError(f"mix: workload shares must be >= 0 and sum to 1 [1]; got {dict(mix)}")
     regions = load_table("regions")
     blocs = {k.rsplit(".", 1)[1]: float(v) for k, v in scenario.values.items() if k.startswith("demand.bloc_shares.")}  # noqa: PD011
-    regulated = float(scenario["demand.regulated_share"])
+    default = float(scenario["demand.regulated_share"])
     rows = []
     for bloc, share in blocs.items():
         in_bloc = list(regions.index[regions["sovereignty_bloc"] == bloc])
@@ -581,7 +582,7 @@ def workload_demand(scenario: Scenario, total_mw: float, mix: Mapping[str, float
                         "region": region,
                         "workload": workload,
                         "mw": total * share * w / len(in_bloc),
-                        "regulated_share": regulated,
+                        "regulated_share": float(scenario.get(f"demand.regulated_shares.{bloc}", default) or 0.0),
                         "bloc": bloc,
                     }
                 )

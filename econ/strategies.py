@@ -296,7 +296,7 @@ def serve(
     demand_blocs : tuple of str
         Blocs of ``bloc_shares``.
     regulated_share : numpy.ndarray
-        Regulated share of each bloc's demand [1], shape (n,).
+        Regulated share of each bloc's demand [1], shape (n,) (every bloc alike) or (n, B).
     capacity : numpy.ndarray
         Installed owned capacity [reference GPUs], shape (n, C, months).
     capacity_blocs : tuple of str
@@ -319,20 +319,38 @@ def serve(
     (50.0, 50.0)
     """
     total_capacity = capacity.sum(axis=1)
-    if not np.any(regulated_share > 0):
+    share_by_bloc = np.asarray(regulated_share, dtype=float)
+    reg = np.repeat(share_by_bloc[:, None], len(demand_blocs), axis=1) if share_by_bloc.ndim == 1 else share_by_bloc
+    if not np.any(reg > 0):
         return np.minimum(demand, total_capacity), np.zeros_like(demand)
-    reg = regulated_share[:, None]
     served_regulated = np.zeros_like(demand)
     regulated_rented = np.zeros_like(demand)
-    for bloc, share in zip(demand_blocs, bloc_shares, strict=True):  # blocs, not draws
-        need = demand * share * reg
+    for b, (bloc, share) in enumerate(zip(demand_blocs, bloc_shares, strict=True)):  # blocs, not draws
+        need = demand * share * reg[:, b : b + 1]
         own = capacity[:, capacity_blocs.index(bloc)] if bloc in capacity_blocs else np.zeros_like(demand)
         got = np.minimum(need, own)
         served_regulated += got
         regulated_rented += need - got
-    unregulated = demand * (1.0 - reg)
+    unregulated = demand * (1.0 - reg @ np.asarray(bloc_shares, dtype=float))[:, None]
     served = served_regulated + np.minimum(unregulated, total_capacity - served_regulated)
     return served, regulated_rented
+
+
+def regulated_by_bloc(inputs: Inputs) -> np.ndarray:
+    """Regulated share of each bloc's demand [1], shape (n, B).
+
+    ``demand.regulated_shares.<bloc>`` where the scenario states it, else ``demand.regulated_share``.
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> inputs = inputs_from_scenario(load_scenario("base", {"demand.regulated_share": 0.1, "demand.regulated_shares.EU": 0.4}))
+    >>> dict(zip(inputs.blocs[:2], regulated_by_bloc(inputs)[0, :2].tolist()))
+    {'US': 0.1, 'EU': 0.4}
+    """
+    stated = inputs.bloc_regulated[None, :]
+    by_bloc: np.ndarray = np.where(np.isnan(stated), inputs["demand.regulated_share"][:, None], stated)
+    return by_bloc
 
 
 def _volumes(
@@ -352,7 +370,7 @@ def _volumes(
     schedule = site_schedule(inputs, plan.shares(inputs.n, len(inputs.site_ids)), plan.starts(inputs))
     fleet_ = fleet(inputs, schedule, path)
     blocs, capacity = owned_capacity_by_bloc(inputs, fleet_)
-    served, regulated = serve(provisioned, inputs.bloc_shares, inputs.blocs, inputs["demand.regulated_share"], capacity, blocs)
+    served, regulated = serve(provisioned, inputs.bloc_shares, inputs.blocs, regulated_by_bloc(inputs), capacity, blocs)
     installed = capacity.sum(axis=1)
     premium = inputs["demand.sovereign_cloud_premium"][:, None]
     rented_units = provisioned - served + regulated * premium

@@ -641,3 +641,24 @@ def test_tornado_orders_by_swing_and_brackets_base() -> None:
 def test_simulate_rejects_bad_draw_count() -> None:
     with pytest.raises(ValueError, match="n_draws must be a positive integer"):
         econ.simulate(load_scenario("base"), 0, seed=1)
+
+
+def test_a_regulated_share_stated_for_every_bloc_is_the_global_share() -> None:
+    """demand.regulated_shares.<bloc> equal for all blocs gives what demand.regulated_share gives, to the cent."""
+    base = load_scenario("sovereign")
+    blocs = [k.rsplit(".", 1)[1] for k in base.values if k.startswith("demand.bloc_shares.")]
+    per_bloc = load_scenario("sovereign", {f"demand.regulated_shares.{b}": 0.6 for b in blocs} | {"demand.regulated_share": 0.0})
+    a, b = econ.evaluate(base).summary["npv_cost_usd"], econ.evaluate(per_bloc).summary["npv_cost_usd"]
+    np.testing.assert_allclose(a.to_numpy(), b.to_numpy(), rtol=0, atol=0.01)
+
+
+def test_regulating_one_bloc_rents_its_demand_in_bloc_when_no_site_is_there() -> None:
+    """Only Japan's demand regulated, no Japanese site: rent and build both rent Japan's share at the sovereign premium."""
+    plain = load_scenario("base", {"demand.sovereign_cloud_premium": 0.5})
+    japan = load_scenario("base", {"demand.sovereign_cloud_premium": 0.5, "demand.regulated_shares.JP": 1.0})
+    costs = {name: econ.evaluate(s).summary["npv_cost_usd"] for name, s in (("plain", plain), ("japan", japan))}
+    assert (costs["japan"] > costs["plain"]).all()
+    with pytest.raises(
+        econ.ScenarioError, match=r"demand.regulated_shares.XX: bloc 'XX' has no demand share|unknown key 'demand.regulated_shares.XX'"
+    ):
+        load_scenario("base", {"demand.regulated_shares.XX": 0.5})

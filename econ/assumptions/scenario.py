@@ -268,6 +268,10 @@ def field_for(key: str) -> Field | None:
         return SITE_FIELDS.get(parts[2])
     if key.startswith("demand.bloc_shares.") and len(parts) == 3:
         return Field("float", "1", f"Share of demand in the {parts[2]} bloc", 0.0, 1.0)
+    if key.startswith("demand.regulated_shares.") and len(parts) == 3:
+        return Field(
+            "float", "1", f"Share of the {parts[2]} bloc's demand that must be served in-bloc (instead of demand.regulated_share)", 0.0, 1.0
+        )
     if key.startswith("strategies.") and len(parts) == 3 and parts[1] in STRATEGIES:
         return STRATEGY_FIELDS.get(parts[2])
     if key.startswith("strategies.") and len(parts) == 5 and parts[1] in STRATEGIES and parts[2] == "contracts":
@@ -455,7 +459,8 @@ def _valid_override_keys(flat: Flat) -> list[str]:
     keys = list(FIELDS) + [f"build.sites.{s}.{f}" for s in sites for f in SITE_FIELDS]
     keys += [f"strategies.{s}.{f}" for s in STRATEGIES for f in STRATEGY_FIELDS]
     keys += [f"strategies.{s}.contracts.{c}.{f}" for s, ids in _contract_ids(flat).items() for c in ids for f in CONTRACT_FIELDS]
-    keys += [k for k in flat if k.startswith("demand.bloc_shares.")]
+    keys += [k for k in flat if k.startswith(("demand.bloc_shares.", "demand.regulated_shares."))]
+    keys += [f"demand.regulated_shares.{k.rsplit('.', 1)[1]}" for k in flat if k.startswith("demand.bloc_shares.")]
     keys += [
         f"risk.{k.removeprefix('risk.distributions.')}.{p}"
         for k, (v, _) in flat.items()
@@ -861,6 +866,10 @@ def _check_cross_fields(values: dict[str, Value], sites: list[str], origin: Any,
             problems.append(f"{origin(key)}: {key}: bloc {bloc!r} is not a sovereignty bloc of data/regions.csv{suggest(bloc, blocs)}")
     if not shares or abs(sum(shares.values()) - 1.0) > 1e-9:
         problems.append(f"demand.bloc_shares must sum to 1; they sum to {sum(shares.values()):.6g} ({shares})")
+    for key in (k for k in values if k.startswith("demand.regulated_shares.")):
+        bloc = key.rsplit(".", 1)[1]
+        if f"demand.bloc_shares.{bloc}" not in shares:
+            problems.append(f"{origin(key)}: {key}: bloc {bloc!r} has no demand share (demand.bloc_shares.{bloc})")
     if not sites and any(float(values[f"strategies.{s}.build_share"]) > 0 for s in STRATEGIES):
         problems.append("build.sites is empty but a strategy builds (build_share > 0)")
     site_table = load_table("sites")
