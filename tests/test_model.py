@@ -644,12 +644,28 @@ def test_simulate_rejects_bad_draw_count() -> None:
 
 
 def test_a_regulated_share_stated_for_every_bloc_is_the_global_share() -> None:
-    """demand.regulated_shares.<bloc> equal for all blocs gives what demand.regulated_share gives, to the cent."""
-    base = load_scenario("sovereign")
-    blocs = [k.rsplit(".", 1)[1] for k in base.values if k.startswith("demand.bloc_shares.")]
-    per_bloc = load_scenario("sovereign", {f"demand.regulated_shares.{b}": 0.6 for b in blocs} | {"demand.regulated_share": 0.0})
-    a, b = econ.evaluate(base).summary["npv_cost_usd"], econ.evaluate(per_bloc).summary["npv_cost_usd"]
-    np.testing.assert_allclose(a.to_numpy(), b.to_numpy(), rtol=0, atol=0.01)
+    """Per-bloc shares all equal to x serve and rent exactly what one share x for every bloc does."""
+    from econ.strategies import serve
+
+    rng = np.random.default_rng(4)
+    demand = rng.uniform(50.0, 150.0, (3, 6))
+    shares = np.array([0.5, 0.3, 0.2])
+    capacity = rng.uniform(0.0, 60.0, (3, 2, 6))
+    x = np.array([0.2, 0.6, 1.0])
+    alone = serve(demand, shares, ("US", "EU", "JP"), x, capacity, ("US", "EU"))
+    by_bloc = serve(demand, shares, ("US", "EU", "JP"), np.repeat(x[:, None], 3, axis=1), capacity, ("US", "EU"))
+    for a, b in zip(alone, by_bloc, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_a_bloc_without_its_own_share_takes_the_global_one() -> None:
+    from dataclasses import replace
+
+    from econ.strategies import regulated_by_bloc
+
+    inputs = inputs_from_scenario(load_scenario("base", {"demand.regulated_share": 0.3}))
+    unstated = replace(inputs, bloc_regulated=np.full(len(inputs.blocs), np.nan))
+    np.testing.assert_array_equal(regulated_by_bloc(unstated), np.full((1, len(inputs.blocs)), 0.3))
 
 
 def test_regulating_one_bloc_rents_its_demand_in_bloc_when_no_site_is_there() -> None:
