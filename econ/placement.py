@@ -40,6 +40,7 @@ __all__ = [
     "place",
     "place_exhaustive",
     "region_loss",
+    "scenario_mix",
     "workload_demand",
     "workloads",
 ]
@@ -601,3 +602,20 @@ def workloads() -> list[Workload]:
 
     table = load_table("latency_classes")
     return [Workload(str(c), float(r["target_ms"]), int(r["round_trips_per_request"]), float(r["compute_ms"])) for c, r in table.iterrows()]
+
+
+def scenario_mix(scenario: Scenario) -> dict[str, float]:
+    """A scenario's demand by latency class [1].
+
+    Voice is ``demand.realtime_share``, agent ``demand.agent_share``, batch
+    ``demand.batch_share`` and chat the rest.
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> mix = scenario_mix(load_scenario("base"))
+    >>> {k: round(v, 2) for k, v in mix.items()}, round(sum(mix.values()), 12)
+    ({'voice': 0.03, 'chat': 0.57, 'agent': 0.25, 'batch': 0.15}, 1.0)
+    """
+    voice, agent, batch = (float(scenario[f"demand.{k}_share"]) for k in ("realtime", "agent", "batch"))
+    return {"voice": voice, "chat": 1.0 - voice - agent - batch, "agent": agent, "batch": batch}

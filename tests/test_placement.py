@@ -633,3 +633,14 @@ def test_building_everywhere_with_a_minimum_size_gives_every_site_capacity():
     assert p.sites["mw"].tolist() == pytest.approx([12.5, 10.0])  # each at a quarter of its maximum, though 10 MW of demand needs less
     with pytest.raises(ValueError, match=r"min_built_share: must be in \[0, 1\] \[1\]; got 1.5"):
         place(demand, sites, [CHAT], RTT, None, built=["a"], min_built_share=1.5)
+
+
+def test_the_scenario_mix_is_its_workload_shares_and_sums_to_one():
+    from econ.assumptions import ScenarioError, load_scenario
+    from econ.placement import scenario_mix
+
+    s = load_scenario("base", {"demand.agent_share": 0.3, "demand.batch_share": 0.2, "demand.realtime_share": 0.05})
+    mix = scenario_mix(s)
+    assert mix == pytest.approx({"voice": 0.05, "chat": 0.45, "agent": 0.3, "batch": 0.2})
+    with pytest.raises(ScenarioError, match=r"demand.batch_share \+ demand.realtime_share \+ demand.agent_share = 1.1 \[1\] exceeds 1"):
+        load_scenario("base", {"demand.agent_share": 0.92})

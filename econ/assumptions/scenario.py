@@ -858,6 +858,12 @@ def _check_cross_fields(values: dict[str, Value], sites: list[str], origin: Any,
             f"{origin('demand.batch_share')}: demand.batch_share + demand.realtime_share = {mix:g} [1] exceeds 1 "
             "(the rest of the work is interactive)"
         )
+    elif mix + float(values["demand.agent_share"]) > 1.0:
+        total = mix + float(values["demand.agent_share"])
+        problems.append(
+            f"{origin('demand.agent_share')}: demand.batch_share + demand.realtime_share + demand.agent_share = {total:g} [1] exceeds 1 "
+            "(the rest of the work is chat)"
+        )
     shares = {k: float(v) for k, v in values.items() if k.startswith("demand.bloc_shares.")}
     blocs = set(load_table("regions")["sovereignty_bloc"])
     for key in shares:

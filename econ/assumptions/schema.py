@@ -243,7 +243,8 @@ FIELDS: dict[str, Field] = {
         "str", "-", "Weekly shape of batch work as it arrives (before it is moved)", table="demand_shapes", column="shape_id"
     ),
     "demand.batch_share": _share("Share of work that is deferrable batch work (load_shape = hourly)"),
-    "demand.realtime_share": _share("Share of work that is realtime voice (load_shape = hourly)"),
+    "demand.realtime_share": _share("Share of work that is realtime voice (load_shape = hourly; the voice latency class)"),
+    "demand.agent_share": _share("Share of work that is multi-call agent steps (the agent latency class; the rest of interactive is chat)"),
     "demand.batch_deadline_hours": Field("int", "hours", "Hours within which batch work must be done", 1, 168),
     "demand.hourly_noise_cv": Field("float", "1", "Coefficient of variation of hourly load around its shape", 0.0, 2.0),
     "demand.load_seed": Field("int", "1", "Seed of the hourly noise of the representative year", 0, 2**32 - 1),
