@@ -492,8 +492,10 @@ def candidate_sites(scenario: Scenario, fixed_usd_per_year: float) -> pd.DataFra
     (:func:`econ.hardware.capacity_cost_per_gpu_hour`: the frontier GPU at the decision date,
     the site's facility capex, PUE and power price, maintenance, staff, property tax and
     insurance, at the scenario's WACC and lives, at ``demand.provisioned_utilization``) times
-    the GPUs a MW holds and 8,760 hours. ``fixed_usd_per_year`` is what a site costs whatever
-    its size (an assumption the caller states).
+    the GPUs a MW holds and 8,760 hours, plus water (``build.water_usd_per_mwh_it`` on the IT
+    energy, as the build-versus-rent model charges it; the same price everywhere, since
+    ``data/regions.csv`` scores water stress for four regions only). ``fixed_usd_per_year`` is
+    what a site costs whatever its size (an assumption the caller states).
 
     Examples
     --------
@@ -537,6 +539,7 @@ def candidate_sites(scenario: Scenario, fixed_usd_per_year: float) -> pd.DataFra
         property_insurance_share_per_year=site("site.insurance_share_per_year") + site("site.gpu_property_tax_share_per_year"),
     )
     gpus_per_mw = 1000.0 / kw
+    water_per_mw_year = float(inputs["build.water_usd_per_mwh_it"][0]) * 8760.0 * (idle + (1.0 - idle) * u)
     ids = [s for s, c in zip(inputs.site_ids, candidates, strict=True) if c]
     return pd.DataFrame(
         {
@@ -544,7 +547,7 @@ def candidate_sites(scenario: Scenario, fixed_usd_per_year: float) -> pd.DataFra
             "bloc": [b for b, c in zip(inputs.site_blocs, candidates, strict=True) if c],
             "max_mw": site("site.it_mw"),
             "fixed_usd_per_year": fixed,
-            "usd_per_mw_year": cost["total"] * gpus_per_mw * 8760.0,
+            "usd_per_mw_year": cost["total"] * gpus_per_mw * 8760.0 + water_per_mw_year,
         },
         index=pd.Index(ids, name="site_id"),
     )
