@@ -618,7 +618,7 @@ def scenario_mix(scenario: Scenario) -> dict[str, float]:
     >>> from econ.assumptions import load_scenario
     >>> mix = scenario_mix(load_scenario("base"))
     >>> {k: round(v, 2) for k, v in mix.items()}, round(sum(mix.values()), 12)
-    ({'voice': 0.03, 'chat': 0.57, 'agent': 0.25, 'batch': 0.15}, 1.0)
+    ({'voice': 0.03, 'chat': 0.42, 'agent': 0.4, 'batch': 0.15}, 1.0)
     """
     voice, agent, batch = (float(scenario[f"demand.{k}_share"]) for k in ("realtime", "agent", "batch"))
     return {"voice": voice, "chat": 1.0 - voice - agent - batch, "agent": agent, "batch": batch}
