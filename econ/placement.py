@@ -593,18 +593,29 @@ def workload_demand(scenario: Scenario, total_mw: float, mix: Mapping[str, float
     return pd.DataFrame(rows)
 
 
-def workloads() -> list[Workload]:
+def workloads(scenario: Scenario | None = None) -> list[Workload]:
     """The latency classes of ``data/latency_classes.csv`` (voice, chat, agent, batch), with their sourced targets.
+
+    With a scenario, each class's target is the scenario's ``latency.<class>_target_ms`` (the
+    table's by default, so a scenario or an override can tighten or loosen it).
 
     Examples
     --------
     >>> {w.name: w.target_ms for w in workloads()}["chat"]
     1000.0
+    >>> from econ.assumptions import load_scenario
+    >>> {w.name: w.target_ms for w in workloads(load_scenario("base", {"latency.voice_target_ms": 300}))}["voice"]
+    300.0
     """
     from econ.assumptions.tables import load_table
 
     table = load_table("latency_classes")
-    return [Workload(str(c), float(r["target_ms"]), int(r["round_trips_per_request"]), float(r["compute_ms"])) for c, r in table.iterrows()]
+
+    def target(c: str, row: pd.Series) -> float:
+        key = f"latency.{c}_target_ms"
+        return float(scenario[key]) if scenario is not None and scenario.get(key) is not None else float(row["target_ms"])
+
+    return [Workload(str(c), target(str(c), r), int(r["round_trips_per_request"]), float(r["compute_ms"])) for c, r in table.iterrows()]
 
 
 def scenario_mix(scenario: Scenario) -> dict[str, float]:

@@ -311,6 +311,11 @@ FIELDS: dict[str, Field] = {
     "cloud.departure_tail_months": Field(
         "float", "months", "Months after the last planned site is online that the customer is still treated as departing", 0.0, 120.0
     ),
+    # latency targets of the workload classes (issue #14)
+    "latency.voice_target_ms": _money("ms", "Latency target of a voice agent's turn", 1e9, positive=True),
+    "latency.chat_target_ms": _money("ms", "Time-to-first-token target of chat", 1e9, positive=True),
+    "latency.agent_target_ms": _money("ms", "Latency target of one agent step", 1e9, positive=True),
+    "latency.batch_target_ms": _money("ms", "Completion target of batch work", 1e12, positive=True),
     # colocation: owned GPUs in leased space (issue #12)
     "colo.region_id": Field("str", "-", "Region of the colocation space (row of data/regions.csv)", table="regions"),
     "colo.country_id": Field("str", "-", "Country of the colocation space, for tax (row of data/country_costs.csv)", table="country_costs"),
@@ -444,6 +449,7 @@ TOP_LEVEL = (
     "demand",
     "hardware",
     "cloud",
+    "latency",
     "colo",
     "build",
     "strategies",
