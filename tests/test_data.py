@@ -57,6 +57,10 @@ TABLES = {
     "pricing_survey_gg_synthetic": "answer_id",
     # LLM API speed and service tiers (issue 13)
     "speed_tiers": "tier_id",
+    # latency classes (issue 14)
+    "latency_classes": "class_id",
+    # the discussion's claims and how the package evaluates each
+    "claims": "claim_id",
 }
 
 # table name -> columns holding dates (YYYY, YYYY-MM or YYYY-MM-DD)
