@@ -253,7 +253,7 @@ def inputs_from_scenario(scenario: Scenario) -> Inputs:
     arrays["horizon.start_year_fraction"] = np.array([start_year_fraction(scenario)])
     gen_ids, gen_arrays, available, list_work = _generations(scenario)
     arrays |= gen_arrays
-    shares = {k.rsplit(".", 1)[1]: float(v) for k, v in scenario.values.items() if k.startswith("demand.bloc_shares.")}  # noqa: PD011 (a mapping)
+    shares = scenario.bloc_shares
     tiers = load_table("commit_schedule")
     server, facility = _tax_schedules(countries)
     return Inputs(

@@ -314,7 +314,7 @@ def representative_year(scenario: Scenario, mean_load: float = 1.0) -> pd.DataFr
 
 def scenario_year_spec(scenario: Scenario) -> YearSpec:
     """The :class:`YearSpec` of a scenario: its decision month, shapes, demand blocs and seed."""
-    blocs = {k.rsplit(".", 1)[1]: float(v) for k, v in scenario.values.items() if k.startswith("demand.bloc_shares.")}  # noqa: PD011
+    blocs = scenario.bloc_shares
     shapes = (str(scenario["demand.interactive_shape"]), str(scenario["demand.realtime_shape"]), str(scenario["demand.batch_shape"]))
     return year_spec(str(scenario["horizon.start_month"]), shapes, blocs, int(scenario["demand.load_seed"]))
 

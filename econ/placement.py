@@ -574,7 +574,7 @@ def workload_demand(scenario: Scenario, total_mw: float, mix: Mapping[str, float
     if not shares or any(not (np.isfinite(x) and x >= 0) for x in shares) or abs(sum(shares) - 1.0) > 1e-9:
         raise ValueError(f"mix: workload shares must be >= 0 and sum to 1 [1]; got {dict(mix)}")
     regions = load_table("regions")
-    blocs = {k.rsplit(".", 1)[1]: float(v) for k, v in scenario.values.items() if k.startswith("demand.bloc_shares.")}  # noqa: PD011
+    blocs = scenario.bloc_shares
     default = float(scenario["demand.regulated_share"])
     rows = []
     for bloc, share in blocs.items():

@@ -186,6 +186,12 @@ class Scenario:
         """Ids of the program's sites, in file order."""
         return tuple(dict.fromkeys(k.split(".")[2] for k in self.values if k.startswith("build.sites.")))
 
+    @property
+    def bloc_shares(self) -> dict[str, float]:
+        """Share of demand in each sovereignty bloc (``demand.bloc_shares.<bloc>``), in file order."""
+        prefix = "demand.bloc_shares."
+        return {k.removeprefix(prefix): float(v) for k, v in self.values.items() if k.startswith(prefix)}
+
     def sites(self) -> pd.DataFrame:
         """One row per site, one column per site field (units in the names)."""
         rows = {s: {f: self.values[f"build.sites.{s}.{f}"] for f in SITE_FIELDS} for s in self.site_ids}
