@@ -34,7 +34,7 @@ one vectorized pass.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -235,16 +235,15 @@ class LoadCurves:
         numpy.ndarray
             Same shape as ``level``; at most ``min(k, 1)``.
         """
-        k = np.asarray(level, dtype=float)
-        out = np.empty_like(k)
         hours = self.ascending.shape[1]
-        for g in np.unique(self.group):
-            rows = self.group == g
-            s = self.ascending[g]
+
+        def below_k(s: np.ndarray, k: np.ndarray) -> np.ndarray:
             partial = np.concatenate([[0.0], np.cumsum(s)])
-            below = np.searchsorted(s, k[rows], side="left")
-            out[rows] = (partial[below] + (hours - below) * k[rows]) / hours
-        return out
+            below = np.searchsorted(s, k, side="left")
+            mean: np.ndarray = (partial[below] + (hours - below) * k) / hours
+            return mean
+
+        return self._by_year(level, below_k)
 
     def served_above(self, level: np.ndarray) -> np.ndarray:
         """Mean load above capacity ``level`` (in units of the mean), ``E[max(s - k, 0)] = 1 - E[min(s, k)]`` [1].
@@ -257,15 +256,23 @@ class LoadCurves:
         level : numpy.ndarray
             Capacity over the mean load ``k`` [1], >= 0, shape (n, ...).
         """
+        hours = self.ascending.shape[1]
+
+        def above_k(s: np.ndarray, k: np.ndarray) -> np.ndarray:
+            tail = np.concatenate([np.cumsum(s[::-1])[::-1], [0.0]])  # tail[j] = s(j+1) + ... + s(H)
+            at_or_below = np.searchsorted(s, k, side="right")
+            mean: np.ndarray = (tail[at_or_below] - (hours - at_or_below) * k) / hours
+            return mean
+
+        return self._by_year(level, above_k)
+
+    def _by_year(self, level: np.ndarray, statistic: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
+        """``statistic(year, levels)`` for each year's draws, assembled in draw order."""
         k = np.asarray(level, dtype=float)
         out = np.empty_like(k)
-        hours = self.ascending.shape[1]
         for g in np.unique(self.group):
             rows = self.group == g
-            s = self.ascending[g]
-            tail = np.concatenate([np.cumsum(s[::-1])[::-1], [0.0]])  # tail[j] = s(j+1) + ... + s(H)
-            at_or_below = np.searchsorted(s, k[rows], side="right")
-            out[rows] = (tail[at_or_below] - (hours - at_or_below) * k[rows]) / hours
+            out[rows] = statistic(self.ascending[g], k[rows])
         return out
 
 
