@@ -36,10 +36,14 @@ def varied_inputs(scenario: Scenario, key: str, values: np.ndarray) -> Inputs:
     if name not in base.arrays:
         numeric = sorted(k for k, spec in _numeric_fields(scenario).items())
         raise ValueError(f"key: {key!r} is not a numeric scenario key; choose one of {numeric[:8]}... (see econ scenarios)")
-    inputs = base.repeat(values.size)
+    return _set_per_row(base.repeat(values.size), name, values)
+
+
+def _set_per_row(inputs: Inputs, name: str, per_row: np.ndarray) -> Inputs:
+    """The inputs with array ``name`` set to one value per row (a site key: every candidate site, not the colocation option)."""
     current = inputs.arrays[name]
-    updated = np.broadcast_to(values.reshape((-1,) + (1,) * (current.ndim - 1)), current.shape).copy()
-    if name.startswith("site."):  # a site key sets the candidate sites, not the colocation option
+    updated = np.broadcast_to(per_row.reshape((-1,) + (1,) * (current.ndim - 1)), current.shape).copy()
+    if name.startswith("site."):
         updated[:, inputs.colocation] = current[:, inputs.colocation]
     return inputs.with_arrays({name: updated})
 
@@ -266,12 +270,7 @@ def _held_at(scenario: Scenario, key: str, values: np.ndarray, draws: int, seed:
         raise ValueError(f"draws: must be an integer >= 0; got {draws!r}")
     sampled, _ = sample_inputs(scenario, int(draws), seed)
     inputs = sampled.take(np.tile(np.arange(int(draws)), values.size))
-    name = array_key(key)
-    current = inputs.arrays[name]
-    held = np.broadcast_to(np.repeat(values, int(draws)).reshape((-1,) + (1,) * (current.ndim - 1)), current.shape).copy()
-    if name.startswith("site."):
-        held[:, inputs.colocation] = current[:, inputs.colocation]
-    return inputs.with_arrays({name: held})
+    return _set_per_row(inputs, array_key(key), np.repeat(values, int(draws)))
 
 
 def _for(inputs: Inputs, plan: Plan) -> Plan:
