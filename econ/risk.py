@@ -14,7 +14,7 @@ evaluated in chunks of draws, so results do not depend on the chunk size.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -155,7 +155,15 @@ def sample_inputs(scenario: Scenario, n_draws: int, seed: int) -> tuple[Inputs, 
     return base.with_arrays(arrays, permit_lost=lost), pd.DataFrame(sampled)
 
 
-def simulate(scenario: Scenario, n_draws: int, seed: int, *, chunk_size: int = 5000, plans: Sequence[Plan] | None = None) -> pd.DataFrame:
+def simulate(
+    scenario: Scenario,
+    n_draws: int,
+    seed: int,
+    *,
+    chunk_size: int = 5000,
+    plans: Sequence[Plan] | None = None,
+    held: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
     """Monte Carlo of the three strategies (or of given plans): one row per draw.
 
     Parameters
@@ -172,6 +180,12 @@ def simulate(scenario: Scenario, n_draws: int, seed: int, *, chunk_size: int = 5
     plans : sequence of Plan, optional
         Plans to simulate instead of the named build and hybrid (:func:`econ.plans.make_plan`),
         on the same draws (common random numbers); the named ``rent`` is always included.
+    held : mapping of str to float, optional
+        Uncertain inputs held at a value in every draw [each key's unit], the others drawn
+        as without it (the same draws for the same seed): ``E[C | key = value]``. A
+        ``build.sites.*.<field>`` key holds every candidate site. Contracts are sized on the
+        scenario's central values, so hold a key at its central value too
+        (``scenario.with_overrides``) to ask what a company expecting that value would do.
 
     Returns
     -------
@@ -191,6 +205,8 @@ def simulate(scenario: Scenario, n_draws: int, seed: int, *, chunk_size: int = 5
     True
     """
     inputs, sampled = sample_inputs(scenario, n_draws, seed)
+    for key, value in (held or {}).items():
+        inputs, sampled = _hold(scenario, inputs, sampled, key, value)
     plan_inputs = inputs_from_scenario(scenario)
     check_markup(scenario, plan_inputs)
     chosen = with_rent(plan_inputs, plans)
@@ -217,6 +233,18 @@ def simulate(scenario: Scenario, n_draws: int, seed: int, *, chunk_size: int = 5
     result.index.name = "draw"
     result.attrs.update({"scenario": scenario.name, "scenario_hash": scenario.hash, "seed": seed})
     return result
+
+
+def _hold(scenario: Scenario, inputs: Inputs, sampled: pd.DataFrame, key: str, value: float) -> tuple[Inputs, pd.DataFrame]:
+    """The draws with ``key`` set to ``value`` in every row, in the inputs and in the table of sampled inputs."""
+    from econ.breakeven import _set_per_row  # econ.breakeven imports this module's neighbours
+
+    if not any(d.key == key for d in scenario.distributions):
+        uncertain = sorted(d.key for d in scenario.distributions)
+        raise ValueError(f"held: {key!r} is not an uncertain input of scenario {scenario.name!r}; hold one of {uncertain}")
+    inputs = _set_per_row(inputs, array_key(key), np.full(inputs.n, float(value)))
+    columns = [key.replace("*", site) for site in scenario.site_ids] if "*" in key else [key]
+    return inputs, sampled.assign(**dict.fromkeys(columns, float(value)))
 
 
 def summarize(draws: pd.DataFrame, quantiles: Sequence[float] = (0.1, 0.5, 0.9)) -> pd.DataFrame:
