@@ -36,15 +36,24 @@ def varied_inputs(scenario: Scenario, key: str, values: np.ndarray) -> Inputs:
     if name not in base.arrays:
         numeric = sorted(k for k, spec in _numeric_fields(scenario).items())
         raise ValueError(f"key: {key!r} is not a numeric scenario key; choose one of {numeric[:8]}... (see econ scenarios)")
-    return _set_per_row(base.repeat(values.size), name, values)
+    return _set_per_row(base.repeat(values.size), key, values)
 
 
-def _set_per_row(inputs: Inputs, name: str, per_row: np.ndarray) -> Inputs:
-    """The inputs with array ``name`` set to one value per row (a site key: every candidate site, not the colocation option)."""
+def _set_per_row(inputs: Inputs, key: str, per_row: np.ndarray) -> Inputs:
+    """The inputs with scenario ``key`` set to one value per row.
+
+    A ``build.sites.*.<field>`` key sets every candidate site (not the colocation option); a
+    ``build.sites.<id>.<field>`` key sets that site only.
+    """
+    name = array_key(key)
     current = inputs.arrays[name]
     updated = np.broadcast_to(per_row.reshape((-1,) + (1,) * (current.ndim - 1)), current.shape).copy()
     if name.startswith("site."):
-        updated[:, inputs.colocation] = current[:, inputs.colocation]
+        keep = inputs.colocation.copy()
+        if "*" not in key:
+            keep[:] = True
+            keep[inputs.site_ids.index(key.split(".")[2])] = False
+        updated[:, keep] = current[:, keep]
     return inputs.with_arrays({name: updated})
 
 
@@ -270,7 +279,7 @@ def _held_at(scenario: Scenario, key: str, values: np.ndarray, draws: int, seed:
         raise ValueError(f"draws: must be an integer >= 0; got {draws!r}")
     sampled, _ = sample_inputs(scenario, int(draws), seed)
     inputs = sampled.take(np.tile(np.arange(int(draws)), values.size))
-    return _set_per_row(inputs, array_key(key), np.repeat(values, int(draws)))
+    return _set_per_row(inputs, key, np.repeat(values, int(draws)))
 
 
 def _for(inputs: Inputs, plan: Plan) -> Plan:

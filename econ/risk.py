@@ -242,7 +242,11 @@ def _hold(scenario: Scenario, inputs: Inputs, sampled: pd.DataFrame, key: str, v
     if not any(d.key == key for d in scenario.distributions):
         uncertain = sorted(d.key for d in scenario.distributions)
         raise ValueError(f"held: {key!r} is not an uncertain input of scenario {scenario.name!r}; hold one of {uncertain}")
-    inputs = _set_per_row(inputs, array_key(key), np.full(inputs.n, float(value)))
+    spec = field_for(key)
+    problem = spec.check(float(value)) if spec is not None else None
+    if problem is not None:
+        raise ValueError(f"held: {key} = {value!r} [{spec.unit if spec else ''}] is outside its allowed range: {problem}")
+    inputs = _set_per_row(inputs, key, np.full(inputs.n, float(value)))
     columns = [key.replace("*", site) for site in scenario.site_ids] if "*" in key else [key]
     return inputs, sampled.assign(**dict.fromkeys(columns, float(value)))
 

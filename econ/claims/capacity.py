@@ -107,7 +107,7 @@ def equipment_sets_pace(ev: Evidence) -> Finding:
     return Finding("supported" if share > MAJORITY else "not supported", share, label, "1", why)
 
 
-@register("C04", flip_keys=("cloud.departing_contract_premium",), section=CONTRACTS)
+@register("C04", flip_keys=("cloud.commit_discount_level", "demand.late_growth_annual"), section=CONTRACTS)
 def departing_premium(ev: Evidence) -> Finding:
     """The departing-customer premium decides build against rent within its range."""
     label = "Departing-customer premium at which build and rent cost the same"
@@ -139,7 +139,7 @@ def build_or_rent(ev: Evidence) -> Finding:
     central = "saves" if saving > 0 else "costs"
     why = (
         f"At central values build {central} {format_money(abs(saving))} against rent; over {ev.draws:,} draws it is cheaper in "
-        f"{format_percent(p)} of them and {format_money(mean)} dearer on average."
+        f"{format_percent(p)} of them and {format_money(abs(mean))} {'dearer' if mean > 0 else 'cheaper'} on average."
     )
     if saving > 0 and p > MAJORITY:
         verdict = "supported"
@@ -147,7 +147,7 @@ def build_or_rent(ev: Evidence) -> Finding:
         verdict, why = "not supported", why + " The cloud side holds."
     else:
         verdict, why = "depends", why + " The answer rests on the uncertain inputs."
-    return Finding(verdict, mean, label, "USD", why.replace("dearer on average", "dearer on average" if mean > 0 else "cheaper on average"))
+    return Finding(verdict, mean, label, "USD", why)
 
 
 @register("C21", flip_keys=("build.max_mw_started_per_year",), section=ON_TIME)

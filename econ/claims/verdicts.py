@@ -27,7 +27,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from econ.assumptions import Scenario, load_table
+from econ.assumptions import Scenario, ScenarioError, load_table
 from econ.breakeven import _bounds, _unit
 from econ.reports.display import format_percent, format_value
 
@@ -94,6 +94,8 @@ class Finding:
     @property
     def shown(self) -> str:
         """The number formatted by its unit (``$1.51 B``, ``22.8 %``, ``140 ms``); ``–`` when NaN."""
+        if self.unit == "x" and not math.isnan(self.value):
+            return f"{self.value:.2f}×"
         return format_percent(self.value) if self.unit == "1" else format_value("x", self.value, self.unit)
 
 
@@ -274,7 +276,8 @@ class VerdictFlip:
         The verdict just beyond each (``verdict`` where nothing changes).
     low, high : float
         The range searched: the input's uncertainty range in the scenario, else a quarter to
-        four times its value within its allowed range (as :func:`econ.breakeven`).
+        four times its value within its allowed range (as :func:`econ.breakeven`), cut
+        where the scenario refuses the values (a share that would make a mix exceed one).
     unit : str
         The input's unit.
     conditional : bool
@@ -309,8 +312,14 @@ class VerdictFlip:
         """True if the verdict is the same over the whole range."""
         return math.isnan(self.down_value) and math.isnan(self.up_value)
 
+    @property
+    def headroom(self) -> float:
+        """Distance from the scenario's value to the nearest flip, as a share of the range searched [1]; 1 if robust."""
+        gaps = [abs(x - self.scenario_value) for x in (self.down_value, self.up_value) if not math.isnan(x)]
+        return min(gaps) / (self.high - self.low) if gaps else 1.0
+
     def _show(self, x: float) -> str:
-        return format_value("x", x, self.unit) if self.unit not in ("", "1") else f"{x:.4g}"
+        return format_value("x", x, self.unit) if self.unit not in ("", "1", "x") else f"{x:.4g}"
 
     def __str__(self) -> str:
         show = self._show
@@ -386,18 +395,27 @@ def verdict_flip(
     cache: dict[float, str] = {}
 
     def verdict_at(x: float) -> str:
+        """The verdict with the input at ``x``; "" where the scenario refuses ``x`` (a cross-check of its keys)."""
         if x not in cache:
-            varied = scenario if x == here else _with(scenario, key, x)  # central value: contracts are sized on it
-            cache[x] = claim.check(Evidence(varied, draws, seed, {key: x} if hold else None)).verdict
+            try:
+                varied = scenario if x == here else _with(scenario, key, x)  # central value: contracts are sized on it
+            except ScenarioError:
+                cache[x] = ""
+            else:
+                cache[x] = claim.check(Evidence(varied, draws, seed, {key: x} if hold else None)).verdict
         return cache[x]
 
     grid = np.unique(np.append(np.linspace(low, high, GRID_POINTS), here))
     at = int(np.flatnonzero(grid == here)[0])
     start = verdict_at(here)
+    feasible = [float(x) for x in grid if verdict_at(float(x))]  # the range searched ends where the scenario refuses values
+    low, high = min(feasible), max(feasible)
 
     def first_change(steps: range) -> tuple[float, str]:
         inside = here
         for i in steps:
+            if not verdict_at(float(grid[i])):
+                break
             if verdict_at(float(grid[i])) != start:
                 outside = float(grid[i])
                 for _ in range(BISECTIONS):
@@ -440,6 +458,8 @@ def evaluate_claims(
         Index ``claim_id``: ``claim``, ``position``, ``verdict``, ``value`` [``unit``],
         ``shown`` (the value formatted), ``label``, ``unit``, ``why``, ``needs``, ``flip``
         (the flip points in words, or "robust over the whole range of the data"),
+        ``headroom`` (distance to the nearest flip as a share of that input's range [1], 1
+        if robust, NaN if no input was searched), ``nearest_input``,
         ``section`` (``<notebook>#<anchor>`` of the detailed report).
 
     Examples
@@ -468,23 +488,26 @@ def evaluate_claims(
             "unit": finding.unit,
             "why": finding.why,
             "needs": finding.needs,
-            "flip": _flip_text(scenario, claim, finding, draws, seed) if flips else "",
+            **_flips(scenario, claim, finding, draws, seed, search=flips),
             "section": claim.section,
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("claim_id")
 
 
-def _flip_text(scenario: Scenario, claim: ClaimCheck, finding: Finding, draws: int, seed: int) -> str:
-    if finding.verdict == "not evaluated":
-        return ""
-    said = [finding.flip] if finding.flip else []
-    keys = [k for k in claim.flip_keys if _applies(scenario, k)]
+def _flips(scenario: Scenario, claim: ClaimCheck, finding: Finding, draws: int, seed: int, *, search: bool) -> dict[str, Any]:
+    """The ``flip``, ``headroom`` and ``nearest_input`` columns of one claim."""
+    keys = [k for k in claim.flip_keys if _applies(scenario, k)] if search and finding.verdict != "not evaluated" else []
     flips = [verdict_flip(scenario, claim.claim_id, k, draws=draws, seed=seed) for k in keys]
-    said += [str(f) for f in flips if not f.robust]
-    if not said:
-        inputs = ", ".join(f"{f.key} ({_range(f)})" for f in flips)
-        return "robust over the whole range of the data" + (f": {inputs}" if inputs else "")
-    return "; ".join(said)
+    said = ([finding.flip] if finding.flip and finding.verdict != "not evaluated" else []) + [str(f) for f in flips if not f.robust]
+    nearest = min(flips, key=lambda f: f.headroom) if flips else None
+    text = "; ".join(said)
+    if flips and not said:
+        text = "robust over the whole range of the data: " + ", ".join(f"{f.key} ({_range(f)})" for f in flips)
+    return {
+        "flip": text if search else "",
+        "headroom": nearest.headroom if nearest else float("nan"),
+        "nearest_input": nearest.key if nearest else "",
+    }
 
 
 def _range(f: VerdictFlip) -> str:
