@@ -158,7 +158,7 @@ def build_rate_limit(ev: Evidence) -> Finding:
     limit = float(ev.scenario["build.max_mw_started_per_year"])
     why = (
         f"With at most {limit:,.0f} MW started a year, the build strategy still rents {format_percent(rented)} of the work "
-        f"({'at least' if rented >= RENTED_LARGE else 'less than'} half)."
+        f"over the horizon ({'at least' if rented >= RENTED_LARGE else 'less than'} half)."
     )
     return Finding(
         "supported" if rented >= RENTED_LARGE else "not supported", rented, "Share of work still rented while building", "1", why
