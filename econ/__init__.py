@@ -6,6 +6,7 @@ from econ import finance
 from econ.assumptions import ScenarioError, list_scenarios, load_scenario
 from econ.breakeven import Breakeven, FlipPoint, breakeven, difference_curve, flip_point, flip_points, plan_costs_over
 from econ.decision import optimize
+from econ.explore import Explorer, explore
 from econ.information import evpi, evppi, first_order_indices
 from econ.plans import Plan, make_plan
 from econ.risk import simulate, spider, summarize, tornado
@@ -20,6 +21,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 __all__ = [
     "Breakeven",
+    "Explorer",
     "FlipPoint",
     "Plan",
     "ScenarioError",
@@ -30,6 +32,7 @@ __all__ = [
     "evaluate",
     "evpi",
     "evppi",
+    "explore",
     "finance",
     "first_order_indices",
     "flip_point",
