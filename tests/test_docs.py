@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import econ
+import econ.claims
 import econ.decision
 import econ.finance
 import econ.information
@@ -45,6 +46,7 @@ PUBLIC = {
     "econ.pricing": econ.pricing,
     "econ.latency": econ.latency,
     "econ.placement": econ.placement,
+    "econ.claims": econ.claims,
 }
 
 # Numeric data columns whose names are glossary terms or counts rather than quantities with a unit.
