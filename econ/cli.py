@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 import textwrap
@@ -28,15 +29,22 @@ it, converted to the type of its default; any other key must be a scenario key (
 `econ scenarios base`) and goes to every run in the notebook's `overrides` parameter.
 `scenario`, `overrides` and `output_dir` are set by the runner and cannot be given.
 
-Outputs, per run, in OUT/<scenario>/: <notebook>.html (the report), <notebook>.ipynb
+Outputs, per run, in OUT/FOLDER/: <notebook>.html (the report), <notebook>.ipynb
 (executed), <notebook>.results.json (headline numbers, provenance, run status) and
-logs/<notebook>.log; OUT/index.html links them all.
+logs/<notebook>.log; OUT/index.html links them all, with a matrix of the verdicts on the
+claims when a notebook wrote them. FOLDER is the scenario's name; with -p values it is
+<scenario>--<hash>, the hash (8 hex digits) of the -p values, so that runs with other
+values do not replace each other and a rerun with the same values replaces its own;
+--out-name NAME chooses FOLDER (one scenario only).
 
 examples:
   econ report                                   base scenario, every notebook
   econ report --scenario base --scenario build --jobs 2
-  econ report --notebook 01 -p seed=7 -p cloud.commit_discount=0.3
+  econ report --notebook 01 -p seed=7 -p cloud.commit_discount_level=0.3
+  econ report -n 01 -p cloud.commit_discount_level=0.5 --out-name base-deep-discount
 """
+#: A folder name for --out-name: letters, digits, '.', '_' and '-', starting with a letter or digit.
+OUT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 def _positive_int(text: str) -> int:
@@ -99,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="runs in parallel, one kernel each (default: the number of cores, %(default)s)",
     )
     report.add_argument("--out", "-o", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: %(default)s)")
+    report.add_argument(
+        "--out-name",
+        metavar="NAME",
+        default=None,
+        help="name of the run's folder in DIR, for one scenario (default: the scenario's name, plus a hash of the -p values if any)",
+    )
     report.add_argument(
         "--notebook-dir",
         type=Path,
@@ -166,9 +180,30 @@ def _select_scenarios(wanted: Sequence[str] | None) -> list[tuple[str, str]]:
     return list(chosen.items())
 
 
+def _check_out_name(name: str, scenarios: Sequence[tuple[str, str]]) -> str:
+    """``name`` if it is a safe folder name and one scenario runs, else :class:`UsageError`."""
+    from econ.reports.index import INDEX_NAME
+
+    if not OUT_NAME.fullmatch(name) or name == INDEX_NAME:
+        msg = (
+            f"--out-name {name!r}: not a folder name; use 1 to 64 letters, digits, '.', '_' or '-', "
+            f"starting with a letter or digit (and not {INDEX_NAME!r})"
+        )
+        raise UsageError(msg)
+    if len(scenarios) != 1:
+        msg = f"--out-name {name!r}: names the folder of one scenario, got {len(scenarios)} ({', '.join(n for _, n in scenarios)})"
+        raise UsageError(msg)
+    return name
+
+
+def _folder(run: dict[str, Any]) -> str:
+    """The output folder of a run record (records written before folders had names: the scenario's)."""
+    return str(run.get("folder") or run["scenario"])
+
+
 def _progress(done: int, total: int, record: dict[str, Any]) -> None:
     run = record["run"]
-    line = f"[{done}/{total}] {run['scenario']}/{Path(run['notebook']).stem} {run['status']} {run['seconds']:.1f} s"
+    line = f"[{done}/{total}] {_folder(run)}/{Path(run['notebook']).stem} {run['status']} {run['seconds']:.1f} s"
     if run["status"] != "ok":
         line += f"  {run['error']}"
     print(line, flush=True)
@@ -178,28 +213,38 @@ def cmd_report(args: argparse.Namespace) -> int:
     """``econ report``: check, run, index, summarize."""
     from econ.reports.index import write_index
     from econ.reports.params import notebook_parameters, resolve_parameters
-    from econ.reports.runner import NOTEBOOK_DIR, RunSpec, discover_notebooks, run_batch
+    from econ.reports.runner import NOTEBOOK_DIR, RunSpec, discover_notebooks, output_folder_name, run_batch
 
     notebook_dir = args.notebook_dir or NOTEBOOK_DIR
     notebooks = _select_notebooks(discover_notebooks(notebook_dir), args.notebook)
     scenarios = _select_scenarios(args.scenario)
+    out_name = _check_out_name(args.out_name, scenarios) if args.out_name is not None else None
     declared = {p.stem: notebook_parameters(p) for p in notebooks}
     missing = [name for name, params in declared.items() if not params]
     if missing:
         msg = f"notebook(s) {', '.join(missing)} have no cell tagged 'parameters'"
         raise UsageError(msg)
     parameters, overrides = resolve_parameters(args.param, declared, [ref for ref, _ in scenarios])
+    given = {k: v for stem in sorted(parameters) for k, v in parameters[stem].items()}
+    folders = {name: out_name or output_folder_name(name, given, overrides) for _, name in scenarios}
     out = args.out.resolve()
     specs = [
         RunSpec(
-            str(nb.resolve()), ref if not Path(ref).suffix else str(Path(ref).resolve()), name, str(out), parameters[nb.stem], overrides
+            str(nb.resolve()),
+            ref if not Path(ref).suffix else str(Path(ref).resolve()),
+            name,
+            str(out),
+            parameters[nb.stem],
+            overrides,
+            folder_name=folders[name],
         )
         for ref, name in scenarios
         for nb in notebooks
     ]
     jobs = min(args.jobs, len(specs))
     print(
-        f"econ report: {len(specs)} run(s) ({len(scenarios)} scenario(s) x {len(notebooks)} notebook(s)) on {jobs} process(es) into {out}"
+        f"econ report: {len(specs)} run(s) ({len(scenarios)} scenario(s) x {len(notebooks)} notebook(s)) on {jobs} process(es) "
+        f"into {out} ({', '.join(sorted(set(folders.values())))})"
     )
     try:
         records = run_batch(specs, jobs, on_done=_progress)
@@ -213,8 +258,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if failed:
         print(f"econ report: {len(failed)} of {len(records)} run(s) failed:", file=sys.stderr)
         for run in failed:
-            where = out / run["scenario"]
-            print(f"  {run['scenario']}/{Path(run['notebook']).stem}: {run['error']}", file=sys.stderr)
+            where = out / _folder(run)
+            print(f"  {_folder(run)}/{Path(run['notebook']).stem}: {run['error']}", file=sys.stderr)
             print(f"    notebook: {where / (run['executed'] or '-')}  log: {where / run['log']}", file=sys.stderr)
         return 1
     return 0

@@ -57,7 +57,7 @@ def test_help_explains_every_command_and_option(capsys):
     with pytest.raises(SystemExit):
         run("report", "--help")
     text = capsys.readouterr().out
-    for option in ("--scenario", "--notebook", "-p KEY=VALUE", "--jobs", "--out", "--notebook-dir", "YAML", "overrides"):
+    for option in ("--scenario", "--notebook", "-p KEY=VALUE", "--jobs", "--out", "--out-name", "--notebook-dir", "YAML", "overrides"):
         assert option in text
     with pytest.raises(SystemExit):
         run("scenarios", "--help")
@@ -102,6 +102,11 @@ def test_scenarios_rejects_an_unknown_key(capsys):
         (["-p", "output_dir=/tmp"], "set by the runner"),
         (["--scenario", "bsae"], "--scenario 'bsae'"),
         (["--notebook", "nope"], "--notebook 'nope'"),
+        (["--out-name", "../up"], "--out-name '../up': not a folder name; use 1 to 64 letters, digits, '.', '_' or '-'"),
+        (["--out-name", ".hidden"], "--out-name '.hidden': not a folder name"),
+        (["--out-name", "a b"], "--out-name 'a b': not a folder name"),
+        (["--out-name", "index.html"], "(and not 'index.html')"),
+        (["--out-name", "x", "-s", "base", "-s", "build"], "--out-name 'x': names the folder of one scenario, got 2 (base, build)"),
     ],
 )
 def test_bad_arguments_stop_before_anything_runs(tmp_path: Path, capsys, args, message):
@@ -127,21 +132,50 @@ def test_a_failing_run_does_not_stop_the_others(tmp_path: Path, capsys):
     )
     captured = capsys.readouterr()
     assert status == 1
-    assert "rent-only/b_boom: ValueError: boom for rent-only" in captured.err
+    base, rent = (runner.output_folder_name(name, {"months": 7}, {}) for name in ("base", "rent-only"))  # -p: a folder of its own
+    assert f"{rent}/b_boom: ValueError: boom for rent-only" in captured.err
     assert captured.out.count(" ok ") == 3
-    failed = json.loads((out / "rent-only" / "b_boom.results.json").read_text())
+    failed = json.loads((out / rent / "b_boom.results.json").read_text())
     assert failed["run"]["status"] == "failed" and "boom for rent-only" in failed["run"]["error"]
-    executed = (out / "rent-only" / "b_boom.ipynb").read_text()
+    executed = (out / rent / "b_boom.ipynb").read_text()
     assert "Traceback" in executed or "ValueError" in executed
-    assert not (out / "rent-only" / "b_boom.html").exists()
-    for scenario, name in [("base", "a_ok"), ("base", "b_boom"), ("rent-only", "a_ok")]:
-        record = json.loads((out / scenario / f"{name}.results.json").read_text())
+    assert not (out / rent / "b_boom.html").exists()
+    for folder, name in [(base, "a_ok"), (base, "b_boom"), (rent, "a_ok")]:
+        record = json.loads((out / folder / f"{name}.results.json").read_text())
         assert record["run"]["status"] == "ok"
         assert record["headline"] == {"months": 7}
-        assert (out / scenario / f"{name}.html").exists()
+        assert (out / folder / f"{name}.html").exists()
     index = (out / "index.html").read_text()
     assert index.count('class="status-ok"') == 3 and index.count('class="status-failed"') == 1
-    assert 'href="rent-only/b_boom.ipynb"' in index
+    assert f'href="{rent}/b_boom.ipynb"' in index
+
+
+@pytest.mark.notebook
+def test_runs_with_other_values_keep_their_own_folders(tmp_path: Path, capsys):
+    notebooks, out = tmp_path / "nb", tmp_path / "out"
+    make_light_notebook(notebooks, "tiny")
+    common = ("report", "--notebook-dir", str(notebooks), "--out", str(out), "--jobs", "1")
+    assert run(*common) == 0
+    assert run(*common, "-p", "months=3") == 0
+    assert run(*common, "-p", "months=4") == 0
+    first = json.loads((out / runner.output_folder_name("base", {"months": 4}, {}) / "tiny.results.json").read_text())["run"]["id"]
+    assert run(*common, "-p", "months=4") == 0  # the same values: the same folder, replaced
+    assert run(*common, "-p", "months=5", "--out-name", "five") == 0
+    capsys.readouterr()
+    three, four = (runner.output_folder_name("base", {"months": m}, {}) for m in (3, 4))
+    assert three != four and three.startswith("base--") and len(three) == len("base--") + 8
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == sorted(["base", three, four, "five"])
+    index = (out / "index.html").read_text()
+    for folder, months in (("base", 12), (three, 3), (four, 4), ("five", 5)):
+        record = json.loads((out / folder / "tiny.results.json").read_text())
+        assert record["headline"] == {"months": months}, folder
+        assert record["run"]["folder"] == folder and record["run"]["scenario"] == "base"
+        assert (out / folder / "tiny.html").exists()
+        assert f'href="{folder}/tiny.html"' in index
+        heading = index.split(f'<h2 id="folder-{folder}">', 1)[1].split("</table>", 1)[0]
+        assert heading.startswith("Scenario base")
+        assert ("no overrides or parameters" if folder == "base" else f"parameters months = {months}") in heading
+    assert json.loads((out / four / "tiny.results.json").read_text())["run"]["id"] != first
 
 
 # Ctrl-C in every phase of a batch: each test pauses the batch at one phase with the runner's

@@ -17,7 +17,16 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from econ.reports.display import format_money, format_percent, format_quantities, format_table, format_value, show_assumptions
+from econ.reports.display import (
+    format_money,
+    format_percent,
+    format_quantities,
+    format_table,
+    format_value,
+    headline_label,
+    humanize,
+    show_assumptions,
+)
 from econ.reports.provenance import provenance, write_results
 
 if TYPE_CHECKING:
@@ -49,6 +58,8 @@ __all__ = [
     "format_quantities",
     "format_table",
     "format_value",
+    "headline_label",
+    "humanize",
     "provenance",
     "resolve_parameters",
     "run_batch",

@@ -1,9 +1,11 @@
-"""Formatting for reports: money, percentages, tables and the assumptions appendix.
+"""Formatting for reports: money, percentages, tables, labels and the assumptions appendix.
 
-Tables in notebooks go through :func:`format_table` (a pandas Styler with money and
-percentage columns formatted, index and numbers aligned) and the appendix through
-:func:`show_assumptions`. The same :func:`format_value` labels headline numbers in the
-index and the page header, choosing the format from the unit in the key name.
+Tables in notebooks go through :func:`format_table` (a pandas Styler with money, percentage
+and GPU-count columns formatted, column names in words, numbers aligned) and the appendix
+through :func:`show_assumptions`. The same :func:`format_value` formats headline numbers in
+the index and the page header, choosing the format from the unit in the key name, and
+:func:`headline_label` names them in words; :func:`humanize` turns any snake_case name into
+words with its unit apart.
 
 Examples
 --------
@@ -17,22 +19,137 @@ Examples
 '31.2 months'
 >>> format_value("irr_annual", 0.184)
 '18.4 %/yr'
+>>> headline_label("npv_cost_rent_usd"), humanize("payback_vs_rent_years")
+('Present-value cost, rent', 'Payback vs rent (years)')
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Hashable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pandas.io.formats.style import Styler
 
 from econ.assumptions import Scenario
 
+if TYPE_CHECKING:
+    from pandas.io.formats.style_render import CSSDict
+
 _SCALES = ((1e12, "T"), (1e9, "B"), (1e6, "M"))
 PERCENT_KEY_MARKERS = ("share", "discount", "probability", "rate", "_annual", "irr", "mirr", "utilization", "margin")
 MONEY_UNITS = ("USD",)
+#: Tables with more columns than this (index levels included) get the class ``econ-wide``: a smaller font.
+WIDE_TABLE_COLUMNS = 7
+#: Narrowest a column of text in :func:`format_table` gets when a wide table squeezes it (CSS length).
+TEXT_MIN_WIDTH = "6em"
+
+#: Labels of the headline numbers that the notebooks write with ``write_results``, by key; the
+#: unit is not repeated, :func:`format_value` shows it with the number. Other keys get
+#: :func:`humanize`'s words.
+HEADLINE_LABELS: dict[str, str] = {
+    # 00_finance_kernels
+    "npv_usd": "Net present value of buying a GPU over renting it",
+    "irr_annual": "Internal rate of return",
+    "payback_months": "Payback",
+    # 01_build_vs_rent
+    "npv_cost_rent_usd": "Present-value cost, rent",
+    "npv_cost_build_usd": "Present-value cost, build",
+    "npv_cost_hybrid_usd": "Present-value cost, hybrid",
+    "npv_saving_build_vs_rent_usd": "Present-value saving of build over rent",
+    "p_build_cheaper": "Probability build is cheaper",
+    "p_hybrid_cheaper": "Probability hybrid is cheaper",
+    "p_half_sites_on_time": "Probability half the sites are on time",
+    "breakeven_list_usd_per_gpu_hour": "Breakeven cloud list price",
+    "rent_first_commit_usd": "Rent's first cloud contract",
+    # 02_base_load_utilization
+    "owned_capacity_reference_gpus": "Owned capacity, reference GPUs",
+    "owned_utilization": "Utilization of owned capacity",
+    "blended_usd_per_reference_gpu_hour": "Blended cost per reference GPU-hour",
+    "owned_utilization_with_batch_moved": "Owned utilization with batch work moved",
+    "cost_saving_from_moving_batch_usd": "Saving from moving batch work",
+    "fast_multiple_of_standard_min": "Fast mode's cost over standard, lowest",
+    "fast_multiple_of_standard_max": "Fast mode's cost over standard, highest",
+    "ttft_longest_prompt_min_s": "Time to first token of the longest prompt, best generation",
+    "fleet_utilization_hourly": "Fleet utilization, hourly load",
+    "build_saving_vs_rent_hourly_usd": "Saving of build over rent, hourly load",
+    "build_owned_utilization_hourly": "Owned utilization of build, hourly load",
+    # 03_fast_mode_pricing
+    "fast_cost_multiple": "Fast mode's cost over standard",
+    "premium_c14_view": "Best fast premium, C14's view",
+    "premium_c13_view": "Best fast premium, C13's view",
+    "break_even_multiple": "Break-even fast premium",
+    "market_fast_median_multiple": "Market's median fast premium",
+    "step_plan_retention": "Retention, step plan",
+    "smooth_plan_retention": "Retention, smooth plan",
+    # 04_latency_and_placement
+    "cost_within_targets_usd_per_year": "Cost within latency targets",
+    "cost_without_latency_targets_usd_per_year": "Cost without latency targets",
+    "cost_every_site_usd_per_year": "Cost of building at every site",
+    "cloud_mw": "Capacity rented in the cloud",
+    "worst_region_loss_served_share": "Demand served after losing the worst region",
+    # 05_decision
+    "recommended_plan": "Recommended plan",
+    "recommended_mean_cost_usd": "Mean cost of the recommended plan",
+    "saving_vs_rent_usd": "Saving of the recommended plan over rent",
+    "build_more_than_best_usd": "Extra cost of build over the best plan",
+    "plans_costed": "Plans costed",
+    "evpi_usd": "Expected value of perfect information",
+    # 07_claims
+    "claims_answered": "Claims answered",
+    "claims_supported": "Claims supported",
+    "claims_not_supported": "Claims not supported",
+    "claims_depending": "Claims whose verdict depends",
+    "claims_not_evaluated": "Claims not evaluated",
+}
+#: How :func:`humanize` writes abbreviations found in names.
+WORDS = {
+    "ai": "AI",
+    "api": "API",
+    "cf": "CF",
+    "cvar": "CVaR",
+    "eu": "EU",
+    "evpi": "EVPI",
+    "evppi": "EVPPI",
+    "gpu": "GPU",
+    "gpus": "GPUs",
+    "gw": "GW",
+    "id": "ID",
+    "irr": "IRR",
+    "it": "IT",
+    "kw": "kW",
+    "kwh": "kWh",
+    "mirr": "MIRR",
+    "mw": "MW",
+    "mwh": "MWh",
+    "ppa": "PPA",
+    "pue": "PUE",
+    "rtt": "RTT",
+    "sla": "SLA",
+    "ttft": "TTFT",
+    "us": "US",
+    "usd": "USD",
+    "wacc": "WACC",
+}
+#: Last words of a name that are its unit (``payback_months``), and how the unit is written.
+UNIT_WORDS = {
+    "days": "days",
+    "gw": "GW",
+    "hours": "hours",
+    "kwh": "kWh",
+    "months": "months",
+    "ms": "ms",
+    "mw": "MW",
+    "mwh": "MWh",
+    "s": "s",
+    "years": "years",
+}
+#: Qualifiers that may follow a unit (``capex_usd_per_mw_it_low``): words, not part of the unit.
+QUALIFIERS = ("low", "mid", "central", "high", "tail")
+_SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+_NUMBERED = re.compile(r"[cp]\d+")
 
 
 def _is_missing(value: Any) -> bool:
@@ -97,14 +214,127 @@ def format_number(value: Any, decimals: int = 3) -> str:
     return f"{value:,.{decimals}g}" if abs(value) < 1 else f"{value:,.{max(decimals - 2, 1)}f}"
 
 
+def format_count(value: Any) -> str:
+    """A count (GPUs, plans) as a whole number with thousands separators; ``"–"`` for None or NaN.
+
+    Examples
+    --------
+    >>> format_count(48_123.6), format_count(12), format_count(float("nan"))
+    ('48,124', '12', '–')
+    """
+    if _is_missing(value):
+        return "–"
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isinf(value):
+        return str(value)
+    return f"{round(value):,}"
+
+
+def _split_unit(name: str) -> tuple[list[str], str]:
+    """The words of a snake_case ``name`` and its unit as text (``"$"``, ``"$/GPU hour"``, ``"months"``, ``""``)."""
+    tokens = name.split("_")
+    qualifiers: list[str] = []
+    while len(tokens) > 1 and tokens[-1] in QUALIFIERS:
+        qualifiers.insert(0, tokens.pop())
+    if "usd" in tokens:
+        at = tokens.index("usd")
+        unit = "$" + "".join("/" if t == "per" else f" {_word(t)}" for t in tokens[at + 1 :]).replace("/ ", "/")
+        return tokens[:at] + qualifiers, unit
+    if len(tokens) > 2 and tokens[-2] == "per" and tokens[-1] in ("year", "month", "hour"):
+        return tokens[:-2] + qualifiers, f"per {tokens[-1]}"
+    if len(tokens) > 1 and tokens[-1] in UNIT_WORDS:
+        return tokens[:-1] + qualifiers, UNIT_WORDS[tokens[-1]]
+    if len(tokens) > 1 and tokens[-1] == "annual":
+        return tokens[:-1] + qualifiers, "per year"
+    return tokens + qualifiers, ""
+
+
+def _word(token: str) -> str:
+    if _NUMBERED.fullmatch(token):
+        return token.upper()
+    return WORDS.get(token, token)
+
+
+def _words(tokens: Sequence[str]) -> str:
+    words = [_word(t) for t in tokens]
+    if len(words) > 1 and words[0] == "p":
+        words[0] = "probability"
+    words = ["present value" if w == "npv" and i == len(words) - 1 else "present-value" if w == "npv" else w for i, w in enumerate(words)]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def humanize(name: str, unit: bool = True) -> str:
+    """A snake_case name in words, its unit in brackets; any other name unchanged.
+
+    Parameters
+    ----------
+    name : str
+        A column or key name with its unit last (``npv_cost_usd``, ``payback_months``,
+        ``price_usd_per_gpu_hour``). Names that are not lower-case snake_case (``"NPV [USD]"``,
+        ``"2.50"``, ``"market on demand"``) are returned as they are.
+    unit : bool
+        Show the unit, ``"$"`` for ``_usd``; False drops it (for a number formatted with
+        :func:`format_value`, which shows it).
+
+    Returns
+    -------
+    str
+        Words with abbreviations spelt out or capitalised (``npv`` "present value", ``p_``
+        "probability", ``mw`` "MW", ``gpus`` "GPUs"), the first letter capitalised.
+
+    Examples
+    --------
+    >>> humanize("npv_cost_usd"), humanize("npv_cost_usd", unit=False)
+    ('Present-value cost ($)', 'Present-value cost')
+    >>> humanize("price_usd_per_reference_gpu_hour"), humanize("it_mw"), humanize("p_cheaper_than_rent")
+    ('Price ($/reference GPU hour)', 'IT (MW)', 'Probability cheaper than rent')
+    >>> humanize("irr_vs_rent_annual"), humanize("Market on demand"), humanize("reserved_mean_reference_gpus")
+    ('IRR vs rent (per year)', 'Market on demand', 'Reserved mean reference GPUs')
+    """
+    if not _SNAKE.fullmatch(name):
+        return name
+    tokens, unit_text = _split_unit(name)
+    words = _words(tokens) if tokens else ""
+    if not words:
+        return unit_text
+    return f"{words} ({unit_text})" if unit and unit_text else words
+
+
+def headline_label(key: str) -> str:
+    """The label of a headline number in the page banner and the index.
+
+    Parameters
+    ----------
+    key : str
+        Headline key as written by a notebook, its unit last (``npv_cost_rent_usd``).
+
+    Returns
+    -------
+    str
+        The label in :data:`HEADLINE_LABELS` for a key the notebooks write, else the key in
+        words without its unit (:func:`humanize`); the unit is shown with the number
+        (:func:`format_value`).
+
+    Examples
+    --------
+    >>> headline_label("p_build_cheaper"), headline_label("breakeven_list_usd_per_gpu_hour")
+    ('Probability build is cheaper', 'Breakeven cloud list price')
+    >>> headline_label("npv_owned_fleet_usd_per_year"), headline_label("p_site_late")
+    ('Present-value owned fleet', 'Probability site late')
+    """
+    if key in HEADLINE_LABELS:
+        return HEADLINE_LABELS[key]
+    return humanize(key.rsplit(".", 1)[-1], unit=False) or key
+
+
 def _unit_of_key(key: str) -> str:
     name = key.rsplit(".", 1)[-1].lower()
     if name.endswith("_usd") or "_usd_" in name or name.startswith("usd"):
-        return "USD" if name.endswith("_usd") else "USD/"
-    if name.endswith("_months"):
-        return "months"
-    if name.endswith("_years"):
-        return "years"
+        per = _split_unit(name)[1].removeprefix("$")
+        return "USD" + per if per.startswith("/") or name.endswith("_usd") else "USD/"
+    last = name.rsplit("_", 1)[-1]
+    if "_" in name and last in UNIT_WORDS:
+        return UNIT_WORDS[last]
     if name.endswith("_annual") or name in ("irr", "mirr"):
         return "1/year"
     if name.startswith("p_") or any(marker in name for marker in PERCENT_KEY_MARKERS):
@@ -154,7 +384,7 @@ def format_value(key: str, value: Any, unit: str | None = None) -> str:
         return f"{format_percent(value)}/yr"
     if unit == "1" and (name.startswith("p_") or any(marker in name for marker in PERCENT_KEY_MARKERS)):
         return format_percent(value)
-    text = format_number(value)
+    text = format_count(value) if not unit and "gpus" in name else format_number(value)
     return f"{text} {unit}" if unit and unit not in ("1", "-") else text
 
 
@@ -163,8 +393,9 @@ def format_table(
     money: Iterable[str] = (),
     percent: Iterable[str] = (),
     caption: str | None = None,
+    labels: bool = True,
 ) -> Styler:
-    """A table formatted for a report: money and percentage columns, other numbers readable.
+    """A table formatted for a report: column names in words, money, percentages and GPU counts readable.
 
     Parameters
     ----------
@@ -176,31 +407,77 @@ def format_table(
         Columns holding fractions, shown by :func:`format_percent`.
     caption : str, optional
         Caption shown above the table.
+    labels : bool
+        Show snake_case column and index names in words with their unit (:func:`humanize`;
+        ``"$"`` is left out for a money column, whose values show it); False keeps the names.
 
     Returns
     -------
     pandas.io.formats.style.Styler
-        Displays as HTML in a notebook and in the published page.
+        Displays as HTML in a notebook and in the published page. Columns whose name contains
+        ``gpus`` (not money or percent) are whole counts with thousands separators; numbers and
+        their headings are right-aligned, numbers not wrapped, text columns at least
+        :data:`TEXT_MIN_WIDTH` wide; a table of more than :data:`WIDE_TABLE_COLUMNS` columns
+        has the class ``econ-wide`` (a smaller font). The data keep their names.
 
     Examples
     --------
-    >>> t = pd.DataFrame({"npv_cost_usd": [1.97e11], "owned_share": [0.25]}, index=pd.Index(["rent"], name="strategy"))
+    >>> t = pd.DataFrame(
+    ...     {"npv_cost_usd": [1.97e11], "owned_share": [0.25], "first_gpus": [48123.0], "payback_months": [31.0]},
+    ...     index=pd.Index(["rent"], name="strategy"),
+    ... )
     >>> print(format_table(t, money=["npv_cost_usd"], percent=["owned_share"]).to_string())
-     npv_cost_usd owned_share
-    strategy
-    rent $197 B 25.0 %
+     Present-value cost Owned share First GPUs Payback (months)
+    Strategy
+    rent $197 B 25.0 % 48,123 31
+    >>> format_table(t, labels=False).data.columns.tolist() == t.columns.tolist()
+    True
     """
     table = frame.to_frame() if isinstance(frame, pd.Series) else frame
     money, percent = list(money), list(percent)
-    formats: dict[str, Any] = dict.fromkeys(money, format_money)
+    formats: dict[Hashable, Any] = dict.fromkeys(money, format_money)
     formats.update(dict.fromkeys(percent, format_percent))
+    formats.update({c: format_count for c in table.columns if c not in formats and isinstance(c, str) and "gpus" in c})
+    if labels:
+        table = table.copy(deep=False)  # new names on a shallow copy: the caller's frame keeps its own
+        table.index = table.index.set_names([_label(n) for n in table.index.names])
+        table.columns = table.columns.set_names([_label(n) for n in table.columns.names])
     others: list[Hashable] = [c for c in table.columns if c not in formats]
     styler = table.style.format(formats).format(format_number, subset=others) if others else table.style.format(formats)
-    styler = styler.set_table_attributes('class="econ-table"')
-    numeric: list[Hashable] = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
-    if numeric:
-        styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
+    wide = len(table.columns) + table.index.nlevels > WIDE_TABLE_COLUMNS
+    styler = styler.set_table_attributes(f'class="econ-table{" econ-wide" if wide else ""}"')
+    styler = _aligned(styler, table)
+    if labels and not isinstance(table.columns, pd.MultiIndex):
+        money_names = set(money)
+        styler = styler.relabel_index([str(_label(c, show_dollar=c not in money_names)) for c in table.columns], axis=1)
     return styler.set_caption(caption) if caption else styler
+
+
+def _aligned(styler: Styler, table: pd.DataFrame) -> Styler:
+    """Numbers and their headings right and unwrapped, text and row labels left (JupyterLab aligns all right).
+
+    A column of text may wrap, but not down to a letter a line beside numbers that do not.
+    """
+    numeric: list[Hashable] = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
+    text: list[Hashable] = [c for c in table.columns if c not in numeric]
+    headings: list[CSSDict] = [
+        {"selector": f"th.col{i}", "props": f"text-align: {'right' if c in numeric else 'left'}"} for i, c in enumerate(table.columns)
+    ]
+    headings.append({"selector": "th.row_heading, th.index_name", "props": "text-align: left"})
+    styler = styler.set_table_styles(headings, overwrite=False)
+    if numeric:
+        styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
+    if text:
+        styler = styler.set_properties(subset=text, **{"text-align": "left", "min-width": TEXT_MIN_WIDTH})
+    return styler
+
+
+def _label(name: Hashable, show_dollar: bool = True) -> Hashable:
+    """A table's column or index name in words (:func:`humanize`); names that are not text unchanged."""
+    if not isinstance(name, str):
+        return name
+    text = humanize(name)
+    return text if show_dollar else text.removesuffix(" ($)")
 
 
 def format_quantities(values: pd.Series, caption: str | None = None) -> Styler:

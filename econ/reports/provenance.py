@@ -2,8 +2,9 @@
 
 A report is a pure function of (code version, scenario, data files, seed). :func:`provenance`
 records all four and :func:`write_results`, called by the last cell of every notebook,
-stores them next to the run's headline numbers in ``results.json``. The runner reads that
-file back for the page footer and the index.
+stores them next to the run's headline numbers (and, for a notebook that judges the claims
+of the discussion, its verdicts) in ``results.json``. The runner reads that file back for
+the page footer and the index.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import math
 import platform
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from numbers import Integral, Real
@@ -24,6 +25,10 @@ from econ.reports.files import atomic_write_json
 
 RESULTS_NAME = "results.json"
 RESULTS_SCHEMA = 1
+#: The verdicts a claim can get in ``results.json``, in the order of the index's legend.
+VERDICTS = ("supported", "not supported", "depends", "not evaluated")
+#: The keys of one claim in ``results.json``; all text.
+CLAIM_KEYS = ("id", "verdict", "value", "flip", "anchor", "claim")
 REPO_ROOT = Path(econ.__file__).resolve().parent.parent
 
 
@@ -124,12 +129,44 @@ def _headline_value(key: str, value: Any) -> float | int | bool | str | None:
     raise TypeError(msg)
 
 
+def _claim(index: int, item: Any) -> dict[str, str]:
+    """One claim of :func:`write_results`, checked: the keys of :data:`CLAIM_KEYS`, text values, a known verdict."""
+    if not isinstance(item, Mapping):
+        msg = f"claims[{index}] must be a mapping with keys {list(CLAIM_KEYS)}, got {type(item).__name__} {item!r}"
+        raise TypeError(msg)
+    name = f"claims[{index}] ({item['id']!r})" if "id" in item else f"claims[{index}]"
+    missing = [k for k in CLAIM_KEYS if k not in item]
+    unknown = sorted(str(k) for k in item if k not in CLAIM_KEYS)
+    if missing or unknown:
+        msg = f"{name}: missing keys {missing}, unknown keys {unknown}; a claim has exactly the keys {list(CLAIM_KEYS)}"
+        raise ValueError(msg)
+    for key in CLAIM_KEYS:
+        if not isinstance(item[key], str):
+            msg = f"{name}: {key!r} must be text, got {type(item[key]).__name__} {item[key]!r}"
+            raise TypeError(msg)
+    if item["verdict"] not in VERDICTS:
+        msg = f"{name}: verdict {item['verdict']!r} is not one of {list(VERDICTS)}"
+        raise ValueError(msg)
+    return {k: item[k] for k in CLAIM_KEYS}
+
+
+def _claims(claims: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    checked = [_claim(i, item) for i, item in enumerate(claims)]
+    ids = [c["id"] for c in checked]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        msg = f"claims: ids {repeated} appear more than once; each claim has one verdict"
+        raise ValueError(msg)
+    return checked
+
+
 def write_results(
     output_dir: str | Path,
     scenario: Scenario | str | Path,
     headline: Mapping[str, Any],
     seed: int | None = None,
     summary: str | None = None,
+    claims: Sequence[Mapping[str, Any]] | None = None,
 ) -> Path:
     """Write a run's headline numbers and provenance to ``<output_dir>/results.json`` atomically.
 
@@ -146,6 +183,13 @@ def write_results(
         Seed of the random draws.
     summary : str, optional
         One or two sentences stating the answer, shown at the top of the report.
+    claims : sequence of mapping, optional
+        The verdicts of a notebook that judges the claims of the discussion, one mapping of
+        text per claim: ``id`` (``"C05"``), ``verdict`` (one of :data:`VERDICTS`), ``value``
+        (the key number, formatted; may be ``""``), ``flip`` (what would change the
+        verdict), ``anchor`` (the ``id`` of the claim's section in the report page) and
+        ``claim`` (its text). Stored as a list under ``"claims"``; the index shows them as a
+        matrix of verdicts. Omitted from the file when None.
 
     Returns
     -------
@@ -155,7 +199,11 @@ def write_results(
     Raises
     ------
     TypeError
-        If a headline value is not a number, bool, string or None.
+        If a headline value is not a number, bool, string or None, a claim not a mapping or
+        one of its values not text.
+    ValueError
+        If a claim lacks one of :data:`CLAIM_KEYS` or has another key, its verdict is not
+        one of :data:`VERDICTS`, or two claims have the same id.
 
     Examples
     --------
@@ -164,11 +212,24 @@ def write_results(
     >>> record = json.loads(path.read_text())
     >>> record["headline"]
     {'npv_cost_usd': 197000000000.0, 'irr_annual': None}
+
+    With the verdicts on claims:
+
+    >>> claim = {"id": "C05", "verdict": "depends", "value": "$1.5 B", "flip": "permit loss above 12 %", "anchor": "C05", "claim": "..."}
+    >>> path = write_results(tempfile.mkdtemp(), "base", {}, claims=[claim])
+    >>> json.loads(path.read_text())["claims"][0]["verdict"]
+    'depends'
+    >>> write_results(tempfile.mkdtemp(), "base", {}, claims=[{**claim, "verdict": "true"}])
+    Traceback (most recent call last):
+    ...
+    ValueError: claims[0] ('C05'): verdict 'true' is not one of ['supported', 'not supported', 'depends', 'not evaluated']
     """
-    data = {
+    data: dict[str, Any] = {
         "schema": RESULTS_SCHEMA,
         "summary": summary,
         "headline": {str(k): _headline_value(str(k), v) for k, v in headline.items()},
-        "provenance": provenance(scenario, seed),
     }
+    if claims is not None:
+        data["claims"] = _claims(claims)
+    data["provenance"] = provenance(scenario, seed)
     return atomic_write_json(Path(output_dir) / RESULTS_NAME, data)

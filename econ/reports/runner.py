@@ -1,6 +1,8 @@
 """Run (scenario, notebook) pairs through papermill: one run in-process, or a batch in parallel.
 
-Layout of one run's outputs, in ``<out>/<scenario>/``::
+Layout of one run's outputs, in ``<out>/<folder>/``, where the folder is the scenario's name,
+``<scenario>--<hash>`` for a run with ``-p`` values (:func:`output_folder_name`) or the
+name given with ``econ report --out-name``::
 
     <notebook>.ipynb          executed notebook (kept with the traceback when the run fails)
     <notebook>.html           offline report (only for a successful run)
@@ -55,6 +57,7 @@ References
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import logging
@@ -117,7 +120,7 @@ class RunSpec:
     scenario : str
         Scenario name or file, as passed to the notebook's ``scenario`` parameter.
     scenario_name : str
-        The scenario's name: the output folder ``<out>/<scenario_name>/``.
+        The scenario's name, shown in the report.
     out : str
         Root output folder (``reports``).
     parameters : dict
@@ -126,12 +129,16 @@ class RunSpec:
         Scenario overrides from ``-p`` (already checked), passed as ``overrides``.
     run_id : str
         Unique id, recorded in ``results.json`` to tell this run's record from an older one.
+    folder_name : str
+        Name of the output folder ``<out>/<folder_name>/``; ``scenario_name`` when empty.
 
     Examples
     --------
     >>> spec = RunSpec("notebooks/01_build_vs_rent.ipynb", "base", "base", "reports")
     >>> spec.folder.as_posix()
     'reports/base'
+    >>> RunSpec("notebooks/01_build_vs_rent.ipynb", "base", "base", "reports", folder_name="base-high-discount").folder.as_posix()
+    'reports/base-high-discount'
     """
 
     notebook: str
@@ -141,6 +148,7 @@ class RunSpec:
     parameters: dict[str, Any] = field(default_factory=dict)
     overrides: dict[str, Any] = field(default_factory=dict)
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    folder_name: str = ""
 
     @property
     def stem(self) -> str:
@@ -149,13 +157,13 @@ class RunSpec:
 
     @property
     def key(self) -> str:
-        """``<scenario>/<notebook>``, as shown in progress lines."""
-        return f"{self.scenario_name}/{self.stem}"
+        """``<folder>/<notebook>``, as shown in progress lines."""
+        return f"{self.folder.name}/{self.stem}"
 
     @property
     def folder(self) -> Path:
-        """``<out>/<scenario_name>``."""
-        return Path(self.out) / self.scenario_name
+        """``<out>/<folder_name>``, or ``<out>/<scenario_name>`` without a folder name."""
+        return Path(self.out) / (self.folder_name or self.scenario_name)
 
     @property
     def results_path(self) -> Path:
@@ -190,6 +198,42 @@ class RunSpec:
     def from_json(cls, text: str) -> RunSpec:
         """Inverse of :meth:`to_json`."""
         return cls(**json.loads(text))
+
+
+def output_folder_name(scenario_name: str, parameters: Mapping[str, Any], overrides: Mapping[str, Any]) -> str:
+    """The output folder of a run: the scenario's name, with a suffix when ``-p`` set anything.
+
+    Parameters
+    ----------
+    scenario_name : str
+        The scenario's name.
+    parameters : mapping
+        Notebook parameters given with ``-p`` (all notebooks' together).
+    overrides : mapping
+        Scenario overrides given with ``-p``.
+
+    Returns
+    -------
+    str
+        ``scenario_name`` without parameters and overrides, else ``<scenario_name>--<8 hex>``:
+        the first 8 hex digits of the SHA-256 of the parameters and overrides as JSON with
+        sorted keys. The same values give the same folder (a rerun replaces its reports),
+        different values another one.
+
+    Examples
+    --------
+    >>> output_folder_name("base", {}, {})
+    'base'
+    >>> a = output_folder_name("base", {"seed": 7}, {"cloud.commit_discount_level": 0.3})
+    >>> a.startswith("base--"), len(a), a == output_folder_name("base", {"seed": 7}, {"cloud.commit_discount_level": 0.3})
+    (True, 14, True)
+    >>> a == output_folder_name("base", {"seed": 8}, {"cloud.commit_discount_level": 0.3})
+    False
+    """
+    if not parameters and not overrides:
+        return scenario_name
+    text = json.dumps({"overrides": dict(overrides), "parameters": dict(parameters)}, sort_keys=True, separators=(",", ":"))
+    return f"{scenario_name}--{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
 
 
 def discover_notebooks(directory: Path = NOTEBOOK_DIR) -> list[Path]:
@@ -271,6 +315,7 @@ def run_one(spec: RunSpec) -> dict[str, Any]:
                 "title": title,
                 "scenario": spec.scenario_name,
                 "scenario_ref": spec.scenario,
+                "folder": spec.folder.name,
                 "parameters": {k: v for k, v in parameters.items() if k != "output_dir"},
                 "started_utc": started,
                 "seconds": round(time.perf_counter() - t0, 2),
@@ -348,7 +393,8 @@ def failure_record(spec: RunSpec, error: str, seconds: float) -> dict[str, Any]:
             "title": Path(spec.notebook).stem,
             "scenario": spec.scenario_name,
             "scenario_ref": spec.scenario,
-            "parameters": dict(spec.parameters),
+            "folder": spec.folder.name,
+            "parameters": {**spec.parameters, "scenario": spec.scenario, "overrides": dict(spec.overrides)},
             "started_utc": None,
             "seconds": round(seconds, 2),
             "html": None,
