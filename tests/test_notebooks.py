@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from econ import cli
+from econ.assumptions import load_scenario
+from econ.claims import evaluate_claims
 from econ.reports import discover_notebooks, run_notebook
 from econ.reports.params import notebook_parameters
 
@@ -16,6 +18,26 @@ NOTEBOOKS = discover_notebooks()
 CONTRACT = ("scenario", "overrides", "seed", "output_dir")
 NETWORK_REFERENCE = re.compile(r"""(src|href)\s*=\s*["']?(https?:)?//""", re.IGNORECASE)
 CSS_NETWORK = re.compile(r"""(@import|url\()\s*["']?(https?:)?//""", re.IGNORECASE)
+
+
+def check_claims_report(folder: Path, scenario: str) -> None:
+    """Every claim C01-C23 appears once in the claims report with a verdict, or not evaluated with its reason, as recomputed."""
+    page = (folder / "07_claims.html").read_text()
+    record = json.loads((folder / "07_claims.results.json").read_text())
+    ids = [f"C{i:02d}" for i in range(1, 24)]
+    assert [c["id"] for c in record["claims"]] == ids
+    table = evaluate_claims(load_scenario(scenario), flips=False)  # the notebook's default draws and seed
+    assert [c["verdict"] for c in record["claims"]] == table["verdict"].tolist()
+    for claim in record["claims"]:
+        assert page.count(f'id="{claim["id"]}"') == 1, claim["id"]
+        section = page.split(f'id="{claim["id"]}"', 1)[1].split("</section>", 1)[0]
+        assert f">{claim['verdict']}</span>" in section
+        if claim["verdict"] == "not evaluated":
+            assert "Not evaluated: needs " + table.at[claim["id"], "needs"] in section.replace("&#x27;", "'")
+        else:
+            assert claim["value"] and claim["flip"], claim
+    answered = sum(c["verdict"] != "not evaluated" for c in record["claims"])
+    assert record["headline"]["claims_answered"] == answered
 
 
 def code_cells(notebook: Path) -> list[dict]:
@@ -82,6 +104,8 @@ def test_every_notebook_runs_for_base_and_another_scenario(tmp_path: Path):
             assert 'class="jp-CodeMirrorEditor' not in page and "In&nbsp;[" not in page  # no code, no prompts
             assert (out / scenario / f"{notebook.stem}.ipynb").exists()
             assert (out / scenario / "logs" / f"{notebook.stem}.log").exists()
+    for scenario in ("base", "rent-only"):
+        check_claims_report(out / scenario, scenario)
     index = (out / "index.html").read_text()
     assert index.count('class="status-ok"') == 2 * len(NOTEBOOKS)
     assert not NETWORK_REFERENCE.search(index)

@@ -395,14 +395,15 @@ def verdict_flip(
     cache: dict[float, str] = {}
 
     def verdict_at(x: float) -> str:
-        """The verdict with the input at ``x``; "" where the scenario refuses ``x`` (a cross-check of its keys)."""
+        """The verdict with the input at ``x``; "" where the scenario or the model refuses ``x`` (a cross-check of its keys)."""
         if x not in cache:
             try:
                 varied = scenario if x == here else _with(scenario, key, x)  # central value: contracts are sized on it
-            except ScenarioError:
-                cache[x] = ""
-            else:
                 cache[x] = claim.check(Evidence(varied, draws, seed, {key: x} if hold else None)).verdict
+            except ScenarioError:
+                if x == here:
+                    raise
+                cache[x] = ""
         return cache[x]
 
     grid = np.unique(np.append(np.linspace(low, high, GRID_POINTS), here))
