@@ -8,10 +8,14 @@ page reads the same in grey print.
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 import altair as alt
 import pandas as pd
 from pandas.io.formats.style import Styler
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style_render import CSSDict
 
 VERDICT_COLOURS = {"supported": "#009E73", "not supported": "#D55E00", "depends": "#E69F00", "not evaluated": "#999999"}
 """Colour of each verdict (Okabe and Ito, 2008), as in the index's verdict matrix."""
@@ -73,7 +77,9 @@ def verdict_summary(table: pd.DataFrame) -> Styler:
             ],
         }
     )
-    return rows.style.hide(axis="index").set_table_attributes('class="econ-table econ-claims"')
+    left: list[CSSDict] = [{"selector": "th", "props": [("text-align", "left")]}]
+    styler = rows.style.hide(axis="index").set_table_attributes('class="econ-table econ-claims"').set_table_styles(left)
+    return styler.set_properties(subset=list(rows.columns), **{"text-align": "left"})
 
 
 def claim_section(claim_id: str, row: pd.Series, link: str) -> str:
