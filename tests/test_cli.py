@@ -150,6 +150,47 @@ def test_a_failing_run_does_not_stop_the_others(tmp_path: Path, capsys):
     assert f'href="{rent}/b_boom.ipynb"' in index
 
 
+# A kernel that dies at its first start (as one that loses jupyter_client's race for ports does), then runs.
+DIES_ONCE = """
+import os, runpy, sys
+marker = os.environ["ECON_TEST_DIED_ONCE"]
+if os.environ.get("ECON_TEST_ALWAYS_DIE") or not os.path.exists(marker):
+    open(marker, "a").close()
+    sys.exit(1)
+sys.argv = ["ipykernel_launcher", "-f", sys.argv[1]]
+runpy.run_module("ipykernel_launcher", run_name="__main__")
+"""
+
+
+def _report_with_a_dying_kernel(tmp_path: Path, always: bool) -> tuple[subprocess.CompletedProcess[str], Path]:
+    notebooks, out = tmp_path / "nb", tmp_path / "out"
+    make_notebook(notebooks, "a_ok", "pass")
+    spec = tmp_path / "jupyter" / "kernels" / runner.KERNEL_NAME
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({"argv": [sys.executable, "-c", DIES_ONCE, "{connection_file}"], "language": "python"}))
+    env = {**os.environ, "JUPYTER_PATH": str(tmp_path / "jupyter"), "ECON_TEST_DIED_ONCE": str(tmp_path / "died")}
+    if always:
+        env["ECON_TEST_ALWAYS_DIE"] = "1"
+    args = [sys.executable, "-m", "econ", "report", "--notebook-dir", str(notebooks), "--out", str(out), "--jobs", "1"]
+    return subprocess.run(args, capture_output=True, text=True, env=env, timeout=300, check=False), out
+
+
+@pytest.mark.notebook
+def test_a_kernel_that_dies_before_it_answers_is_started_again(tmp_path: Path):
+    done, out = _report_with_a_dying_kernel(tmp_path, always=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((out / "base" / "a_ok.results.json").read_text())["run"]["status"] == "ok"
+    assert "starting a fresh one" in (out / "base" / "logs" / "a_ok.log").read_text()
+
+
+@pytest.mark.notebook
+def test_a_kernel_that_never_starts_fails_the_run_after_its_attempts(tmp_path: Path):
+    done, out = _report_with_a_dying_kernel(tmp_path, always=True)
+    assert done.returncode == 1
+    error = json.loads((out / "base" / "a_ok.results.json").read_text())["run"]["error"]
+    assert "before replying to kernel_info" in error and f"(after {runner.KERNEL_START_ATTEMPTS} kernel starts)" in error
+
+
 @pytest.mark.notebook
 def test_runs_with_other_values_keep_their_own_folders(tmp_path: Path, capsys):
     notebooks, out = tmp_path / "nb", tmp_path / "out"

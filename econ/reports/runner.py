@@ -88,6 +88,8 @@ from econ.reports.html import export_html, notebook_title
 from econ.reports.provenance import RESULTS_NAME
 
 KERNEL_NAME = "econ"
+#: Starts of a kernel that dies before it answers, before the run fails (see :func:`_execute`).
+KERNEL_START_ATTEMPTS = 3
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent.parent / "notebooks"
 #: Seconds a worker gets to stop its kernel after SIGTERM before it is killed.
 STOP_GRACE_S = 10.0
@@ -330,23 +332,41 @@ def run_one(spec: RunSpec) -> dict[str, Any]:
 
 
 def _execute(notebook: Path, executed: Path, parameters: Mapping[str, Any], cwd: Path) -> str | None:
-    """Run papermill; return None on success, else the error as one line."""
-    try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(executed),
-            parameters=dict(parameters),
-            kernel_name=KERNEL_NAME,
-            progress_bar=False,
-            log_output=True,
-            cwd=str(cwd),
-        )
-    except papermill.PapermillExecutionError as err:
-        return f"{err.ename}: {err.evalue} (cell {err.exec_count})"
-    except Exception as err:  # kernel missing or dead, unreadable notebook: the run fails, the batch goes on
-        log.exception("papermill failed before or outside a cell")
-        return f"{type(err).__name__}: {err}"
-    return None
+    """Run papermill; return None on success, else the error as one line.
+
+    A kernel that dies before it answers its first request ran no cell, so it is started
+    again, up to :data:`KERNEL_START_ATTEMPTS` times: kernels started side by side can lose
+    jupyter_client's race for free ports (jupyter/jupyter_client#154), and a batch should not
+    lose a run to it.
+    """
+    attempt = 1
+    while True:
+        try:
+            papermill.execute_notebook(
+                str(notebook),
+                str(executed),
+                parameters=dict(parameters),
+                kernel_name=KERNEL_NAME,
+                progress_bar=False,
+                log_output=True,
+                cwd=str(cwd),
+            )
+        except papermill.PapermillExecutionError as err:
+            return f"{err.ename}: {err.evalue} (cell {err.exec_count})"
+        except Exception as err:  # kernel missing or dead, unreadable notebook: the run fails, the batch goes on
+            if _died_at_start(err) and attempt < KERNEL_START_ATTEMPTS:
+                log.warning("the kernel died before it answered (start %d of %d): starting a fresh one", attempt, KERNEL_START_ATTEMPTS)
+                attempt += 1
+                continue
+            log.exception("papermill failed before or outside a cell")
+            starts = f" (after {attempt} kernel starts)" if _died_at_start(err) else ""
+            return f"{type(err).__name__}: {err}{starts}"
+        return None
+
+
+def _died_at_start(err: Exception) -> bool:
+    """True for a kernel that died or stayed silent before it answered ``kernel_info`` (no cell ran)."""
+    return isinstance(err, RuntimeError) and any(text in str(err) for text in ("before replying to kernel_info", "didn't respond in"))
 
 
 @contextmanager
