@@ -69,7 +69,7 @@ def provider_cost(inputs: Inputs, path: Trajectory) -> np.ndarray:
         path.price_usd_per_gpu,
         path.it_kw_per_gpu,
         extras_share=_col(inputs.fleet_extras_share),
-        rate_annual=_col(inputs["finance.discount_rate_annual"]),
+        rate_annual=_col(inputs["cloud.provider_discount_rate_annual"]),
         gpu_life_years=_col(inputs["hardware.refresh_years"]),
         residual_share=_col(
             inputs["hardware.residual_share_per_year"] ** inputs["hardware.refresh_years"] * inputs["hardware.liquidation_share"]
@@ -130,7 +130,7 @@ MARKUP_KEYS = (
     "cloud.provider_power_usd_per_mwh",
     "horizon.start_month",
     "horizon.years",
-    "finance.discount_rate_annual",
+    "cloud.provider_discount_rate_annual",
     "hardware.generation_ids",
     "hardware.reference_throughput_tokens_per_s_per_gpu",
     "hardware.availability_lag_months",

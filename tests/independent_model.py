@@ -470,7 +470,8 @@ class _Model:
     # --------------------------------------------------------------------------------------------
     def _price(self) -> None:
         v, m = self.v, self.m
-        # [code] econ.strategies.provider_cost: extras = network + storage + spares, rate = WACC, life =
+        # [code] econ.strategies.provider_cost: extras = network + storage + spares, rate = the provider's
+        # cost of capital (model.md: cloud.provider_discount_rate_annual, not the buyer's WACC), life =
         # refresh years, residual = b ** refresh x liquidation, facility = cloud.provider_facility_usd_per_mw_it,
         # life build.facility_life_years, maintenance build.*, PUE and power cloud.provider_*, load share 1,
         # staff build.*, property tax and insurance 0.
@@ -485,7 +486,7 @@ class _Model:
                 self.P_t,
                 self.KW_t,
                 extras=self.extras,
-                rate=self.wacc,
+                rate=v("cloud.provider_discount_rate_annual"),
                 life=life,
                 resale=self.resale_share(12 * life),
                 facility_usd_per_mw=v("cloud.provider_facility_usd_per_mw_it") * esc_fac,

@@ -300,6 +300,9 @@ FIELDS: dict[str, Field] = {
         "USD/MW", "A provider's facility capex per IT MW (for the cost of capacity)", 1e9, positive=True
     ),
     "cloud.provider_pue": Field("float", "1", "A provider's power usage effectiveness", 1.0, 3.0),
+    "cloud.provider_discount_rate_annual": Field(
+        "float", "1/year", "A provider's cost of capital: the rate of the capital charge in its cost of capacity", 0.0, 1.0
+    ),
     "cloud.provider_power_usd_per_mwh": _money("USD/MWh", "A provider's power price", 1e4),
     "cloud.commit_discount_level": _share(
         "Where the discount schedule sits in its range: 0 = every tier at its low, 0.5 = central, 1 = high"
