@@ -1,4 +1,4 @@
-"""The ``econ`` command: ``econ report`` publishes reports, ``econ scenarios`` shows the inputs.
+"""The ``econ`` command: ``econ report`` publishes reports, ``econ scenarios`` shows the inputs, ``econ export`` writes files.
 
 ``econ report`` checks everything before it runs anything (notebook and scenario names,
 every ``-p`` key and value), then runs each (scenario, notebook) pair through papermill in
@@ -130,6 +130,32 @@ def build_parser() -> argparse.ArgumentParser:
     scenarios.add_argument("name", nargs="?", metavar="NAME", help="scenario name or YAML file to show")
     scenarios.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="override a scenario key (YAML value)")
     scenarios.add_argument("--keys", metavar="PREFIX", help="only keys starting with PREFIX (e.g. cloud.)")
+
+    export = sub.add_parser(
+        "export",
+        help="write a scenario to a workbook with live formulas, or its tables to Parquet or CSV",
+        description="xlsx: one workbook per scenario, the cash flows as values and the financial layer (discounting, tax, "
+        "NPV, IRR, payback, unit cost) as formulas over them and the Inputs sheet (docs/export.md). parquet, csv: the "
+        "monthly cash flows or the Monte Carlo draws as a tidy table with units in column names.",
+        epilog="examples:\n  econ export xlsx -s base -o base.xlsx\n  econ export parquet -s base --table draws --draws 2000 --seed 1 "
+        "-o draws.parquet\n  econ export csv -s build -p finance.discount_rate_annual=0.08 -o flows.csv --force",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    export.add_argument("format", choices=("xlsx", "parquet", "csv"), help="file format")
+    export.add_argument("--scenario", "-s", default="base", metavar="NAME", help="scenario name or YAML file (default: %(default)s)")
+    export.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="override a scenario key (YAML value)")
+    export.add_argument("--out", "-o", type=Path, required=True, metavar="FILE", help="file to write (its folder must exist)")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    export.add_argument(
+        "--table",
+        choices=("cashflows", "draws"),
+        default="cashflows",
+        help="parquet and csv: monthly cash flows of every strategy or Monte Carlo draws (default: %(default)s)",
+    )
+    export.add_argument(
+        "--draws", type=_positive_int, default=1000, metavar="N", help="Monte Carlo draws for --table draws (default: %(default)s)"
+    )
+    export.add_argument("--seed", type=int, default=0, help="random seed for --table draws (default: %(default)s)")
     return parser
 
 
@@ -300,6 +326,46 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """``econ export FORMAT``: write the workbook or a tidy table, atomically."""
+    from econ.assumptions import ScenarioError, load_scenario
+    from econ.export import cashflow_table, draws_table, to_csv, to_excel, to_parquet
+    from econ.reports.params import ParameterError, parse_assignment
+
+    if args.format == "xlsx" and args.table != "cashflows":
+        msg = f"--table {args.table!r}: only parquet and csv export tables; xlsx writes the whole scenario"
+        raise UsageError(msg)
+    expected = {"xlsx": (".xlsx",), "parquet": (".parquet", ".pq"), "csv": (".csv",)}[args.format]
+    if args.out.suffix.lower() not in expected:
+        msg = f"--out {str(args.out)!r}: a {args.format} file must end in {' or '.join(expected)}"
+        raise UsageError(msg)
+    if args.out.exists() and not args.force:
+        msg = f"--out {str(args.out)!r} exists; pass --force to replace it"
+        raise UsageError(msg)
+    if not args.out.parent.is_dir():
+        msg = f"--out {str(args.out)!r}: the folder {str(args.out.parent)!r} does not exist"
+        raise UsageError(msg)
+    try:
+        overrides = dict(parse_assignment(a) for a in args.param)
+        scenario = load_scenario(args.scenario, overrides)
+    except (ScenarioError, ParameterError, FileNotFoundError, KeyError) as err:
+        raise UsageError(str(err)) from None
+    try:
+        if args.format == "xlsx":
+            path = to_excel(scenario, args.out, overwrite=args.force)
+        else:
+            if args.table == "draws":
+                table = draws_table(econ.simulate(scenario, args.draws, seed=args.seed))
+            else:
+                table = cashflow_table(econ.evaluate(scenario))
+            writer = to_parquet if args.format == "parquet" else to_csv
+            path = writer(table, args.out, overwrite=args.force)
+    except OSError as err:
+        raise UsageError(str(err)) from None
+    print(f"econ export: wrote {path} (scenario {scenario.name}, hash {scenario.hash})")
+    return 0
+
+
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
@@ -314,6 +380,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "report":
             return cmd_report(args)
+        if args.command == "export":
+            return cmd_export(args)
         return cmd_scenarios(args)
     except (UsageError, ParameterError) as err:
         print(f"econ {args.command}: error: {err}", file=sys.stderr)

@@ -60,7 +60,7 @@ def owned_cost_by_generation(scenario: Scenario) -> pd.DataFrame:
         rate_annual=inputs["finance.discount_rate_annual"][0],
         gpu_life_years=np.array(life),
         residual_share=np.array(b**life * float(inputs["hardware.liquidation_share"][0])),
-        **_average_site(inputs),
+        **average_site(inputs),
     )
     table = pd.DataFrame({c: cost[c] for c in COMPONENTS}, index=pd.Index(inputs.generation_ids, name="generation"))
     table["total_usd_per_gpu_hour"] = cost["total"]
@@ -272,7 +272,7 @@ def refresh_scan(scenario: Scenario, years: np.ndarray | None = None, strategy: 
     return table
 
 
-def _average_site(inputs: Inputs) -> dict[str, np.ndarray]:
+def average_site(inputs: Inputs) -> dict[str, np.ndarray]:
     """The program's IT-MW-weighted average site, as :func:`econ.hardware.capacity_cost_per_gpu_hour` keywords."""
     mw = inputs["site.it_mw"][0]
     weight = mw / mw.sum()

@@ -399,3 +399,29 @@ def test_the_processes_of_a_stopped_run_are_found_by_their_mark_and_killed():
     finally:
         parent.kill()
         parent.wait()
+
+
+def test_export_xlsx_refuses_existing_file_and_missing_folder(tmp_path, capsys):
+    target = tmp_path / "base.xlsx"
+    assert cli.main(["export", "xlsx", "-s", "base", "-o", str(target)]) == 0
+    assert target.exists()
+    stamp = target.stat().st_mtime_ns
+    assert cli.main(["export", "xlsx", "-s", "base", "-o", str(target)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert target.stat().st_mtime_ns == stamp
+    assert cli.main(["export", "xlsx", "-s", "base", "-o", str(tmp_path / "no" / "base.xlsx")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["base.xlsx"]
+
+
+def test_export_tables_to_parquet_and_csv(tmp_path, capsys):
+    import pandas as pd
+
+    out = tmp_path / "draws.parquet"
+    assert cli.main(["export", "parquet", "-s", "base", "--table", "draws", "--draws", "8", "--seed", "2", "-o", str(out)]) == 0
+    assert len(pd.read_parquet(out)) == 8
+    flows = tmp_path / "flows.csv"
+    assert cli.main(["export", "csv", "-s", "base", "-p", "finance.discount_rate_annual=0.08", "-o", str(flows)]) == 0
+    assert pd.read_csv(flows).columns.tolist() == ["strategy", "month", "date", "category", "cash_flow_usd"]
+    assert cli.main(["export", "csv", "-s", "base", "-o", str(tmp_path / "flows.txt")]) == 2
+    assert "must end in .csv" in capsys.readouterr().err

@@ -17,6 +17,7 @@ import pytest
 import econ
 import econ.claims
 import econ.decision
+import econ.export
 import econ.finance
 import econ.information
 import econ.latency
@@ -47,6 +48,7 @@ PUBLIC = {
     "econ.latency": econ.latency,
     "econ.placement": econ.placement,
     "econ.claims": econ.claims,
+    "econ.export": econ.export,
 }
 
 # Numeric data columns whose names are glossary terms or counts rather than quantities with a unit.
