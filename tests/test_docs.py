@@ -22,6 +22,8 @@ import econ.finance
 import econ.information
 import econ.latency
 import econ.load_shape
+import econ.options
+import econ.paths
 import econ.placement
 import econ.plans
 import econ.pricing
@@ -48,6 +50,8 @@ PUBLIC = {
     "econ.latency": econ.latency,
     "econ.placement": econ.placement,
     "econ.claims": econ.claims,
+    "econ.paths": econ.paths,
+    "econ.options": econ.options,
     "econ.export": econ.export,
 }
 
