@@ -17,6 +17,7 @@ import pytest
 import econ
 import econ.claims
 import econ.decision
+import econ.drivers
 import econ.export
 import econ.finance
 import econ.information
@@ -52,6 +53,7 @@ PUBLIC = {
     "econ.claims": econ.claims,
     "econ.paths": econ.paths,
     "econ.options": econ.options,
+    "econ.drivers": econ.drivers,
     "econ.export": econ.export,
 }
 
