@@ -13,9 +13,8 @@ is the **median** path (not the mean, which is ``central_j(t) exp(sigma_j^2 t / 
 Drivers and units
 -----------------
 - ``"demand"``: busy reference GPUs [reference GPU-hours of work per hour], as the model's demand
-  (:func:`econ.demand.demand_work` from :func:`econ.strategies.initial_demand`, times the price
-  response :func:`econ.demand.price_response` to a price path away from the plan's, as in
-  ``econ.strategies._volumes``); provisioned capacity is this divided by the fleet utilization.
+  (:func:`econ.strategies.demand_path`: the initial demand grown in two phases, times the price
+  response to a price path away from the plan's, as the model computes it); provisioned capacity is this divided by the fleet utilization.
 - ``"cloud_price"``: cloud list price per reference GPU-hour [USD per reference GPU-hour]
   (:func:`econ.strategies.cloud_price`).
 
@@ -57,11 +56,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from econ.assumptions import Scenario
-from econ.demand import demand_work, price_response
 from econ.inputs import Inputs, inputs_from_scenario
 from econ.paths import MONTHS_PER_YEAR, correlation_root, gbm_paths
 from econ.risk import sample_inputs
-from econ.strategies import initial_demand, market
+from econ.strategies import demand_path, initial_demand, market
 
 __all__ = ["DRIVER_NAMES", "DRIVER_UNITS", "DriverCalibration", "calibrate_drivers", "driver_paths", "driver_trajectories"]
 
@@ -172,14 +170,7 @@ def driver_trajectories(inputs: Inputs, plan_price: FloatArray | None = None) ->
     """
     path, price = market(inputs)
     d0 = initial_demand(inputs, path)
-    demand = demand_work(
-        d0,
-        inputs["demand.growth_annual"],
-        inputs["demand.growth_years"],
-        inputs["demand.late_growth_annual"],
-        inputs["demand.late_growth_years"],
-        inputs.months,
-    ) * price_response(price, price if plan_price is None else plan_price, inputs["demand.price_elasticity"])
+    demand = demand_path(inputs, path, price, price if plan_price is None else plan_price)
     price0 = inputs["cloud.list_usd_per_gpu_hour"] / inputs.list_work_per_gpu
     out = np.empty((inputs.n, inputs.months + 1, 2))
     out[:, 0, 0] = d0

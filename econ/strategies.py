@@ -353,19 +353,39 @@ def regulated_by_bloc(inputs: Inputs) -> np.ndarray:
     return by_bloc
 
 
-def _volumes(
-    inputs: Inputs, plan: Plan, path: Trajectory, price: np.ndarray, plan_price: np.ndarray
-) -> dict[str, np.ndarray | Schedule | Fleet]:
-    """Demand, owned capacity and rented hours of a plan (before any money)."""
-    work = initial_demand(inputs, path)
-    demand = demand_work(
-        work,
+def demand_path(inputs: Inputs, path: Trajectory, price: np.ndarray, plan_price: np.ndarray) -> np.ndarray:
+    """Busy work demanded at the end of each month [reference GPUs], shape (n, M).
+
+    The initial demand (:func:`initial_demand`) grown in two phases (:func:`econ.demand.demand_work`),
+    times the response to the price actually paid against the one the growth rates were
+    forecast on (:func:`econ.demand.price_response`); equal prices leave the forecast as it is.
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> from econ.inputs import inputs_from_scenario
+    >>> inputs = inputs_from_scenario(load_scenario("base"))
+    >>> path, price = market(inputs)
+    >>> demand_path(inputs, path, price, price).shape == (1, inputs.months)
+    True
+    """
+    grown = demand_work(
+        initial_demand(inputs, path),
         inputs["demand.growth_annual"],
         inputs["demand.growth_years"],
         inputs["demand.late_growth_annual"],
         inputs["demand.late_growth_years"],
         inputs.months,
-    ) * price_response(price, plan_price, inputs["demand.price_elasticity"])
+    )
+    out: np.ndarray = grown * price_response(price, plan_price, inputs["demand.price_elasticity"])
+    return out
+
+
+def _volumes(
+    inputs: Inputs, plan: Plan, path: Trajectory, price: np.ndarray, plan_price: np.ndarray
+) -> dict[str, np.ndarray | Schedule | Fleet]:
+    """Demand, owned capacity and rented hours of a plan (before any money)."""
+    demand = demand_path(inputs, path, price, plan_price)
     provisioned = demand / fleet_utilization(inputs)[:, None]
     schedule = site_schedule(inputs, plan.shares(inputs.n, len(inputs.site_ids)), plan.starts(inputs))
     fleet_ = fleet(inputs, schedule, path)
