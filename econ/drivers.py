@@ -56,6 +56,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from econ.assumptions import Scenario
+from econ.checks import whole_number
 from econ.inputs import Inputs, inputs_from_scenario
 from econ.paths import MONTHS_PER_YEAR, correlation_root, gbm_paths
 from econ.risk import sample_inputs
@@ -137,12 +138,6 @@ class DriverCalibration:
         return out
 
 
-def _count(name: str, value: object, unit: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValueError(f"{name}: must be an integer >= {minimum} [{unit}]; got {value!r}")
-    return int(value)
-
-
 def driver_trajectories(inputs: Inputs, plan_price: FloatArray | None = None) -> FloatArray:
     """Each draw's demand and cloud list price at months 0..M, by the model's own functions, shape (n, M + 1, 2).
 
@@ -222,7 +217,7 @@ def calibrate_drivers(scenario: Scenario, draws: int = 4000, seed: int = 2026112
     >>> bool(np.all(c.volatility_annual > 0)) and bool(-1 <= c.correlation[0, 1] <= 1)
     True
     """
-    draws = _count("draws", draws, "draws", 2)
+    draws = whole_number(draws, "draws", "draws", 2)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
         raise ValueError(f"seed: must be an integer [1]; got {seed!r}")
     central_inputs = inputs_from_scenario(scenario)
@@ -297,9 +292,9 @@ def driver_paths(calibration: DriverCalibration, n_paths: int, seed: int | None,
     >>> p.shape, p[:, 0].tolist() == [[2.0, 2.0]] * 4
     ((4, 25, 2), True)
     """
-    n_paths = _count("n_paths", n_paths, "paths", 1)
+    n_paths = whole_number(n_paths, "n_paths", "paths", 1)
     central = np.asarray(calibration.central, dtype=float)
-    months = _count("calibration.horizon_months", calibration.horizon_months, "months", 1)
+    months = whole_number(calibration.horizon_months, "calibration.horizon_months", "months", 1)
     if central.shape != (months + 1, 2):
         raise ValueError(
             f"calibration.central: must have shape ({months + 1}, 2), months 0..M by driver [driver units]; got {central.shape}"

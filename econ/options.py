@@ -45,6 +45,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from econ.checks import whole_number
 from econ.paths import MONTHS_PER_YEAR
 
 __all__ = ["Basis", "Estimate", "LSMResult", "Payoff", "european_value", "lsm_american", "perfect_foresight_value"]
@@ -407,8 +408,7 @@ def lsm_american(
     n, last, k = arr.shape[0], arr.shape[1] - 1, arr.shape[2]
     months = _months(exercise_months, last)
     rate = _rate(continuous_rate_annual)
-    if isinstance(degree, bool) or not isinstance(degree, int | np.integer) or degree < 1:
-        raise ValueError(f"degree: must be an integer >= 1 [1]; got {degree!r}")
+    degree = whole_number(degree, "degree", "1")
     if not callable(basis) and basis not in ("laguerre", "polynomial"):
         raise ValueError(f"basis: must be 'laguerre', 'polynomial' or a callable returning a design matrix; got {basis!r}")
     values = arr if valuation_paths is None else _as_paths(valuation_paths, "valuation_paths")

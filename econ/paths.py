@@ -35,6 +35,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from econ.checks import whole_number
+
 __all__ = ["MONTHS_PER_YEAR", "correlation_root", "gbm_paths", "mean_reverting_paths"]
 
 MONTHS_PER_YEAR = 12
@@ -45,13 +47,6 @@ _DIAGONAL_TOL = 1e-12
 _EIGEN_TOL = 1e-10
 
 FloatArray = NDArray[np.float64]
-
-
-def _count(name: str, value: object, unit: str) -> int:
-    """An integer >= 1, or a ValueError naming the parameter."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name}: must be an integer >= 1 [{unit}]; got {value!r}")
-    return int(value)
 
 
 def _factor_vector(name: str, value: ArrayLike, unit: str, k: int, allowed: str) -> FloatArray:
@@ -209,8 +204,8 @@ def gbm_paths(
     >>> float(gbm_paths(100.0, 0.06, 0.0, months=12, n_paths=1, seed=0)[0, -1, 0])  # 100 e^0.06
     106.18365465453596
     """
-    months = _count("months", months, "months")
-    n_paths = _count("n_paths", n_paths, "paths")
+    months = whole_number(months, "months", "months")
+    n_paths = whole_number(n_paths, "n_paths", "paths")
     k = _factors(correlation, start, drift_annual, volatility_annual)
     s0 = _factor_vector("start", start, "factor unit", k, "finite and > 0")
     if np.any(s0 <= 0):
@@ -292,8 +287,8 @@ def mean_reverting_paths(
     >>> mean_reverting_paths([2.0, 1.0], [1.0, 1.0], [0.5, 2.0], [0.3, 0.2], 6, 8, seed=3).shape
     (8, 7, 2)
     """
-    months = _count("months", months, "months")
-    n_paths = _count("n_paths", n_paths, "paths")
+    months = whole_number(months, "months", "months")
+    n_paths = whole_number(n_paths, "n_paths", "paths")
     k = _factors(correlation, start, long_run_level, reversion_annual, volatility_annual)
     s0 = _factor_vector("start", start, "factor unit", k, "finite and > 0")
     if np.any(s0 <= 0):
