@@ -538,7 +538,7 @@ def _applies(scenario: Scenario, key: str) -> bool:
     """A flip key the scenario has (a ``*`` key needs candidate sites)."""
     if "*" in key:
         return bool(scenario.site_ids)
-    return key in scenario.to_frame().index
+    return key in scenario.values  # noqa: PD011 (a mapping)
 
 
 def claim_records(table: pd.DataFrame) -> list[dict[str, str]]:
