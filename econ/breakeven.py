@@ -372,7 +372,7 @@ def flip_point(
     >>> from econ.assumptions import load_scenario
     >>> f = flip_point(load_scenario("base"), "cloud.list_usd_per_gpu_hour", bounds=(5.0, 20.0))
     >>> f.recommended, f.down_plan, round(f.down_value, 2)
-    ('hybrid', 'rent', 9.74)
+    ('build', 'hybrid', 9.26)
     """
     low, high = _bounds(scenario, key) if bounds is None else (float(bounds[0]), float(bounds[1]))
     if not low < high:
@@ -385,26 +385,38 @@ def flip_point(
     at = int(np.flatnonzero(grid == here)[0])
     candidates = list(plans) if plans is not None else list(named_plans(inputs_from_scenario(scenario)).values())
 
-    def refine(i: int, j: int) -> float:
-        """The root, between grid[i] and grid[j], of the difference of the plans cheapest there."""
-        pair = [p for p in candidates if p.name in (names[best[i]], names[best[j]])]
+    def refine(i: int, j: int) -> tuple[float, str]:
+        """Where, between grid[i] and grid[j], the plan cheapest at grid[i] stops being cheapest, and the plan that takes over.
 
-        def gap(x: float) -> float:
-            row = plan_costs_over(scenario, key, np.array([x]), pair, draws=draws, seed=seed).iloc[0]
-            return float(row[names[best[j]]] - row[names[best[i]]])
+        The root of the two plans' difference, unless a third plan is cheaper there: then the
+        change happens before it, to that plan, and the search repeats between grid[i] and the
+        root (a plan cheapest only in a window narrower than a grid step is not skipped).
+        """
+        stays, near, far, other = names[best[i]], float(grid[i]), float(grid[j]), names[best[j]]
+        while True:
+            pair = [p for p in candidates if p.name in (stays, other)]
 
-        lo, hi = sorted((grid[i], grid[j]))
-        return float(brentq(gap, lo, hi, xtol=1e-9 * max(1.0, abs(lo)), rtol=1e-8))
+            def gap(x: float, pair: list[Plan] = pair, other: str = other) -> float:
+                row = plan_costs_over(scenario, key, np.array([x]), pair, draws=draws, seed=seed).iloc[0]
+                return float(row[other] - row[stays])
+
+            lo, hi = sorted((near, far))
+            root = float(brentq(gap, lo, hi, xtol=1e-9 * max(1.0, abs(lo)), rtol=1e-8))
+            row = plan_costs_over(scenario, key, np.array([root]), candidates, draws=draws, seed=seed).iloc[0]
+            winner = str(row.idxmin())
+            if winner in (stays, other) or row[winner] >= min(row[stays], row[other]) * (1.0 - 1e-12):
+                return root, other
+            far, other = root, winner
 
     down_value, down_plan = float("nan"), names[best[at]]
     for i in range(at, 0, -1):
         if best[i - 1] != best[at]:
-            down_value, down_plan = refine(at if i == at else i, i - 1), names[best[i - 1]]
+            down_value, down_plan = refine(at if i == at else i, i - 1)
             break
     up_value, up_plan = float("nan"), names[best[at]]
     for i in range(at, grid.size - 1):
         if best[i + 1] != best[at]:
-            up_value, up_plan = refine(i, i + 1), names[best[i + 1]]
+            up_value, up_plan = refine(i, i + 1)
             break
     return FlipPoint(key, names[best[at]], here, down_value, down_plan, up_value, up_plan, low, high, _unit(key))
 
@@ -426,7 +438,7 @@ def flip_points(
     >>> from econ.assumptions import load_scenario
     >>> table = flip_points(load_scenario("base"), ["cloud.list_usd_per_gpu_hour", "cloud.markup_change_annual"])
     >>> table.loc["cloud.markup_change_annual", "recommended"]
-    'hybrid'
+    'build'
     """
     chosen = [d.key for d in scenario.distributions if d.dist != "bernoulli"] if keys is None else list(keys)
     rows = {}

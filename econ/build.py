@@ -15,9 +15,16 @@ Schedule of a site (claims C01-C03, C21, C23), in months from t = 0::
     energize    = max(mechanical, equipment, grid) + delay
     online      = max(energize, permit + GPU delivery lead)     (GPUs ordered at permit)
 
-A site whose permit is lost stops at ``permit``: its development spend and any equipment
-deposit are sunk (and deducted then), its land is sold at cost, and it is never built (the
-program does not re-site it).
+A site that stops before it is energized is never built (the program does not re-site it).
+It stops at ``permit`` when its permit is lost, or at the month the owner abandons it
+(``stop_month``, the real option of :mod:`econ.flexibility`), whichever comes first. What was
+spent until then (development, the equipment deposit, the facility construction done) is sunk,
+less ``build.abandon_salvage_share`` of the construction done, recovered by selling the
+partly built site's equipment; a GPU order placed at permit costs
+``build.gpu_order_cancellation_share`` of the first fleet to cancel; the land is sold at cost;
+the loss is deducted when the site stops (IRC section 165). A lost permit stops the site at
+``permit``, before construction and the GPU order, so only development, the deposit and the
+land are involved.
 """
 
 from __future__ import annotations
@@ -57,7 +64,8 @@ OPEX = ("power", "colocation_rent", "staff", "maintenance", "water", "property_t
 class Schedule:
     """Whole event months per draw and site, shape (n, S), and the MW built.
 
-    ``built`` is False for sites whose permit was lost or that build nothing.
+    ``built`` is False for sites that build nothing or stop before they are energized;
+    ``stop`` is the month such a site stops (``inf`` for a site built or building nothing).
     """
 
     mw: np.ndarray
@@ -69,6 +77,7 @@ class Schedule:
     energize: np.ndarray
     online: np.ndarray
     built: np.ndarray
+    stop: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,10 @@ class Fleet:
         System price plus fleet extras [USD, positive].
     retired : numpy.ndarray
         Month each purchase is retired and sold (the next purchase), ``inf`` if held at the horizon.
+    cancelled : numpy.ndarray
+        Cost of the first purchase a site ordered at permit and then stopped [USD, positive],
+        shape (n, S); 0 where the site is built, stopped at or before permit, or would have
+        come online after the horizon.
     """
 
     at: np.ndarray
@@ -94,6 +107,7 @@ class Fleet:
     capacity: np.ndarray
     cost: np.ndarray
     retired: np.ndarray
+    cancelled: np.ndarray
 
 
 def rate_limited_start(mw: np.ndarray, requested: np.ndarray, max_mw_per_year: np.ndarray) -> np.ndarray:
@@ -128,7 +142,9 @@ def rate_limited_start(mw: np.ndarray, requested: np.ndarray, max_mw_per_year: n
     return start
 
 
-def site_schedule(inputs: Inputs, build_share: np.ndarray, start_month: np.ndarray | None = None) -> Schedule:
+def site_schedule(
+    inputs: Inputs, build_share: np.ndarray, start_month: np.ndarray | None = None, stop_month: np.ndarray | None = None
+) -> Schedule:
     """Event months of every site for a plan that builds ``build_share`` of each site's MW.
 
     Parameters
@@ -140,6 +156,11 @@ def site_schedule(inputs: Inputs, build_share: np.ndarray, start_month: np.ndarr
     start_month : numpy.ndarray, optional
         Planned start of each site [months], shape (n, S); the scenario's
         ``site.start_month`` if omitted.
+    stop_month : numpy.ndarray, optional
+        Month the owner abandons each site [months], shape (n, S), ``inf`` (the default) for
+        never; rounded up to a whole month and not before the start, it takes effect only
+        before the site is energized and within the horizon (a site stopped after the horizon
+        is still building at it, and valued as work in progress).
 
     Returns
     -------
@@ -147,6 +168,19 @@ def site_schedule(inputs: Inputs, build_share: np.ndarray, start_month: np.ndarr
         Whole event months (see the module docstring for the critical path). The start is
         the rate-limited month rounded up to a whole month (a site planned for month 12
         starts in month 12).
+
+    Examples
+    --------
+    Abilene abandoned in month 24, before it is energized, and Loudoun in month 200, after:
+
+    >>> from econ.assumptions import load_scenario
+    >>> from econ.inputs import inputs_from_scenario
+    >>> inputs = inputs_from_scenario(load_scenario("base"))
+    >>> stop = np.full((1, len(inputs.site_ids)), np.inf)
+    >>> stop[0, :2] = [200.0, 24.0]
+    >>> s = site_schedule(inputs, np.ones(1), stop_month=stop)
+    >>> s.built[0, :2].tolist(), s.stop[0, :2].tolist()
+    ([True, False], [inf, 24.0])
     """
     share = np.asarray(build_share, dtype=float)
     mw = inputs["site.it_mw"] * (share[:, None] if share.ndim == 1 else share)
@@ -161,8 +195,12 @@ def site_schedule(inputs: Inputs, build_share: np.ndarray, start_month: np.ndarr
     mechanical = event_month(permit + inputs["site.construction_months"])
     energize = event_month(np.maximum(np.maximum(mechanical, equipment), grid) + inputs["site.delay_months"])
     online = np.maximum(energize, event_month(permit + inputs["build.gpu_delivery_lead_months"][:, None]))
-    built = (mw > 0) & ~inputs.permit_lost
-    return Schedule(mw, start, permit, equipment, grid, mechanical, energize, online, built)
+    abandon = np.full(mw.shape, np.inf) if stop_month is None else np.broadcast_to(np.asarray(stop_month, dtype=float), mw.shape)
+    abandon = np.ceil(np.maximum(abandon, start) - 1e-9)  # a whole month, not before the start
+    abandon = np.where((abandon < energize) & (abandon <= inputs.months), abandon, np.inf)  # before energizing, within the horizon
+    stop = np.where(mw > 0, np.minimum(np.where(inputs.permit_lost, permit, np.inf), abandon), np.inf)
+    built = (mw > 0) & ~np.isfinite(stop)
+    return Schedule(mw, start, permit, equipment, grid, mechanical, energize, online, built, stop)
 
 
 def fleet(inputs: Inputs, schedule: Schedule, trajectory: Trajectory) -> Fleet:
@@ -189,7 +227,10 @@ def fleet(inputs: Inputs, schedule: Schedule, trajectory: Trajectory) -> Fleet:
     cost = gpus * price * (1.0 + extras)
     at = np.where(happens, at, np.inf)
     retired = np.where(np.isfinite(np.roll(at, -1, axis=2)) & (k < k.max()), np.roll(at, -1, axis=2), np.inf)
-    return Fleet(at, gpus, gpus * work, cost, retired)
+    ordered = np.isfinite(schedule.stop) & (schedule.stop > schedule.permit) & (schedule.online <= months)
+    first_price, first_kw, _ = trajectory.at(np.where(ordered, schedule.online, 1.0))
+    cancelled = np.where(ordered, gpus_in(schedule.mw, first_kw) * first_price * (1.0 + inputs.fleet_extras_share[:, None]), 0.0)
+    return Fleet(at, gpus, gpus * work, cost, retired, cancelled)
 
 
 def resale_share(age_months: np.ndarray, inputs: Inputs, *, sold: bool = True) -> np.ndarray:
@@ -291,7 +332,7 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
         Flows, tax and facility capex.
     """
     months, n = inputs.months, inputs.n
-    built, lost = schedule.built, (schedule.mw > 0) & ~schedule.built
+    built, stopped = schedule.built, np.isfinite(schedule.stop)
     site_rate = inputs["site.tax_rate"]
     escalation = inputs["build.construction_escalation_annual"][:, None]
     priced = price_date(schedule)
@@ -301,11 +342,23 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
     deposit = np.where(at_risk, capex * inputs["build.equipment_deposit_share_of_capex"][:, None], 0.0)
     land = schedule.mw * inputs["site.land_acres_per_mw"] * inputs["site.land_usd_per_acre"]
     construction = np.where(built, capex - deposit, 0.0)
+    # A stopped site pays what it spent until it stopped (development to permit, construction
+    # from permit to mechanical completion, both evenly) and recovers a share of the construction.
+    dev_end = np.where(stopped, np.minimum(schedule.permit, schedule.stop), schedule.permit)
+    dev_window = schedule.permit - schedule.start
+    dev_done = np.where(stopped & (dev_window > 0), (dev_end - schedule.start) / np.where(dev_window > 0, dev_window, 1.0), 1.0)
+    build_end = np.where(stopped, np.minimum(schedule.mechanical, schedule.stop), schedule.mechanical)
+    build_window = schedule.mechanical - schedule.permit
+    built_share = np.clip((build_end - schedule.permit) / np.where(build_window > 0, build_window, 1.0), 0.0, 1.0)
+    sunk_construction = np.where(stopped, (capex - deposit) * built_share, 0.0)
+    salvage = sunk_construction * inputs["build.abandon_salvage_share"][:, None]
+    cancellation = fleet_.cancelled * inputs["build.gpu_order_cancellation_share"][:, None]
+    stop_at = np.where(stopped, np.maximum(schedule.stop, 1), np.inf)  # paid at month end, like the start
     flows: dict[str, np.ndarray] = {
-        "land": -scatter(months, np.maximum(schedule.start, 1), land) + scatter(months, np.where(lost, schedule.permit, np.inf), land),
-        "development": -spread(months, schedule.start, schedule.permit, dev),
+        "land": -scatter(months, np.maximum(schedule.start, 1), land) + scatter(months, stop_at, land),
+        "development": -spread(months, schedule.start, dev_end, dev * dev_done),
         "equipment_deposit": -scatter(months, np.maximum(schedule.start, 1), deposit),
-        "facility_capex": -spread(months, schedule.permit, schedule.mechanical, construction),
+        "facility_capex": -spread(months, schedule.permit, build_end, construction + sunk_construction) + scatter(months, stop_at, salvage),
     }
     retrofit_at = np.where(built, schedule.energize + np.round(inputs["build.retrofit_after_years"] * 12.0)[:, None], np.inf)
     retrofit_in = np.isfinite(retrofit_at) & (retrofit_at <= months)
@@ -313,7 +366,7 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
     retrofit_share = inputs["build.retrofit_share_of_capex"][:, None]
     retrofit = np.where(retrofit_in, capex * retrofit_share * np.power(1.0 + escalation, retrofit_years), 0.0)
     flows["retrofit"] = -scatter(months, retrofit_at, retrofit)
-    flows["gpu_capex"] = -scatter(months, fleet_.at, fleet_.cost)
+    flows["gpu_capex"] = -scatter(months, fleet_.at, fleet_.cost) - scatter(months, stop_at, cancellation)
     sold = np.isfinite(fleet_.retired) & (fleet_.retired <= months)
     age_at_sale = np.where(sold, fleet_.retired, 0.0) - np.where(sold, fleet_.at, 0.0)
     sale = np.where(sold, fleet_.cost * resale_share(age_at_sale, inputs), 0.0)
@@ -371,8 +424,8 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
     shield += step(months, fleet_.at, held_cost * gpu_rates * site_rate[..., None])
 
     # Tax: GPUs from purchase by the server schedule until sold; facility (capex,
-    # development, deposit) and retrofit from placement by the facility schedule; a lost
-    # site's development and deposit when abandoned (IRC section 165).
+    # development, deposit) and retrofit from placement by the facility schedule; a stopped
+    # site's spend, less salvage, plus the GPU order's cancellation, when it stops (IRC section 165).
     k = fleet_.at.shape[2]
     placed, cost, retired = (a.reshape(n, -1) for a in (fleet_.at, fleet_.cost, fleet_.retired))
     server_rates = np.repeat(inputs.server_tax_schedules, k, axis=0)
@@ -382,7 +435,7 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
     facility_basis = np.where(built, capex + dev, 0.0)
     facility_shield, facility_left = deductions(months, facility_at, facility_basis, inputs.facility_tax_schedules, shield_rate=site_rate)
     retrofit_shield, retrofit_left = deductions(months, retrofit_at, retrofit, inputs.facility_tax_schedules, shield_rate=site_rate)
-    abandoned = scatter(months, np.where(lost, schedule.permit, np.inf), (dev + deposit) * site_rate)
+    abandoned = scatter(months, stop_at, (dev * dev_done + deposit + sunk_construction - salvage + cancellation) * site_rate)
     # Sale at refresh: tax on the proceeds over the basis left (a loss is deducted).
     sale_gain = sale - gpu_left.reshape(fleet_.at.shape)
     disposal_tax = scatter(months, np.where(sold, fleet_.retired, np.inf), -sale_gain * site_rate[..., None])

@@ -327,6 +327,81 @@ def short_term_tranches(need: np.ndarray, price: np.ndarray, term_months: int) -
     return added, held_for_term(added * price, term_months)
 
 
+def cheapest_reservation(
+    units: np.ndarray,
+    price: np.ndarray,
+    contract_factor: np.ndarray,
+    short_factor: np.ndarray,
+    short_term_months: int,
+    discount: np.ndarray,
+) -> np.ndarray:
+    """The reservation within one term that costs least for a known need, band by band [reference GPUs], shape (n, L).
+
+    The need ``u(t)`` is cut into bands at its distinct levels; a band of width ``w`` at level
+    ``x`` is needed in the months where ``u(t) >= x``. For each band the owner chooses the month
+    ``a`` from which to reserve it to the end of the term (or never), at the contract's locked
+    price ``c p(a)`` for the ``L - a`` months left, meeting the band's need before ``a`` with
+    short-term tranches (:func:`short_term_tranches`: ``s p(t)``, each held for
+    ``short_term_months``, idle months included), and takes the cheapest ``a``. The reservation
+    is the sum of the bands reserved by each month, so it never falls. This is the make-or-buy
+    choice of capacity reservation for a known need (the deterministic core of Arrow, Harris
+    and Marschak 1951; Porteus, *Foundations of Stochastic Inventory Theory*, 2002, ch. 1),
+    priced with the model's own contract and short-term terms.
+
+    Parameters
+    ----------
+    units : numpy.ndarray
+        The plan's rented need in each month of the term [reference GPUs], shape (n, L).
+    price : numpy.ndarray
+        List price in each month of the term [USD per reference GPU-hour], shape (n, L).
+    contract_factor, short_factor : numpy.ndarray
+        Contract price ``c`` and short-term price ``s`` as multiples of the list price [1], shape (n,).
+    short_term_months : int
+        Term of a short-term tranche [months], >= 1.
+    discount : numpy.ndarray
+        Discount factor of each month of the term [1], shape (n, L): costs are compared in present value.
+
+    Returns
+    -------
+    numpy.ndarray
+        The reservation, non-decreasing [reference GPUs], shape (n, L).
+
+    Examples
+    --------
+    A need of 10 units that falls to 4 in the last month of a 4-month term, at a constant
+    price: reserving 10 costs 0.5 x 4 = 2 per unit, renting the top 6 monthly 1.0 x 3 = 3, so
+    the fall does not pull the reservation down (reserving what is needed in every later month
+    would reserve 4):
+
+    >>> cheapest_reservation(np.array([[10.0, 10, 10, 4]]), np.ones((1, 4)), np.array([0.5]), np.array([1.0]), 1, np.ones((1, 4))).tolist()
+    [[10.0, 10.0, 10.0, 10.0]]
+
+    A need that grows is reserved as it appears:
+
+    >>> cheapest_reservation(np.array([[1.0, 2, 3, 4]]), np.ones((1, 4)), np.array([0.5]), np.array([1.0]), 1, np.ones((1, 4))).tolist()
+    [[1.0, 2.0, 3.0, 4.0]]
+    """
+    n, length = units.shape
+    months = np.arange(length)
+    left = np.cumsum(discount[:, ::-1], axis=1)[:, ::-1]  # present value of 1 a month from a to the end of the term
+    lock = contract_factor[:, None] * price * left  # reserving one unit from a to the end of the term
+    reservation = np.zeros((n, length))
+    for i in range(n):  # draws of a forecast: one, or one per sensitivity value
+        levels = np.unique(units[i][units[i] > 0])
+        if levels.size == 0:
+            continue
+        widths = np.diff(levels, prepend=0.0)
+        need = units[i][None, :] >= levels[:, None]  # (bands, months)
+        # the band's need before each candidate start a = 0..L, rented short-term
+        before = need[:, None, :] & (months[None, None, :] < np.arange(length + 1)[None, :, None])
+        flat = before.reshape(-1, length).astype(float)
+        _, paid = short_term_tranches(flat, np.broadcast_to(short_factor[i] * price[i], flat.shape), short_term_months)
+        cost = (paid @ discount[i]).reshape(levels.size, length + 1) + np.append(lock[i], 0.0)[None, :]
+        start = np.argmin(cost, axis=1)  # length: never reserved in this term
+        reservation[i] = (widths[:, None] * (start[:, None] <= months[None, :])).sum(axis=0)
+    return reservation
+
+
 def held_for_term(started: np.ndarray, term_months: int) -> np.ndarray:
     """What tranches started in each month add up to while they run: a moving sum over ``term_months``, (n, months).
 

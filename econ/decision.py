@@ -118,7 +118,7 @@ class Choices:
     colocation_levels : tuple of float
         Shares of ``colo.max_mw`` that may be leased in colocation [1], each in [0, 1].
     reservation : str
-        Shape of the reservations, ``"floor"`` or ``"peak"``.
+        Shape of the reservations, ``"cheapest"`` (the default), ``"floor"`` or ``"peak"``.
 
     Examples
     --------
@@ -136,7 +136,7 @@ class Choices:
     terms: tuple[int, ...] = (60,)
     cover_shares: tuple[float, ...] = (0.0, 0.5, 1.0)
     sites: tuple[str, ...] = ()
-    reservation: str = "floor"
+    reservation: str = "cheapest"
     colocation_levels: tuple[float, ...] = (0.0,)
 
     def check(self, scenario: Scenario) -> None:

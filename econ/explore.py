@@ -96,7 +96,7 @@ def default_keys(scenario: Scenario, top: int = 6, strategy: str = "build") -> l
     --------
     >>> from econ.assumptions import load_scenario
     >>> default_keys(load_scenario("base"), 2)
-    ['cloud.departing_contract_premium', 'demand.late_growth_annual']
+    ['cloud.departing_contract_premium', 'cloud.commit_discount_level']
     """
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise ValueError(f"top: the number of inputs [inputs] must be an integer >= 1; got {top!r}")
@@ -337,8 +337,8 @@ def headline(summary: pd.DataFrame, strategy: str) -> str:
     Returns
     -------
     str
-        E.g. ``"Build saves $2.46 B against renting. Present value of cost: rent $421.7 B,
-        build $419.2 B."``
+        E.g. ``"Build saves $6.90 B against renting. Present value of cost: rent $419.3 B,
+        build $412.4 B."``
 
     Examples
     --------
@@ -698,7 +698,7 @@ def explore(
     >>> from econ.assumptions import load_scenario
     >>> ex = explore(load_scenario("base"), top=3)
     >>> list(ex.controls)
-    ['strategy', 'cloud.departing_contract_premium', 'demand.late_growth_annual', 'cloud.commit_discount_level', 'demand.load_shape']
+    ['strategy', 'cloud.departing_contract_premium', 'cloud.commit_discount_level', 'demand.late_growth_annual', 'demand.load_shape']
     >>> ex.set("cloud.departing_contract_premium", 0.05)
     >>> bool(ex.result.summary.loc["build", "npv_cost_usd"] > ex.result.summary.loc["rent", "npv_cost_usd"])
     True

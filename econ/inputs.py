@@ -82,7 +82,7 @@ class Inputs:
     contracts : dict of str to list of ContractSpec
         Each strategy's contracts.
     reservations : dict of str to str
-        Each strategy's reservation shape, ``"floor"`` or ``"peak"`` (``strategies.<s>.reservation``).
+        Each strategy's reservation shape, ``"cheapest"``, ``"floor"`` or ``"peak"`` (``strategies.<s>.reservation``).
     load_shape : str
         ``"flat"`` or ``"hourly"`` (``demand.load_shape``, :mod:`econ.load_shape`).
     year : YearSpec

@@ -35,14 +35,17 @@ class Plan:
         Share of each candidate site's IT MW built [1], in the scenario's site order, shape
         (S,) or, for a named strategy whose share varies by draw, (n, S).
     start_month : numpy.ndarray or None
-        Month each site starts [months], shape (S,); None keeps the scenario's
+        Month each site starts [months], shape (S,) or (n, S); None keeps the scenario's
         ``build.sites.<id>.start_month``. Starts are then delayed, in site order, to respect
         ``build.max_mw_started_per_year`` (claim C21).
     contracts : tuple of ContractSpec
         Cloud contracts, each sized by ``cover_share`` of what the plan rents or by a fixed
         ``commit_usd`` (:func:`econ.strategies.forecast`).
     reservation : str
-        ``"floor"`` or ``"peak"`` (``strategies.<s>.reservation``).
+        ``"cheapest"`` (the default), ``"floor"`` or ``"peak"`` (``strategies.<s>.reservation``).
+    stop_month : numpy.ndarray or None
+        Month the owner abandons each site [months], shape (S,) or (n, S), ``inf`` for never;
+        None abandons none. Only a site not yet energized stops (:func:`econ.build.site_schedule`).
 
     Examples
     --------
@@ -57,8 +60,9 @@ class Plan:
     name: str
     site_share: np.ndarray
     contracts: tuple[ContractSpec, ...]
-    reservation: str = "floor"
+    reservation: str = "cheapest"
     start_month: np.ndarray | None = field(default=None)
+    stop_month: np.ndarray | None = field(default=None)
 
     def shares(self, n: int, sites: int) -> np.ndarray:
         """The site shares for ``n`` draws, shape (n, S)."""
@@ -71,6 +75,13 @@ class Plan:
         if self.start_month is None:
             return inputs["site.start_month"]
         out: np.ndarray = np.broadcast_to(np.asarray(self.start_month, dtype=float), inputs["site.start_month"].shape)
+        return out
+
+    def stops(self, inputs: Inputs) -> np.ndarray | None:
+        """The month each site is abandoned for the inputs' draws [months], shape (n, S), or None for none."""
+        if self.stop_month is None:
+            return None
+        out: np.ndarray = np.broadcast_to(np.asarray(self.stop_month, dtype=float), inputs["site.start_month"].shape)
         return out
 
 
@@ -104,7 +115,7 @@ def make_plan(
     site_mw: Mapping[str, float] | None = None,
     start_month: Mapping[str, float] | None = None,
     contracts: Sequence[tuple[int, int, float]] = (),
-    reservation: str = "floor",
+    reservation: str = "cheapest",
     colocation_mw: float = 0.0,
 ) -> Plan:
     """A plan stated in MW per site and contract periods, checked against the scenario.
@@ -124,7 +135,7 @@ def make_plan(
         Cloud contracts: start [months], term [months] and the share of what the plan
         rents that each reserves [1].
     reservation : str
-        ``"floor"`` or ``"peak"``.
+        ``"cheapest"`` (the default), ``"floor"`` or ``"peak"`` (``strategies.<s>.reservation``).
     colocation_mw : float
         IT MW of owned GPUs placed in leased colocation space [MW], at most ``colo.max_mw``;
         the lease is signed at t = 0 and the hall is ready ``colo.lead_months`` later.

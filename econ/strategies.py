@@ -19,7 +19,7 @@ import pandas as pd
 from econ.assumptions import Scenario, ScenarioError
 from econ.assumptions.schema import STRATEGIES
 from econ.build import OWNED_CATEGORIES, Fleet, Schedule, fleet, owned_capacity_by_bloc, owned_costs, site_schedule
-from econ.cloud import Contract, contract_tier, departure_window, list_price, rented_costs, tranche_price
+from econ.cloud import Contract, cheapest_reservation, contract_tier, departure_window, list_price, rented_costs, tranche_price
 from econ.demand import demand_work, price_response
 from econ.finance import annual_rate, discount_factors, discounted_payback_period, irr, payback_period, periodic_rate
 from econ.hardware import Trajectory, capacity_cost_per_gpu_hour, frontier, gpus_in
@@ -382,12 +382,12 @@ def demand_path(inputs: Inputs, path: Trajectory, price: np.ndarray, plan_price:
 
 
 def _volumes(
-    inputs: Inputs, plan: Plan, path: Trajectory, price: np.ndarray, plan_price: np.ndarray
+    inputs: Inputs, plan: Plan, path: Trajectory, price: np.ndarray, plan_price: np.ndarray, demand: np.ndarray | None = None
 ) -> dict[str, np.ndarray | Schedule | Fleet]:
-    """Demand, owned capacity and rented hours of a plan (before any money)."""
-    demand = demand_path(inputs, path, price, plan_price)
+    """Demand (the model's, or the one given), owned capacity and rented hours of a plan (before any money)."""
+    demand = demand_path(inputs, path, price, plan_price) if demand is None else demand
     provisioned = demand / fleet_utilization(inputs)[:, None]
-    schedule = site_schedule(inputs, plan.shares(inputs.n, len(inputs.site_ids)), plan.starts(inputs))
+    schedule = site_schedule(inputs, plan.shares(inputs.n, len(inputs.site_ids)), plan.starts(inputs), plan.stops(inputs))
     fleet_ = fleet(inputs, schedule, path)
     blocs, capacity = owned_capacity_by_bloc(inputs, fleet_)
     served, regulated = serve(provisioned, inputs.bloc_shares, inputs.blocs, regulated_by_bloc(inputs), capacity, blocs)
@@ -419,8 +419,10 @@ def forecast(inputs: Inputs, shared: tuple[Trajectory, np.ndarray] | None = None
 
     The plan of a draw is that draw's inputs with no permit lost. Reserved capacity is held
     to the end of its term (a reservation grows tranche by tranche but never shrinks), so a
-    contract reserves, in each month of its term, either what the plan still rents in every
-    later month of it (``strategies.<s>.reservation = "floor"``; the plan's excess is rented
+    contract reserves, in each month of its term, what costs the plan least against renting
+    short-term, band by band of its need (``strategies.<s>.reservation = "cheapest"``,
+    :func:`econ.cloud.cheapest_reservation`, compared in present value at the WACC), what the
+    plan still rents in every later month of it (``"floor"``; the plan's excess is rented
     short-term) or the most the plan has rented so far (``"peak"``; a planned decline is
     paid as take-or-pay). A contract given as ``cover_share`` reserves that share of the
     profile; one given as ``commit_usd`` the profile scaled so that it costs that total at
@@ -453,6 +455,13 @@ def forecast(inputs: Inputs, shared: tuple[Trajectory, np.ndarray] | None = None
             term = slice(contract.start_month, contract.end_month)
             if decision.reservation == "peak":
                 profile[:, term] = np.maximum.accumulate(units[:, term], axis=1)
+            elif decision.reservation == "cheapest":
+                contract_factor = 1.0 - plan.commit_schedule.lookup(contract.term_months, np.full(plan.n, np.inf))
+                short_factor = (1.0 - plan.commit_schedule.shortest) * (1.0 + plan["cloud.short_term_premium"])
+                factors = discount_factors_monthly(plan["finance.discount_rate_annual"], units.shape[1])[:, term]
+                profile[:, term] = cheapest_reservation(
+                    units[:, term], price[:, term], contract_factor, short_factor, plan.commit_schedule.shortest_term, factors
+                )
             else:
                 profile[:, term] = np.minimum.accumulate(units[:, term][:, ::-1], axis=1)[:, ::-1]
             if np.isnan(spec.cover_share):
@@ -474,7 +483,13 @@ def market(inputs: Inputs) -> tuple[Trajectory, np.ndarray]:
     return path, cloud_price(inputs, path)
 
 
-def run_strategy(inputs: Inputs, strategy: str | Plan, plan: Forecast, shared: tuple[Trajectory, np.ndarray] | None = None) -> StrategyRun:
+def run_strategy(
+    inputs: Inputs,
+    strategy: str | Plan,
+    plan: Forecast,
+    shared: tuple[Trajectory, np.ndarray] | None = None,
+    demand: np.ndarray | None = None,
+) -> StrategyRun:
     """After-tax monthly cash flows of one strategy (or plan) for every draw.
 
     Parameters
@@ -487,7 +502,12 @@ def run_strategy(inputs: Inputs, strategy: str | Plan, plan: Forecast, shared: t
     plan : Forecast
         Contract sizes and the planned schedule (:func:`forecast`).
     shared : tuple of (Trajectory, numpy.ndarray), optional
-        :func:`market` of the same inputs, when the caller runs several strategies on them.
+        :func:`market` of the same inputs, when the caller runs several strategies on them, or
+        that trajectory with another list price path [USD per reference GPU-hour], shape (n, M)
+        (the price paths of :mod:`econ.flexibility`).
+    demand : numpy.ndarray, optional
+        Busy work demanded [reference GPUs], shape (n, M), instead of the model's
+        (:func:`demand_path`): the demand paths of :mod:`econ.flexibility`.
 
     Returns
     -------
@@ -500,7 +520,7 @@ def run_strategy(inputs: Inputs, strategy: str | Plan, plan: Forecast, shared: t
     strategy = decision.name
     if strategy not in plan.reserved:
         raise ValueError(f"strategy: the forecast was made for {sorted(plan.reserved)}, not for {strategy!r}; pass the plan to forecast()")
-    v = _volumes(inputs, decision, path, price, plan.price)
+    v = _volumes(inputs, decision, path, price, plan.price, demand)
     schedule, fleet_ = v["schedule"], v["fleet"]
     assert isinstance(schedule, Schedule)
     assert isinstance(fleet_, Fleet)

@@ -37,6 +37,16 @@ MW per site, start months, contracts, colocation MW), next to the named ``rent``
 ``econ.plans``, ``econ.strategies`` or ``econ.build`` is called; the conventions the docs leave open
 for colocation, fixed before comparing, are listed in :meth:`_Model.colo_site`.
 
+Reservations (model.md "Cloud price and contracts"; econ.strategies.forecast and
+econ.cloud.cheapest_reservation docstrings). A contract reserves ``cover_share`` of a profile of the
+plan's rented need over its term, by ``strategies.<s>.reservation``: ``floor`` (what the plan still
+rents in every later month of the term), ``peak`` (the most it has rented so far in the term) or
+``cheapest`` (band by band of the need, the start of reservation that costs least in present value at
+the WACC against renting the band in one-year tranches, at the contract's price with no size limit and
+the short-term price; :func:`cheapest_band_starts`). The base scenario uses ``cheapest`` for all
+three strategies; its reserved profiles were compared with ``econ.evaluate(...).runs[s].contracts``
+and are identical.
+
 Use :func:`recompute` and :func:`recompute_plans`.
 """
 
@@ -119,15 +129,15 @@ class PlanSpec:
     ``site_mw``: IT MW built at each named site (others not built), a share ``MW / build.sites.<id>.it_mw``
     of it; ``start_month``: requested start of named sites (others keep ``build.sites.<id>.start_month``),
     then delayed in site order by the MW budget (claim C21); ``contracts``: (start month, term months,
-    cover share of what the plan rents); ``reservation``: ``floor`` or ``peak``; ``colocation_mw``: IT MW
-    of owned GPUs placed in leased colocation space.
+    cover share of what the plan rents); ``reservation``: ``floor``, ``peak`` or ``cheapest`` (see
+    :func:`reservation_profile`); ``colocation_mw``: IT MW of owned GPUs placed in leased colocation space.
     """
 
     name: str
     site_mw: Mapping[str, float] = field(default_factory=dict)
     start_month: Mapping[str, float] = field(default_factory=dict)
     contracts: Sequence[tuple[int, int, float]] = ()
-    reservation: str = "floor"
+    reservation: str = "cheapest"
     colocation_mw: float = 0.0
 
 
@@ -234,12 +244,70 @@ def tranche_price(reserved: np.ndarray, price: np.ndarray, start: int, term: int
     return out
 
 
-def reservation_profile(rented_plan: np.ndarray, start: int, term: int, shape: str) -> np.ndarray:
-    """Reserved capacity of a contract over its term (model.md "Cloud price and contracts").
+def cheapest_band_starts(
+    need: np.ndarray, price: np.ndarray, df: np.ndarray, contract_factor: float, short_factor: float, short_term: int
+) -> np.ndarray:
+    """The reservation of one term that costs least for a known need, band by band (econ.cloud.cheapest_reservation docstring).
+
+    ``need``, ``price``, ``df``: the plan's rented need, list price and end-of-month discount factor
+    in each month t = 0 .. L-1 of the term. The need is cut into bands at its distinct positive
+    levels v_1 < ... < v_K (widths v_k - v_{k-1}, v_0 = 0); band k is needed in the months with
+    need >= v_k. For each band and each start a in 0 .. L (L: never reserved in this term) the
+    cost per unit of width is the PV of the short-term tranches that meet the band's need in the
+    months t < a (greedy tranches of ``short_term`` months, priced ``short_factor`` x p at their
+    start, paid every month of their term, idle ones included, cut at the term's end L) plus the
+    lock ``contract_factor`` x p(a) x (df(a) + ... + df(L-1)). The band is reserved from the first
+    a of least cost. Returns R(t) = sum of the widths of the bands reserved by month t (never falls).
+    """
+    L = len(need)
+    reserved = np.zeros(L)
+    levels = np.unique(need[need > 0])
+    # lock[a] = c p(a) sum_{t >= a} df(t) for a < L; 0 for a = L (never reserved)
+    tail = np.concatenate((np.cumsum(df[::-1])[::-1], [0.0]))
+    lock = np.concatenate((contract_factor * price * tail[:L], [0.0]))
+    prev = 0.0
+    for level in levels:
+        band = need >= level
+        # greedy tranches of one unit of width: one starts in a month of need with no tranche still held;
+        # a tranche's start is the same whatever later month the band is reserved from (the rule is causal)
+        short_paid = np.zeros(L)  # PV of the tranche started in month j (0 where none starts)
+        held_until = -1  # last month (inclusive) the latest tranche is held
+        for j in range(L):
+            if band[j] and j > held_until:
+                end = min(j + short_term, L)
+                short_paid[j] = short_factor * price[j] * df[j:end].sum()
+                held_until = j + short_term - 1
+        # short[a]: the tranches started in months t < a
+        short = np.concatenate(([0.0], np.cumsum(short_paid)))
+        cost = short + lock
+        a = int(np.argmin(cost))  # the first start of least cost
+        reserved[a:] += level - prev
+        prev = level
+    return reserved
+
+
+def reservation_profile(
+    rented_plan: np.ndarray,
+    start: int,
+    term: int,
+    shape: str,
+    *,
+    price: np.ndarray | None = None,
+    df: np.ndarray | None = None,
+    contract_factor: float | None = None,
+    short_factor: float | None = None,
+    short_term: int | None = None,
+) -> np.ndarray:
+    """Reserved capacity of a contract over its term (model.md "Cloud price and contracts"; econ.strategies.forecast docstring).
 
     floor: in each month, what the plan still rents in every later month of the term (the reverse
     running minimum over the rest of the term); peak: the most the plan has rented so far in the
-    term (running maximum). Either way R never falls within the term.
+    term (running maximum); cheapest: band by band, the reservation that costs least in present
+    value for the plan's known need (:func:`cheapest_band_starts`), which needs the plan's list
+    ``price`` path, the end-of-month discount factors ``df`` (all months of the horizon), the
+    contract's price ``contract_factor`` (1 - the best discount of the tiers the term meets, with no
+    size limit) and the short-term price ``short_factor`` (both as multiples of the list price) and
+    the tranches' ``short_term``. Each way R never falls within the term.
     """
     reserved = np.zeros(len(rented_plan))
     lo, hi = start, min(start + term, len(rented_plan))  # array slice of months start+1 .. start+term
@@ -248,6 +316,10 @@ def reservation_profile(rented_plan: np.ndarray, start: int, term: int, shape: s
         reserved[lo:hi] = np.minimum.accumulate(seg[::-1])[::-1]
     elif shape == "peak":
         reserved[lo:hi] = np.maximum.accumulate(seg)
+    elif shape == "cheapest":
+        if price is None or df is None or contract_factor is None or short_factor is None or short_term is None:
+            raise ValueError("the cheapest reservation needs price, df, contract_factor, short_factor and short_term")
+        reserved[lo:hi] = cheapest_band_starts(seg, price[lo:hi], df[lo:hi], contract_factor, short_factor, short_term)
     else:
         raise ValueError(f"reservation shape {shape!r}")
     return reserved
@@ -571,13 +643,36 @@ class _Model:
         window: np.ndarray,
         last_online: float | None,
     ) -> Flows:
-        """The plan's contracts on its rented plan (each reserves ``cover`` x the shape's profile), and the rest rented short-term."""
+        """The plan's contracts on its rented plan (each reserves ``cover`` x the shape's profile), and the rest rented short-term.
+
+        ``shape``: ``floor``, ``peak`` or ``cheapest`` (:func:`reservation_profile`). The cheapest shape
+        plans on the plan's list price path ``self.price``, the end-of-month discount factors at the
+        WACC, the contract's price factor 1 - (best discount of the tiers whose term the contract
+        meets, no size limit, no departing premium) and the short-term factor (1 - d_12)(1 + premium).
+        """
         v, M = self.v, self.M
         dep = v("cloud.departing_contract_premium")
+        short_factor = (1 - self.d_short) * (1 + v("cloud.short_term_premium"))
+        df = (1 + self.wacc) ** (-self.m / 12)  # end-of-month discount factors at the WACC
         contracts = []
         for start, term, cover in contract_specs:
             start, term = int(start), int(term)
-            reserved = cover * reservation_profile(rented, start, term, shape)
+            # the cheapest shape plans at the contract's price with no size limit: 1 - the best discount of
+            # the tiers whose term the contract meets (no departing premium), against the short-term price
+            terms_met = self.tier_term <= term
+            contract_factor = 1 - float(self.tier_disc[terms_met].max()) if terms_met.any() else 1.0
+            profile = reservation_profile(
+                rented,
+                start,
+                term,
+                shape,
+                price=self.price,
+                df=df,
+                contract_factor=contract_factor,
+                short_factor=short_factor,
+                short_term=self.short_term,
+            )
+            reserved = cover * profile
             # model.md "A departing customer": the premium applies to a contract signed inside the window
             in_window = last_online is not None and start <= last_online + v("cloud.departure_tail_months")
             premium = dep if in_window else 0.0
@@ -593,7 +688,6 @@ class _Model:
             reserved_total += ct.reserved
         # beyond the reservations: one-year tranches at the month's list x (1 - d_12)(1 + s), paid for
         # their whole term; a tranche started inside the window pays the departing premium on its whole term
-        short_factor = (1 - self.d_short) * (1 + v("cloud.short_term_premium"))
         beyond = np.maximum(rented - reserved_total, 0)
         paid, premium_paid = one_year_tranches(beyond, self.price * short_factor, dep * window.astype(float), self.short_term)
         out["cloud_short_term"] -= paid

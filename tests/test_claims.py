@@ -266,7 +266,7 @@ def test_c03_is_supported_when_equipment_is_the_longest_lead():
 @pytest.mark.parametrize(
     ("overrides", "cheaper"),
     [
-        ({f"risk.{PREMIUM}.low": 0.01, f"risk.{PREMIUM}.mode": 0.02, PREMIUM: 0.02}, "nowhere"),
+        ({f"risk.{PREMIUM}.low": 0.025, f"risk.{PREMIUM}.mode": 0.03, PREMIUM: 0.03}, "nowhere"),
         ({f"risk.{PREMIUM}.high": 0.004}, "everywhere"),
     ],
     ids=["range above the breakeven", "range below the breakeven"],

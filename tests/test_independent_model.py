@@ -202,7 +202,7 @@ def test_the_plans_given_to_econ_are_the_plans_recomputed(plan_case: PlanCase) -
         else:
             assert not kw.get("start_month"), name
         assert [(c.start_month, c.term_months, c.cover_share) for c in plan.contracts] == list(kw["contracts"]), name
-        assert plan.reservation == kw.get("reservation", "floor"), name
+        assert plan.reservation == kw.get("reservation", "cheapest"), name
 
 
 def test_plans_rent_matches_to_the_cent(plan_case: PlanCase) -> None:

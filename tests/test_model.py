@@ -36,6 +36,9 @@ OTHER_SITES = [
 ]
 SITE = "us-va-loudoun"
 
+FLOOR = {"strategies.rent.reservation": "floor"}
+"""Reservations that follow the renter's need exactly (it only grows), for the contract checks by hand."""
+
 
 def write_scenario(tmp_path: Path, body: str, name: str = "case") -> Path:
     """A scenario file extending base with ``body`` (YAML)."""
@@ -272,8 +275,12 @@ def rent_volumes(e: econ.strategies.Evaluation, strategy: str = "rent") -> tuple
 
 
 def test_rent_reservations_by_hand() -> None:
-    """Base: each five-year contract reserves what the plan rents, priced by tranche at the 60-month tier."""
-    s = load_scenario("base")
+    """Base with ``floor`` reservations: each five-year contract reserves what the plan rents, priced by tranche at the 60-month tier.
+
+    The renter's need only grows, so ``floor`` reserves it exactly; base's own ``cheapest`` shape is
+    checked against the independent model (tests/test_independent_model.py).
+    """
+    s = load_scenario("base", FLOOR)
     e = econ.evaluate(s)
     units, price = rent_volumes(e)
     got = build_flows(e, "rent")
@@ -299,7 +306,7 @@ def test_renewal_happens_on_its_own_stated_terms(tmp_path: Path) -> None:
     Each tranche is bought when the need beyond what earlier tranches hold appears, priced
     then, and paid for twelve months, so the last ones run on, idle, into c3's term.
     """
-    s = load_scenario("base", {"strategies.rent.contracts.c2.term_months": 12})
+    s = load_scenario("base", {"strategies.rent.contracts.c2.term_months": 12} | FLOOR)
     e = econ.evaluate(s)
     units, price = rent_volumes(e)
     got = build_flows(e, "rent")
@@ -370,8 +377,9 @@ def test_binding_take_or_pay_charges_the_commitment_and_is_flat_in_price(tmp_pat
             "full",
         )
     )
+    full = full.with_overrides(FLOOR)
     needed = float(econ.evaluate(full).contracts.set_index(["strategy", "contract"]).at[("rent", "c1"), "commit_usd"])
-    s = load_scenario(commit_scenario(tmp_path, 1.5 * needed))
+    s = load_scenario(commit_scenario(tmp_path, 1.5 * needed)).with_overrides(FLOOR)
     got = build_flows(econ.evaluate(s), "rent")
     paid = got["cloud_contract"] + got["take_or_pay_shortfall"] + got["departing_premium"]
     assert -paid.sum() == pytest.approx(1.5 * needed, rel=1e-12)

@@ -349,6 +349,12 @@ FIELDS: dict[str, Field] = {
     "build.equipment_deposit_share_of_capex": Field(
         "float", "1", "Deposit on long-lead equipment ordered at risk, as a share of capex (lost with the permit)", 0.0, 0.5
     ),
+    "build.abandon_salvage_share": _share("Share of the construction spent on a site abandoned before energizing recovered by selling it"),
+    "build.gpu_order_cancellation_share": _share(
+        "Share of the first GPU fleet's cost lost when a site is abandoned after its GPU order was placed (at permit)"
+    ),
+    "build.hall_construction_months": Field("float", "months", "Construction of a modular hall, order to powered rack", 0.0, 120.0),
+    "build.hall_capex_multiplier": Field("float", "1", "Capex per MW of a modular hall over its site's campus capex per MW", 0.1, 10.0),
     "build.facility_life_years": Field(
         "float", "years", "Economic life of the facility (for residual value and the cost of capacity)", 1.0, 80.0
     ),
@@ -404,7 +410,7 @@ SITE_FIELDS: dict[str, Field] = {
 STRATEGIES = ("rent", "build", "hybrid")
 """The strategies every scenario compares."""
 
-RESERVATIONS = ("floor", "peak")
+RESERVATIONS = ("floor", "peak", "cheapest")
 """How a strategy shapes its reservations: see ``strategies.<s>.reservation``."""
 
 STRATEGY_FIELDS: dict[str, Field] = {
@@ -412,7 +418,8 @@ STRATEGY_FIELDS: dict[str, Field] = {
     "reservation": Field(
         "str",
         "-",
-        "Shape of each contract's reservation: floor = what the plan still rents in every later month of the term "
+        "Shape of each contract's reservation: cheapest = each band of the plan's need reserved from the month that costs "
+        "least against renting it short-term, or not at all; floor = what the plan still rents in every later month of the term "
         "(the rest short-term); peak = the most the plan has rented so far in the term (planned declines paid as take-or-pay)",
         choices=RESERVATIONS,
     ),
