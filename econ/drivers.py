@@ -257,11 +257,16 @@ def calibrate_drivers(scenario: Scenario, draws: int = 4000, seed: int = 2026112
     )
 
 
-def driver_paths(calibration: DriverCalibration, n_paths: int, seed: int | None, antithetic: bool = False) -> FloatArray:
-    """Correlated monthly paths ``central(t) exp(sigma W(t))`` of the drivers, shape (n_paths, M + 1, 2).
+def driver_paths(
+    calibration: DriverCalibration, n_paths: int, seed: int | None, antithetic: bool = False, centre: str = "median"
+) -> FloatArray:
+    """Correlated monthly paths of the drivers around their central paths, shape (n_paths, M + 1, 2).
 
-    Built with :func:`econ.paths.gbm_paths` from start 1 with drift ``mu = sigma^2 / 2`` (so that
-    ``S_t = exp(sigma W_t)``, median 1: Glasserman 2003, §3.2), times the central path.
+    Built with :func:`econ.paths.gbm_paths` from start 1, times the central path. With
+    ``centre="median"`` the drift is ``mu = sigma^2 / 2``, so that ``S_t = exp(sigma W_t)`` and the
+    central path is the paths' median; with ``centre="mean"`` the drift is 0, so that
+    ``S_t = exp(sigma W_t - sigma^2 t / 2)`` and the central path is their mean (Glasserman 2003,
+    §3.2). A model linear in the drivers then has the central answer as its mean.
 
     Parameters
     ----------
@@ -310,6 +315,9 @@ def driver_paths(calibration: DriverCalibration, n_paths: int, seed: int | None,
         raise ValueError(f"calibration.volatility_annual: must be 2 finite values >= 0 [1/sqrt(year)]; got {sigma.tolist()}")
     if not isinstance(antithetic, bool):
         raise ValueError(f"antithetic: must be a bool; got {antithetic!r}")
-    shocks = gbm_paths(1.0, 0.5 * sigma**2, sigma, months, n_paths, seed, calibration.correlation, antithetic=antithetic)
+    if centre not in ("median", "mean"):
+        raise ValueError(f"centre: must be 'median' or 'mean'; got {centre!r}")
+    drift = 0.5 * sigma**2 if centre == "median" else np.zeros(2)
+    shocks = gbm_paths(1.0, drift, sigma, months, n_paths, seed, calibration.correlation, antithetic=antithetic)
     out: FloatArray = shocks * central[None, :, :]
     return out

@@ -48,7 +48,17 @@ from numpy.typing import ArrayLike, NDArray
 from econ.checks import whole_number
 from econ.paths import MONTHS_PER_YEAR
 
-__all__ = ["Basis", "Estimate", "LSMResult", "Payoff", "european_value", "lsm_american", "perfect_foresight_value"]
+__all__ = [
+    "Basis",
+    "Estimate",
+    "LSMResult",
+    "Payoff",
+    "european_value",
+    "exercise_boundary",
+    "lsm_american",
+    "lsm_realized",
+    "perfect_foresight_value",
+]
 
 FloatArray = NDArray[np.float64]
 Payoff = Callable[[FloatArray, int], ArrayLike]
@@ -313,24 +323,54 @@ def _design(state: FloatArray, basis: Basis, degree: int, loc: FloatArray, scale
     return np.column_stack(columns)
 
 
-def _boundary(state: FloatArray, exercise: NDArray[np.bool_]) -> float:
-    """The edge of the exercise region facing the continuation region, as a midpoint between neighbouring states; nan if none.
+def exercise_boundary(state: ArrayLike, exercise: ArrayLike) -> float:
+    """The threshold that best separates exercised from held paths, as a midpoint between neighbouring states; nan if none.
 
-    If the rule exercises at low states (on average), the edge is between the highest exercised
-    state and the lowest unexercised state above it; if at high states, between the lowest
-    exercised state and the highest unexercised state below it. Stray decisions in the thin tails
-    of the regression (a cubic fitted where few paths go) do not move it.
+    If the rule exercises at low states (on average), the boundary is the threshold below which
+    paths are exercised and above which they are held that misclassifies the fewest paths (a
+    decision stump; the first such threshold on ties); if at high states, the same the other way
+    round. Stray decisions on either side (a cubic fitted where few paths go) move it only if they
+    outnumber the paths they are among. When the rule separates the paths cleanly it is the
+    midpoint between the last exercised state and the first held one.
+
+    Parameters
+    ----------
+    state : array_like of shape (n,)
+        One factor of the state on each path at one month [state unit].
+    exercise : array_like of bool, shape (n,)
+        Whether the rule exercises on each path then.
+
+    Returns
+    -------
+    float
+        The boundary [state unit]; nan when every path or none exercises, or all states are equal.
+
+    Examples
+    --------
+    >>> exercise_boundary([1.0, 2.0, 3.0, 4.0], [True, True, False, False])  # a put-like rule: exercise below 2.5
+    2.5
+    >>> exercise_boundary([1, 2, 3, 4, 5, 6, 7, 8], [True, True, True, False, False, False, True, False])  # a stray at 7
+    3.5
+    >>> exercise_boundary([1.0, 2.0], [True, True])
+    nan
     """
+    state = np.asarray(state, dtype=float)
+    exercise = np.asarray(exercise, dtype=bool)
     if exercise.all() or not exercise.any():
         return float("nan")
     below = np.mean(state[exercise]) < np.mean(state[~exercise])
-    if below:
-        edge = np.where(exercise, state, -np.inf).max()
-        beyond = np.where(~exercise & (state > edge), state, np.inf).min()
-    else:
-        edge = np.where(exercise, state, np.inf).min()
-        beyond = np.where(~exercise & (state < edge), state, -np.inf).max()
-    return float((edge + beyond) / 2.0) if np.isfinite(beyond) else float("nan")
+    order = np.argsort(state)
+    ordered, chosen = state[order], exercise[order]
+    # misclassified paths if the boundary falls between positions k - 1 and k (k = 1 .. n - 1)
+    exercised_left = np.cumsum(chosen)[:-1]
+    held_left = np.arange(1, chosen.size) - exercised_left
+    # below: exercise on the left and hold on the right; otherwise the other way round
+    errors = held_left + (chosen.sum() - exercised_left) if below else exercised_left + ((~chosen).sum() - held_left)
+    errors = np.where(ordered[1:] > ordered[:-1], errors, np.iinfo(np.int64).max)  # only between distinct states
+    if np.all(errors == np.iinfo(np.int64).max):
+        return float("nan")
+    k = int(np.argmin(errors)) + 1
+    return float((ordered[k - 1] + ordered[k]) / 2.0)
 
 
 def lsm_american(
@@ -427,7 +467,7 @@ def lsm_american(
     now = False
     boundary = np.full(last + 1, np.nan) if k == 1 else None
     if boundary is not None:
-        boundary[final] = _boundary(_month_state(by_month, final), exercise_value > 0)
+        boundary[final] = exercise_boundary(_month_state(by_month, final), exercise_value > 0)
     for index in range(len(months) - 2, -1, -1):
         m = months[index]
         state = _month_state(by_month, m)
@@ -448,7 +488,7 @@ def lsm_american(
         present = np.where(exercise, exercise_value * _discount(rate, m), present)
         tau = np.where(exercise, m, tau)
         if boundary is not None:
-            boundary[m] = _boundary(state, exercise)
+            boundary[m] = exercise_boundary(state, exercise)
 
     if valuation_paths is not None:
         present, tau = _apply_rules(values, payoff, rate, months, rules, basis, int(degree), now)
@@ -541,3 +581,171 @@ def _apply_rules(
         present = np.where(exercise, exercise_value * _discount(rate, m), present)
         tau = np.where(exercise, m, tau)
     return present, tau
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """A least-squares fit of a value on the basis of the state at one month, or a constant (too few paths, one state)."""
+
+    loc: FloatArray
+    scale: FloatArray
+    beta: FloatArray | None
+    constant: float
+
+    def predict(self, state: FloatArray, basis: Basis, degree: int) -> FloatArray:
+        if self.beta is None:
+            return np.full(state.shape[0], self.constant)
+        fitted: FloatArray = _design(state, basis, degree, self.loc, self.scale) @ self.beta
+        return fitted
+
+
+def _regress(state: FloatArray, y: FloatArray, basis: Basis, degree: int) -> _Fit:
+    """Least-squares fit of ``y`` on the basis of ``state`` over all paths."""
+    loc, scale = _scaled(state, "" if callable(basis) else basis)
+    design = _design(state, basis, degree, loc, scale)
+    if design.shape[0] <= 2 * design.shape[1] or np.all(state == state[0]):
+        return _Fit(loc, scale, None, float(np.mean(y)))
+    beta = np.asarray(np.linalg.lstsq(design, y, rcond=None)[0], dtype=np.float64)
+    return _Fit(loc, scale, beta, float("nan"))
+
+
+def _realized_rules(
+    by_month: FloatArray, payoffs: FloatArray, months: tuple[int, ...], basis: Basis, degree: int
+) -> list[tuple[_Fit, _Fit | None]]:
+    """Backward induction on one set of paths: at each exercise month, the fits of the exercise and continuation values."""
+    n = payoffs.shape[0]
+    present = np.zeros(n)
+    rules: list[tuple[_Fit, _Fit | None]] = [None] * len(months)  # type: ignore[list-item]
+    for index in range(len(months) - 1, -1, -1):
+        state = _month_state(by_month, months[index])
+        expected = _regress(state, payoffs[:, index], basis, degree)
+        continuation = _regress(state, present, basis, degree) if index < len(months) - 1 else None
+        rules[index] = (expected, continuation)
+        exercise = _exercises(state, expected, continuation, basis, degree)
+        present = np.where(exercise, payoffs[:, index], present)
+    return rules
+
+
+def _exercises(state: FloatArray, expected: _Fit, continuation: _Fit | None, basis: Basis, degree: int) -> NDArray[np.bool_]:
+    """Where the fitted exercise value is positive and above the fitted continuation value."""
+    value = expected.predict(state, basis, degree)
+    hold = continuation.predict(state, basis, degree) if continuation is not None else np.zeros(state.shape[0])
+    out: NDArray[np.bool_] = (value > 0) & (value > hold)
+    return out
+
+
+def _apply_realized(
+    by_month: FloatArray, payoffs: FloatArray, months: tuple[int, ...], rules: list[tuple[_Fit, _Fit | None]], basis: Basis, degree: int
+) -> tuple[FloatArray, NDArray[np.int64]]:
+    """Apply the rules forward: each path's realized payoff at its first exercise month (0 if none), and that month (-1)."""
+    n = payoffs.shape[0]
+    present = np.zeros(n)
+    tau = np.full(n, -1, dtype=np.int64)
+    for index, m in enumerate(months):
+        open_ = tau < 0
+        if not open_.any():
+            break
+        expected, continuation = rules[index]
+        exercise = open_ & _exercises(_month_state(by_month, m), expected, continuation, basis, degree)
+        present = np.where(exercise, payoffs[:, index], present)
+        tau = np.where(exercise, m, tau)
+    return present, tau
+
+
+def lsm_realized(
+    paths: ArrayLike,
+    payoffs: ArrayLike,
+    exercise_months: Sequence[int],
+    basis: Basis = "polynomial",
+    degree: int = 3,
+    *,
+    cross_fit: bool = False,
+) -> LSMResult:
+    """Least-squares Monte Carlo for an option whose exercise value on a path is a realized present value, not a function of the state.
+
+    A real option on a project (start a site, stop it) pays, if exercised at month t, the present
+    value of the project's cash flows along the rest of the path: known only in expectation at t.
+    Deciding on the realized value would use foresight. So at each exercise month, backwards, both
+    the exercise value and the continuation value (the realized cash flow of the rule from later
+    months) are regressed on the state, and the rule exercises where the fitted exercise value is
+    positive and exceeds the fitted continuation value; the cash flow credited is the realized one
+    (Gamba 2003, §3; Cortazar, Gravet and Urzua 2008; Glasserman 2003, §8.6, on regressing both).
+    All paths enter the regressions, since whether a path is in the money is not known at t.
+
+    Parameters
+    ----------
+    paths : array_like of shape (n_paths, months + 1) or (n_paths, months + 1, k)
+        States revealed month by month [state unit], n_paths >= 2.
+    payoffs : array_like of shape (n_paths, E)
+        Realized exercise value on each path at each exercise month, as a present value at month 0
+        [money] (so no discounting is applied here).
+    exercise_months : sequence of int
+        Strictly increasing months of the E exercise dates [month], in [0, months].
+    basis : {"polynomial", "laguerre"} or callable, default "polynomial"
+        As in :func:`lsm_american`, without the payoff column (the exercise value is fitted, not known).
+    degree : int, default 3
+        Highest power or number of Laguerre polynomials [1], >= 1.
+    cross_fit : bool, default False
+        Fit the rule on one half of the paths and value it on the other, both ways round
+        (two-fold cross-fitting). Valuing a rule on the paths it was fitted on adds a high bias
+        of a few standard errors (the fit has seen their noise: Glasserman 2003, §8.6); valued
+        out of sample, the rule is at best optimal, so the estimate is biased low instead.
+
+    Returns
+    -------
+    LSMResult
+        ``value`` (mean realized present value of the rule), ``std_error``, ``exercise_month`` (-1:
+        never), ``boundary`` None, the months and the continuation coefficients (of the last fit).
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter, its unit, the value and what is allowed.
+
+    References
+    ----------
+    Gamba, A. (2003), "Real options valuation: a Monte Carlo approach", Faculty of Management,
+    University of Calgary, WP 2002/3 (presented at the 2003 EFA meeting).
+    Cortazar, G., M. Gravet and J. Urzua (2008), "The valuation of multidimensional American real
+    options using the LSM simulation method", *Computers & Operations Research* 35(1):113-129.
+
+    Examples
+    --------
+    Sixteen paths, half of which pay 1 and half lose 1, told apart by the state at month 1: the
+    rule waits (exercising at month 0 is worth 0 on average) and exercises on the paths that pay.
+
+    >>> paths = np.array([[1.0, 2.0], [1.0, 0.5]] * 8)
+    >>> payoffs = np.array([[1.0, 1.0], [-1.0, -1.0]] * 8)
+    >>> r = lsm_realized(paths, payoffs, [0, 1])
+    >>> r.exercise_month.tolist()[:4], r.value
+    ([1, -1, 1, -1], 0.5)
+    """
+    arr = _as_paths(paths)
+    n, last = arr.shape[0], arr.shape[1] - 1
+    months = _months(list(exercise_months), last)
+    value = np.asarray(payoffs, dtype=float)
+    if value.shape != (n, len(months)) or not np.all(np.isfinite(value)):
+        raise ValueError(
+            f"payoffs: must be finite, one per path and exercise month, shape ({n}, {len(months)}) [money]; "
+            f"got shape {value.shape}" + ("" if value.shape != (n, len(months)) else " with non-finite values")
+        )
+    degree = whole_number(degree, "degree", "1")
+    if not callable(basis) and basis not in ("laguerre", "polynomial"):
+        raise ValueError(f"basis: must be 'laguerre', 'polynomial' or a callable returning a design matrix; got {basis!r}")
+    if not isinstance(cross_fit, bool):
+        raise ValueError(f"cross_fit: must be a bool; got {cross_fit!r}")
+    by_month = _by_month(arr)
+    if not cross_fit:
+        rules = _realized_rules(by_month, value, months, basis, int(degree))
+        present, tau = _apply_realized(by_month, value, months, rules, basis, int(degree))
+    else:
+        if n < 4:
+            raise ValueError(f"paths: cross_fit needs at least 4 paths; got {n}")
+        present, tau = np.zeros(n), np.full(n, -1, dtype=np.int64)
+        halves = (np.arange(n) < n // 2, np.arange(n) >= n // 2)
+        for fit, use in (halves, halves[::-1]):
+            rules = _realized_rules(by_month[:, fit], value[fit], months, basis, int(degree))
+            present[use], tau[use] = _apply_realized(by_month[:, use], value[use], months, rules, basis, int(degree))
+    coefficients = tuple(None if c is None else c.beta for _, c in rules[:-1])
+    estimate = _estimate(present)
+    return LSMResult(estimate.value, estimate.std_error, tau, None, months, coefficients)

@@ -20,6 +20,7 @@ import econ.decision
 import econ.drivers
 import econ.export
 import econ.finance
+import econ.flexibility
 import econ.information
 import econ.latency
 import econ.load_shape
@@ -54,6 +55,7 @@ PUBLIC = {
     "econ.paths": econ.paths,
     "econ.options": econ.options,
     "econ.drivers": econ.drivers,
+    "econ.flexibility": econ.flexibility,
     "econ.export": econ.export,
 }
 

@@ -202,7 +202,7 @@ def commitment_left_empty(ev: Evidence) -> Finding:
 
 @register("C23", section=f"{PROGRAM}#The strategies side by side")
 def modular_builds(ev: Evidence) -> Finding:
-    """Not evaluated: the option value of staged modular deployment needs a real-options model."""
+    """Not evaluated: the option value of staged modular deployment is, at base, the GPU generation calendar (issue 17)."""
     types = sorted({str(ev.scenario[f"build.sites.{s}.build_type"]) for s in ev.scenario.site_ids})
     return Finding(
         "not evaluated",
@@ -210,5 +210,9 @@ def modular_builds(ev: Evidence) -> Finding:
         "Value of deploying modular capacity in stages",
         "USD",
         f"The scenario's sites are built as {', '.join(types) or 'nothing'}; econ compares build types only at fixed plans.",
-        needs="a real-options model of staged modular deployment (the value of waiting, staging and expanding; issue 17)",
+        needs=(
+            "staging valued apart from the GPU calendar: econ.flexibility values staged halls, but at base their value is "
+            "halls coming online just after a GPU generation launch, since a site buys its GPUs the month it is ready "
+            "(issue 17)"
+        ),
     )
