@@ -74,6 +74,8 @@ __all__ = [
     "abandon_option",
     "defer_option",
     "expand_option",
+    "option_table",
+    "policy_words",
     "sample_drivers",
     "stage_option",
 ]
@@ -216,10 +218,13 @@ class OptionValue:
     policy : pandas.DataFrame
         One row per exercise month (and, for ``stage``, per hall: ``stage`` is the hall's
         number, 1 for the other options): ``month``, ``exercised_share`` (of all paths, then),
-        ``cumulative_share``, ``price_boundary_usd_per_reference_gpu_hour`` and
+        ``cumulative_share``, ``mean_payoff_usd`` (the exercise value then, averaged over all
+        paths: exercising every path at that month), ``price_boundary_usd_per_reference_gpu_hour`` and
         ``demand_boundary_reference_gpus`` (the edge of the exercise region among paths still
-        holding the option, NaN where the rule does not split them), ``central_price_usd_per_reference_gpu_hour``
-        and ``central_demand_reference_gpus`` (the central path, for scale).
+        holding the option, NaN where the rule does not split them),
+        ``exercised_above_price_boundary`` (True where the rule exercises at high prices, None
+        where it does not split the paths), ``central_price_usd_per_reference_gpu_hour`` and
+        ``central_demand_reference_gpus`` (the central path, for scale).
     exercise_month : numpy.ndarray of int, shape (n_paths,), or (n_paths, H) for ``stage``
         Month the rule exercises on each path, -1 if never (for ``stage``, one column per hall
         after the first).
@@ -298,20 +303,26 @@ def _rent_costs(sample: DriverSample) -> FloatArray:
     return _costs(sample, sample.inputs, rent, forecast(sample.inputs, plans=[rent]))
 
 
-def _policy(sample: DriverSample, months: tuple[int, ...], exercised: NDArray[np.int64], stage: int = 1) -> pd.DataFrame:
+def _policy(
+    sample: DriverSample, months: tuple[int, ...], exercised: NDArray[np.int64], payoffs: FloatArray, stage: int = 1
+) -> pd.DataFrame:
     rows = []
-    for m in months:
+    for column, m in enumerate(months):
         alive = (exercised == -1) | (exercised >= m)
         now = exercised == m
         state = sample.paths[alive, m, :]
+        chosen = now[alive]
+        split = chosen.any() and not chosen.all()
         rows.append(
             {
                 "stage": stage,
                 "month": m,
                 "exercised_share": float(now.mean()),
                 "cumulative_share": float(((exercised >= 0) & (exercised <= m)).mean()),
+                "mean_payoff_usd": float(payoffs[:, column].mean()),
                 "price_boundary_usd_per_reference_gpu_hour": exercise_boundary(state[:, 1], now[alive]) if alive.any() else np.nan,
                 "demand_boundary_reference_gpus": exercise_boundary(state[:, 0], now[alive]) if alive.any() else np.nan,
+                "exercised_above_price_boundary": bool(state[chosen, 1].mean() > state[~chosen, 1].mean()) if split else None,
                 "central_price_usd_per_reference_gpu_hour": float(sample.calibration.central[m, 1]),
                 "central_demand_reference_gpus": float(sample.calibration.central[m, 0]),
             }
@@ -348,7 +359,7 @@ def _value(
         perfect_foresight=_estimate(np.maximum(payoffs.max(axis=1), 0.0)),
         saving_vs_rent_static=_estimate(static_saving),
         saving_vs_rent_flexible=_estimate(static_saving - static_value + realized),
-        policy=_policy(sample, months, result.exercise_month),
+        policy=_policy(sample, months, result.exercise_month, payoffs),
         exercise_month=result.exercise_month,
         payoffs=payoffs,
         exercise_months=months,
@@ -815,7 +826,7 @@ def stage_option(
         share[built, col], start[built, col] = 1.0, rule[built]
         decided.append(rule)
         matrices.append(payoffs)
-        policies.append(_policy(sample, months, rule, number))
+        policies.append(_policy(sample, months, rule, payoffs, number))
     staged = _costs(sample, split, replace(all_now, site_share=share, start_month=start), plan_forecast, shared)
     rent_costs = _rent_costs(sample)
     static, flexible = _estimate(campus - now), _estimate(campus - staged)
@@ -839,3 +850,118 @@ def stage_option(
         exercise_months=months,
         n_paths=n,
     )
+
+
+def _usd(value: float) -> str:
+    return f"-${-value / 1e9:,.2f}B" if value < 0 else f"${value / 1e9:,.2f}B"
+
+
+def option_table(values: Sequence[OptionValue]) -> pd.DataFrame:
+    """One row per option: its values, what it adds to the static plan, and whether it flips build against rent.
+
+    Parameters
+    ----------
+    values : sequence of OptionValue
+        From :func:`defer_option`, :func:`stage_option`, :func:`expand_option`, :func:`abandon_option`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``option`` (``kind`` and site); columns ``static_usd``, ``flexible_usd``,
+        ``flexible_std_error_usd``, ``option_value_usd``, ``perfect_foresight_usd`` (NaN for
+        stage), ``saving_vs_rent_static_usd``, ``saving_vs_rent_flexible_usd``, ``flips`` and
+        ``exercised_share`` (paths on which the rule exercises at all; for stage, its first later hall).
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> from econ.assumptions import load_scenario
+    >>> from econ.drivers import calibrate_drivers
+    >>> scenario = load_scenario("base")
+    >>> still = dataclasses.replace(calibrate_drivers(scenario, draws=50), volatility_annual=np.zeros(2))
+    >>> sample = sample_drivers(scenario, 4, calibration=still)
+    >>> table = option_table([abandon_option(sample, "us-tx-abilene", step_months=24)])
+    >>> table.index.tolist(), bool(table["flips"].iloc[0])
+    (['abandon us-tx-abilene'], False)
+    """
+    rows = {}
+    for v in values:
+        exercised = v.exercise_month if v.exercise_month.ndim == 1 else v.exercise_month[:, 0]
+        rows[f"{v.kind} {v.site}"] = {
+            "static_usd": v.static.value,
+            "flexible_usd": v.flexible.value,
+            "flexible_std_error_usd": v.flexible.std_error,
+            "option_value_usd": v.option_value,
+            "perfect_foresight_usd": np.nan if v.perfect_foresight is None else v.perfect_foresight.value,
+            "saving_vs_rent_static_usd": v.saving_vs_rent_static.value,
+            "saving_vs_rent_flexible_usd": v.saving_vs_rent_flexible.value,
+            "flips": v.flips,
+            "exercised_share": float((exercised >= 0).mean()),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("option")
+
+
+def policy_words(value: OptionValue) -> str:
+    """The option and its exercise rule in plain sentences, with the numbers behind them.
+
+    Says what the option is worth against the static plan, where and how often the rule
+    exercises, the cloud-price boundary at the month it exercises most (when the rule splits the
+    paths there by price), whether the month it prefers is simply the one whose exercise value is
+    highest on average (timing, not the drivers), and whether holding the option changes the sign
+    of the program's saving against renting.
+
+    Parameters
+    ----------
+    value : OptionValue
+        From one of the option functions.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> from econ.assumptions import load_scenario
+    >>> from econ.drivers import calibrate_drivers
+    >>> scenario = load_scenario("base")
+    >>> still = dataclasses.replace(calibrate_drivers(scenario, draws=50), volatility_annual=np.zeros(2))
+    >>> words = policy_words(abandon_option(sample_drivers(scenario, 4, calibration=still), "us-tx-abilene", step_months=24))
+    >>> words.split(".")[0]
+    'Option to abandon: stop us-tx-abilene at the best of months 0-24 (every 24) before it is energized, or complete it'
+    """
+    v = value
+    policy = v.policy[v.policy["stage"] == v.policy["stage"].min()]
+    flexible = f"{_usd(v.flexible.value)} ± {_usd(v.flexible.std_error)}"
+    noise = 2.0 * float(np.hypot(v.flexible.std_error, v.static.std_error))
+    adds = (
+        f"flexibility adds {_usd(v.option_value)}"
+        if abs(v.option_value) > noise
+        else f"flexibility adds nothing beyond Monte Carlo error ({_usd(v.option_value)}, two standard errors {_usd(noise)})"
+    )
+    parts = [f"Option to {v.kind}: {v.description}.", f"Worth {flexible} against {_usd(v.static.value)} for the static plan: {adds}."]
+    exercised = float(policy["exercised_share"].sum())
+    if exercised == 0:
+        parts.append("The rule never exercises it.")
+    else:
+        top = policy.loc[policy["exercised_share"].idxmax()]
+        month = int(top["month"])
+        parts.append(f"The rule exercises on {exercised:.0%} of paths, most often at month {month} ({float(top['exercised_share']):.0%}).")
+        boundary = float(top["price_boundary_usd_per_reference_gpu_hour"])
+        if np.isfinite(boundary):
+            central = float(top["central_price_usd_per_reference_gpu_hour"])
+            side = "above" if top["exercised_above_price_boundary"] else "below"
+            parts.append(
+                f"At month {month} it exercises where the cloud price is {side} about ${boundary:,.2f} per reference GPU-hour "
+                f"({boundary / central:.2f} times the central path)."
+            )
+        best = policy.loc[policy["mean_payoff_usd"].idxmax()]
+        if int(best["month"]) == month:
+            parts.append(
+                f"That is also the month whose exercise value is highest on average ({_usd(float(best['mean_payoff_usd']))}): "
+                "the rule mostly picks a time, not a state of demand and price."
+            )
+    saving = f"{_usd(v.saving_vs_rent_static.value)} to {_usd(v.saving_vs_rent_flexible.value)}"
+    verb = "changes" if v.flips else "does not change"
+    parts.append(f"Holding it {verb} the sign of the program's saving against renting ({saving}).")
+    return " ".join(parts)

@@ -196,3 +196,29 @@ def test_results_do_not_depend_on_the_chunk_of_paths(monkeypatch: pytest.MonkeyP
     cut = stage_option(sample, SITE, halls=2, window_months=12)
     np.testing.assert_array_equal(cut.payoffs, whole.payoffs)
     assert cut.saving_vs_rent_flexible == whole.saving_vs_rent_flexible
+
+
+def test_table_and_words_state_the_values_they_are_given() -> None:
+    from econ.flexibility import option_table, policy_words
+
+    values = [defer_option(_moving(), SITE, window_months=24, step_months=12), abandon_option(_moving(), SITE, step_months=12)]
+    table = option_table(values)
+    assert table.index.tolist() == [f"defer {SITE}", f"abandon {SITE}"]
+    for v, (_, row) in zip(values, table.iterrows(), strict=True):
+        assert row["flexible_usd"] == v.flexible.value and row["option_value_usd"] == v.option_value
+        assert row["flips"] == v.flips
+        assert row["exercised_share"] == pytest.approx((v.exercise_month >= 0).mean())
+        words = policy_words(v)
+        assert words.startswith(f"Option to {v.kind}: {v.description}.")
+        assert ("changes the sign" in words) == v.flips
+        top = v.policy.loc[v.policy["exercised_share"].idxmax()]
+        if (v.exercise_month >= 0).any():
+            assert f"most often at month {int(top['month'])}" in words
+
+
+def test_words_say_when_the_rule_never_exercises() -> None:
+    from econ.flexibility import policy_words
+
+    value = abandon_option(_still(), SITE, step_months=12)  # completing Abilene pays on the central path
+    assert (value.exercise_month < 0).all()
+    assert "The rule never exercises it." in policy_words(value)
