@@ -334,3 +334,77 @@ def ecdf_chart(samples: pd.DataFrame, x_title: str, *, title: str | None = None)
     )
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333").encode(x="x:Q")
     return alt.LayerChart(layer=[lines, zero], title=title or "", width=560, height=260)
+
+
+def fan_chart(paths: np.ndarray, central: np.ndarray, y_title: str, *, title: str | None = None) -> alt.LayerChart:
+    """Quantile bands of simulated monthly paths (5-95 % and 25-75 %) by year, with the median and the central path.
+
+    Parameters
+    ----------
+    paths : numpy.ndarray of shape (n_paths, months + 1)
+        Paths of one driver, month 0 first [its unit].
+    central : numpy.ndarray of shape (months + 1,)
+        The scenario's central path [the same unit].
+    y_title : str
+        Title of the value axis, with its unit.
+    title : str, optional
+        Chart title.
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Examples
+    --------
+    >>> p = np.array([[1.0, 1.0, 2.0], [1.0, 3.0, 4.0], [1.0, 2.0, 3.0]])
+    >>> chart = fan_chart(p, np.array([1.0, 2.0, 3.0]), "x [1]")
+    >>> chart.data[["year", "p05", "p50", "p95"]].round(3).to_numpy().tolist()[-1]
+    [0.167, 2.1, 3.0, 3.9]
+    """
+    q = np.quantile(np.asarray(paths, dtype=float), [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    year = np.arange(q.shape[1]) / 12.0
+    data = pd.DataFrame({"year": year, "p05": q[0], "p25": q[1], "p50": q[2], "p75": q[3], "p95": q[4], "central": central})
+    x = alt.X("year:Q", title="Years from the decision")
+    outer = alt.Chart(data).mark_area(opacity=0.25, color=PALETTE[0]).encode(x=x, y=alt.Y("p05:Q", title=y_title), y2="p95:Q")
+    inner = alt.Chart(data).mark_area(opacity=0.4, color=PALETTE[0]).encode(x=x, y="p25:Q", y2="p75:Q")
+    median = alt.Chart(data).mark_line(color=PALETTE[0]).encode(x=x, y="p50:Q")
+    centre = alt.Chart(data).mark_line(color="#333", strokeDash=[4, 3]).encode(x=x, y="central:Q")
+    return alt.LayerChart(layer=[outer, inner, median, centre], title=title or "", width=560, height=240)
+
+
+def exercise_chart(policy: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
+    """An option's exercise rule by month: the share of paths exercising then (bars) and the mean exercise value (line).
+
+    Parameters
+    ----------
+    policy : pandas.DataFrame
+        ``OptionValue.policy`` of :mod:`econ.flexibility` (columns ``month``, ``exercised_share``,
+        ``mean_payoff_usd``; for a staged site one row per hall and month, the first later hall shown).
+    title : str, optional
+        Chart title.
+
+    Returns
+    -------
+    altair.LayerChart
+        Two independent y axes: share of paths [%] and mean exercise value [USD].
+
+    Examples
+    --------
+    >>> policy = pd.DataFrame({"stage": 1, "month": [0, 12], "exercised_share": [0.2, 0.5], "mean_payoff_usd": [1e9, 2e9]})
+    >>> exercise_chart(policy).data["exercised_share"].tolist()
+    [0.2, 0.5]
+    """
+    data = policy[policy["stage"] == policy["stage"].min()][["month", "exercised_share", "mean_payoff_usd"]].reset_index(drop=True)
+    x = alt.X("month:O", title="Exercise month")
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color=PALETTE[0], opacity=0.7)
+        .encode(x=x, y=alt.Y("exercised_share:Q", axis=percent_axis("Share of paths exercising then"), scale=alt.Scale(domain=[0, 1])))
+    )
+    line = (
+        alt.Chart(data)
+        .mark_line(color=PALETTE[1], point=True)
+        .encode(x=x, y=alt.Y("mean_payoff_usd:Q", axis=money_axis("Mean exercise value (all paths exercising then)")))
+    )
+    chart: alt.LayerChart = alt.LayerChart(layer=[bars, line], title=title or "", width=480, height=240).resolve_scale(y="independent")
+    return chart

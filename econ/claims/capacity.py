@@ -209,7 +209,8 @@ def modular_builds(ev: Evidence) -> Finding:
         float("nan"),
         "Value of deploying modular capacity in stages",
         "USD",
-        f"The scenario's sites are built as {', '.join(types) or 'nothing'}; econ compares build types only at fixed plans.",
+        f"The scenario's sites are built as {', '.join(types) or 'nothing'}; notebook 06 values building one in modular halls "
+        "added one at a time (econ.flexibility.stage_option), but its value there is the GPU calendar, not flexibility.",
         needs=(
             "staging valued apart from the GPU calendar: econ.flexibility values staged halls, but at base their value is "
             "halls coming online just after a GPU generation launch, since a site buys its GPUs the month it is ready "

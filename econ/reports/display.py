@@ -97,6 +97,12 @@ HEADLINE_LABELS: dict[str, str] = {
     "build_more_than_best_usd": "Extra cost of build over the best plan",
     "plans_costed": "Plans costed",
     "evpi_usd": "Expected value of perfect information",
+    # 06_real_options
+    "defer_option_value_usd": "Value of deferring the site, over starting it now",
+    "stage_option_value_usd": "Value of adding its halls later, over building them at once",
+    "expand_option_value_usd": "Value of the option to add a hall, over adding it now",
+    "abandon_option_value_usd": "Value of the option to abandon the site before it is energized",
+    "options_flipping_build_vs_rent": "Options that change the sign of build against rent",
     # 07_claims
     "claims_answered": "Claims answered",
     "claims_supported": "Claims supported",
