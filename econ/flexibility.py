@@ -488,6 +488,21 @@ def _with(plan: Plan, column: int, *, share: float | None = None, start: float |
     return replace(plan, site_share=site_share, start_month=starts, stop_month=stops)
 
 
+def _site_in_program(sample: DriverSample, site: str, program: Plan | None) -> tuple[int, Plan, int]:
+    """The site's column, the static program (every site at its rate-limited start) and the site's start month.
+
+    Raises
+    ------
+    ValueError
+        If the site is not a candidate the program builds.
+    """
+    i = _site_index(sample.inputs, site)
+    static_plan = _program(sample, program)
+    if static_plan.site_share[i] <= 0:
+        raise ValueError(f"site: the program does not build {site!r}; pass a program that does (econ.plans.make_plan)")
+    return i, static_plan, int(np.asarray(static_plan.start_month)[i])
+
+
 def _check_degree(degree: int) -> int:
     return whole_number(degree, "degree", "1", 1)
 
@@ -545,12 +560,8 @@ def defer_option(
     """
     degree = _check_degree(degree)
     inputs = sample.inputs
-    i = _site_index(inputs, site)
-    static_plan = _program(sample, program)
-    if static_plan.site_share[i] <= 0:
-        raise ValueError(f"site: the program does not build {site!r}; pass a program that does (econ.plans.make_plan)")
-    assert static_plan.start_month is not None
-    months = _exercise_months(window_months, step_months, inputs.months, int(static_plan.start_month[i]))
+    i, static_plan, first = _site_in_program(sample, site, program)
+    months = _exercise_months(window_months, step_months, inputs.months, first)
     rent = named_plans(inputs)["rent"]
     plan_forecast = forecast(inputs, plans=[rent, static_plan])
     never = _costs(sample, inputs, _with(static_plan, i, share=0.0), plan_forecast)
@@ -610,12 +621,9 @@ def abandon_option(sample: DriverSample, site: str, step_months: int = 3, progra
     degree = _check_degree(degree)
     step = whole_number(step_months, "step_months", "months", 1)
     inputs = sample.inputs
-    i = _site_index(inputs, site)
-    static_plan = _program(sample, program)
-    if static_plan.site_share[i] <= 0:
-        raise ValueError(f"site: the program does not build {site!r}; pass a program that does (econ.plans.make_plan)")
+    i, static_plan, first = _site_in_program(sample, site, program)
     schedule = site_schedule(inputs, static_plan.shares(1, len(inputs.site_ids)), static_plan.starts(inputs))
-    months = tuple(range(int(schedule.start[0, i]), int(schedule.energize[0, i]), step))
+    months = tuple(range(first, int(schedule.energize[0, i]), step))
     rent = named_plans(inputs)["rent"]
     plan_forecast = forecast(inputs, plans=[rent, static_plan])
     completed = _costs(sample, inputs, static_plan, plan_forecast)
@@ -701,15 +709,10 @@ def expand_option(
     """
     degree = _check_degree(degree)
     inputs = sample.inputs
-    i = _site_index(inputs, site)
-    static_plan = _program(sample, program)
-    if static_plan.site_share[i] <= 0:
-        raise ValueError(f"site: the program does not build {site!r}; pass a program that does (econ.plans.make_plan)")
+    i, static_plan, first = _site_in_program(sample, site, program)
     mw = float(inputs["site.it_mw"][0, i]) if extra_mw is None else extra_mw
     if isinstance(mw, bool) or not isinstance(mw, int | float) or not np.isfinite(mw) or mw <= 0:
         raise ValueError(f"extra_mw: must be a finite number of MW > 0 [MW]; got {extra_mw!r}")
-    assert static_plan.start_month is not None
-    first = int(static_plan.start_month[i])
     months = _exercise_months(window_months, step_months, inputs.months, first)
     split, cols = _split(inputs, i, [float(mw)], [True], at_end=True)
     order = _order(inputs, i, 1, at_end=True)
@@ -791,12 +794,7 @@ def stage_option(
     degree = _check_degree(degree)
     k = whole_number(halls, "halls", "1", 2)
     inputs = sample.inputs
-    i = _site_index(inputs, site)
-    static_plan = _program(sample, program)
-    if static_plan.site_share[i] <= 0:
-        raise ValueError(f"site: the program does not build {site!r}; pass a program that does (econ.plans.make_plan)")
-    assert static_plan.start_month is not None
-    first = int(static_plan.start_month[i])
+    i, static_plan, first = _site_in_program(sample, site, program)
     months = _exercise_months(window_months, step_months, inputs.months, first)
     size = float(inputs["site.it_mw"][0, i]) * float(static_plan.site_share[i]) / k
     split, cols = _split(inputs, i, [size] * k, [True] * k, at_end=False)
