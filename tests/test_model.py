@@ -686,3 +686,47 @@ def test_regulating_one_bloc_rents_its_demand_in_bloc_when_no_site_is_there() ->
         econ.ScenarioError, match=r"demand.regulated_shares.XX: bloc 'XX' has no demand share|unknown key 'demand.regulated_shares.XX'"
     ):
         load_scenario("base", {"demand.regulated_shares.XX": 0.5})
+
+
+def _shape(name: str, shape: str) -> econ.Scenario:
+    return load_scenario(name, {f"strategies.{s}.reservation": shape for s in ("rent", "build", "hybrid")})
+
+
+@pytest.mark.parametrize("name", ["base", "build", "sovereign", "hourly", "rent-only"])
+def test_cheapest_reservations_cost_every_strategy_no_more_than_floor(name: str) -> None:
+    """The least-cost reservation is one of the choices the floor rule makes too, so no strategy pays more with it.
+
+    At base: rent $2.4B, build $6.8B and hybrid $4.2B of NPV less (docs/model.md, "Cloud price and contracts").
+    """
+    floor = econ.evaluate(_shape(name, "floor")).summary["npv_cost_usd"]
+    cheapest = econ.evaluate(_shape(name, "cheapest")).summary["npv_cost_usd"]
+    assert (cheapest <= floor).all(), (floor - cheapest).to_dict()
+    assert (floor - cheapest).max() > 1e9  # and it matters: more than $1B for some strategy
+
+
+def test_one_sites_start_moves_the_answer_less_with_cheapest_reservations() -> None:
+    """Moving Abilene's start in 3-month steps: the floor rule's cliffs (a capacity step late in a term pulling the
+    reservation down for the whole term) are gone; what is left is the GPU generation calendar.
+
+    Build saving against rent over starts 0-36: floor $0.4-5.4B, cheapest $5.5-7.9B (docs/model.md).
+    """
+    spreads = {}
+    for shape in ("floor", "cheapest"):
+        s = _shape("base", shape)
+        table = econ.evaluate(s).sites
+        starts = dict(zip(table.index, table["start_month"], strict=True))
+        sites = {k: float(s[f"build.sites.{k}.it_mw"]) for k in s.site_ids}
+        plans = [
+            econ.make_plan(
+                s,
+                f"m{m}",
+                site_mw=sites,
+                start_month=starts | {"us-tx-abilene": float(m)},
+                contracts=[(0, 60, 1.0), (60, 60, 1.0), (120, 60, 1.0)],
+                reservation=shape,
+            )
+            for m in range(0, 37, 3)
+        ]
+        saving = econ.evaluate(s, plans).summary["npv_saving_vs_rent_usd"].drop("rent")
+        spreads[shape] = float(saving.max() - saving.min())
+    assert spreads["cheapest"] < 0.5 * spreads["floor"], spreads
