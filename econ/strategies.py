@@ -770,7 +770,7 @@ def evaluate(scenario: Scenario, plans: Sequence[Plan] | None = None) -> Evaluat
         ],
         ignore_index=True,
     )
-    shown = "build" if "build" in runs else next(iter(runs.keys() - {"rent"}), "rent")
+    shown = "build" if "build" in runs else next((name for name in runs if name != "rent"), "rent")
     return Evaluation(scenario, summary, cashflows, capacity, _site_table(inputs, runs[shown]), _contract_table(runs), plan, runs)
 
 

@@ -37,6 +37,15 @@ MW per site, start months, contracts, colocation MW), next to the named ``rent``
 ``econ.plans``, ``econ.strategies`` or ``econ.build`` is called; the conventions the docs leave open
 for colocation, fixed before comparing, are listed in :meth:`_Model.colo_site`.
 
+Abandonment (econ.build module docstring and econ.build.site_schedule docstring; docs/model.md is
+silent). A plan may stop a site before it is energized (:class:`PlanSpec` ``stop_month``): it is never
+built; development elapsed, the deposit and the construction done are sunk, less
+``build.abandon_salvage_share`` of the construction; a GPU order placed at permit costs
+``build.gpu_order_cancellation_share`` of the first fleet; the land is sold at cost; the loss is
+deducted when it stops (see :meth:`_Model.site_program` and :meth:`_Model._abandon`). Where the
+specification is silent a stopped site does not extend the departing-customer window (it never comes
+online); econ makes the same choice (checked with a premium, where it moves the flows).
+
 Reservations (model.md "Cloud price and contracts"; econ.strategies.forecast and
 econ.cloud.cheapest_reservation docstrings). A contract reserves ``cover_share`` of a profile of the
 plan's rented need over its term, by ``strategies.<s>.reservation``: ``floor`` (what the plan still
@@ -130,7 +139,8 @@ class PlanSpec:
     of it; ``start_month``: requested start of named sites (others keep ``build.sites.<id>.start_month``),
     then delayed in site order by the MW budget (claim C21); ``contracts``: (start month, term months,
     cover share of what the plan rents); ``reservation``: ``floor``, ``peak`` or ``cheapest`` (see
-    :func:`reservation_profile`); ``colocation_mw``: IT MW of owned GPUs placed in leased colocation space.
+    :func:`reservation_profile`); ``colocation_mw``: IT MW of owned GPUs placed in leased colocation space;
+    ``stop_month``: month the owner abandons a named site (others never), see :meth:`_Model.site_program`.
     """
 
     name: str
@@ -139,6 +149,7 @@ class PlanSpec:
     contracts: Sequence[tuple[int, int, float]] = ()
     reservation: str = "cheapest"
     colocation_mw: float = 0.0
+    stop_month: Mapping[str, float] = field(default_factory=dict)
 
 
 def recompute_plans(scenario: ScenarioLike, plans: Sequence[PlanSpec]) -> dict[str, Flows]:
@@ -444,6 +455,8 @@ class _Site:
     mid: float = 0.0
     retrofit: float = 0.0
     retrofit_month: int = 0
+    stop: float = math.inf  # month the site stops before it is energized (inf: built); see _Model.site_program
+    loss: float = 0.0  # a stopped site's loss, deducted when it stops (IRC 165)
     buys: list[dict[str, float]] = field(default_factory=list)
     gpus: np.ndarray = field(default_factory=lambda: np.zeros(0))
     gpu_cost: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -723,16 +736,25 @@ class _Model:
             fac[: len(sch)] += sch
         return server, fac
 
-    def site_program(self, shares: Mapping[str, float], requested: Mapping[str, float] | None = None) -> list[_Site]:
+    def site_program(
+        self, shares: Mapping[str, float], requested: Mapping[str, float] | None = None, stops: Mapping[str, float] | None = None
+    ) -> list[_Site]:
         """Each built site's schedule (model.md "Owned program"; econ.timeline docstring): event months rounded up.
 
         ``shares``: share of each site's IT MW built (missing = 0, not built); ``requested``: start
         months overriding ``build.sites.<id>.start_month``. Starts are then rate limited in site order
         over every candidate site (an unbuilt site has 0 MW, so it takes no budget).
+
+        ``stops``: month the owner abandons a site (econ.build module and site_schedule docstrings):
+        rounded up to a whole month, moved to the start if earlier, and taking effect only before the
+        site's energize month and within the horizon (``<= M``); otherwise ignored (the site is built).
+        A stopped site keeps its place in the MW budget (its start was decided before it stopped). A
+        lost permit (the Monte Carlo's) does not occur here: ``econ.evaluate`` is one draw, no permit lost.
         """
         v, sv = self.v, self.sv
         requested = requested or {}
-        unknown = (set(shares) | set(requested)) - set(self.sites)
+        stops = stops or {}
+        unknown = (set(shares) | set(requested) | set(stops)) - set(self.sites)
         if unknown:
             raise ValueError(f"unknown sites {sorted(unknown)}")
         mw = np.array([sv(s, "it_mw") * float(shares.get(s, 0.0)) for s in self.sites])
@@ -751,6 +773,11 @@ class _Model:
             energize = max(mech, equip, grid) + sv(s, "delay_months")
             online = max(energize, permit + v("build.gpu_delivery_lead_months"))
             server, facility = self.country_schedules(sv(s, "country_id"))
+            stop = math.inf
+            if math.isfinite(float(stops.get(s, math.inf))):
+                stop = max(math.ceil(float(stops[s])), math.ceil(st))  # a whole month, not before the start
+                if not (stop < math.ceil(energize) and stop <= self.M):
+                    stop = math.inf  # at or after energization, or beyond the horizon: ignored
             out.append(
                 _Site(
                     id=s,
@@ -760,6 +787,7 @@ class _Model:
                     mechanical=math.ceil(mech),
                     energize=math.ceil(energize),
                     online=math.ceil(online),
+                    stop=stop,
                     rate=float(sv(s, "tax_rate")),
                     server_schedule=server,
                     facility_schedule=facility,
@@ -859,16 +887,28 @@ class _Model:
             )
             dep = v("build.equipment_deposit_share_of_capex") * d.capex if v("build.order_equipment_before_permit") else 0.0
         # development: soft costs on top of hard capex, spread from the start to the permit (months
-        # start+1..permit); a zero-length window (the colocation hall) puts it all in month max(permit, 1)
+        # start+1..permit); a zero-length window (the colocation hall) puts it all in month max(permit, 1).
+        # A stopped site pays the months elapsed, start+1..min(permit, stop), at the same monthly amount.
+        stopped = math.isfinite(d.stop)
         d.dev = v("build.development_share_of_capex") * d.capex
         if d.permit > d.start:
-            f["development"][d.start : d.permit] -= d.dev / (d.permit - d.start)
+            dev_end = min(d.permit, int(d.stop)) if stopped else d.permit
+            f["development"][d.start : dev_end] -= d.dev / (d.permit - d.start)
+            dev_spent = d.dev * (dev_end - d.start) / (d.permit - d.start)
         else:
             f["development"][max(d.permit, 1) - 1] -= d.dev
-        f["equipment_deposit"][max(d.start, 1) - 1] -= dep  # at order (start)
+            dev_spent = d.dev
+        f["equipment_deposit"][max(d.start, 1) - 1] -= dep  # at order (start); a stopped site forfeits it
         construction = d.capex - dep
-        f["facility_capex"][d.permit : d.mechanical] -= construction / (d.mechanical - d.permit)  # permit+1..mechanical (hall: 1..ready)
+        # construction: permit+1..mechanical (hall: 1..ready); a stopped site pays permit+1..min(mechanical, stop)
+        build_end = min(d.mechanical, int(d.stop)) if stopped else d.mechanical
+        f["facility_capex"][d.permit : build_end] -= construction / (d.mechanical - d.permit)  # empty if build_end <= permit
         d.facility_basis = construction + dep + d.dev  # capitalised, placed in service at energization
+        d.gpus, d.gpu_cost, d.serving, d.cap = np.zeros(M), np.zeros(M), np.zeros(M), np.zeros(M)
+        if stopped:
+            built_spent = construction * min(max((build_end - d.permit) / (d.mechanical - d.permit), 0.0), 1.0)
+            self._abandon(d, dev_spent + dep, built_spent)
+            return
         # mid-life retrofit, escalated (construction index) from the capex price date to its month
         d.retrofit_month = d.energize + round(12 * float(v("build.retrofit_after_years")))
         if d.retrofit_month <= M:
@@ -889,7 +929,6 @@ class _Model:
                 f["gpu_resale"][int(b["retired"]) - 1] += b["sale"]
         # a fleet serves from at + 1 through retired (a replaced fleet serves through the refresh month);
         # per-GPU costs count the fleet held, from its purchase month to the month before the next purchase
-        d.gpus, d.gpu_cost, d.serving, d.cap = np.zeros(M), np.zeros(M), np.zeros(M), np.zeros(M)
         for b in d.buys:
             at, end = int(b["at"]), int(min(b["retired"], M + 1))  # end: first month of the next fleet's purchase
             serve = slice(at - 1 + SERVICE_LAG, min(end - 1 + SERVICE_LAG, M))
@@ -898,6 +937,29 @@ class _Model:
             d.serving[serve] = 1.0
             d.gpus[held] = b["gpus"]
             d.gpu_cost[held] = b["cost"]
+
+    def _abandon(self, d: _Site, sunk_before_construction: float, built_spent: float) -> None:
+        """A site stopped before it is energized (econ.build module docstring): what happens at the stop month.
+
+        All at month max(stop, 1): ``build.abandon_salvage_share`` of the construction spent is
+        recovered (facility_capex, positive); a GPU order placed at permit (stop after the permit) for a
+        site planned online within the horizon costs ``build.gpu_order_cancellation_share`` of the first
+        purchase it would have made at online (the frontier's GPUs in its MW, times 1 + fleet extras;
+        gpu_capex); the land is sold at cost. The loss (development and deposit spent, construction
+        spent less salvage, plus the cancellation) is deducted then at the site's rate, in
+        :meth:`run_owned`. No GPUs, retrofit, opex, depreciation or residual value.
+        """
+        v, f = self.v, d.flows
+        at = max(int(d.stop), 1) - 1
+        f["land"][at] += d.land
+        salvage = v("build.abandon_salvage_share") * built_spent
+        f["facility_capex"][at] += salvage
+        cancellation = 0.0
+        if d.stop > d.permit and d.online <= self.M:
+            price, kw, _ = self.traj_at(d.online)
+            cancellation = v("build.gpu_order_cancellation_share") * d.mw * 1000 / kw * price * (1 + self.extras)
+            f["gpu_capex"][at] -= cancellation
+        d.loss = sunk_before_construction + built_spent - salvage + cancellation
 
     def owned_work(self, served: np.ndarray) -> np.ndarray:
         """Busy reference GPUs of the owned capacity that serves demand (model.md "Utilization and the shape of load").
@@ -924,7 +986,7 @@ class _Model:
         shares = {s: float(mw) / float(self.sv(s, "it_mw")) for s, mw in plan.site_mw.items()}
         if any(not 0 <= x <= 1 for x in shares.values()):
             raise ValueError(f"{plan.name}: a site's MW is negative or beyond its it_mw")
-        program = self.site_program(shares, plan.start_month)
+        program = self.site_program(shares, plan.start_month, plan.stop_month)
         if plan.colocation_mw > 0:
             if plan.colocation_mw > self.v("colo.max_mw"):
                 raise ValueError(f"{plan.name}: colocation_mw beyond colo.max_mw")
@@ -949,6 +1011,11 @@ class _Model:
         tax_owned = np.zeros(M)
         for d in program:
             f, rate = d.flows, d.rate
+            if math.isfinite(d.stop):  # stopped before energization: the loss deducted when it stops (IRC 165)
+                tax_owned[max(int(d.stop), 1) - 1] += rate * d.loss
+                for c in CATEGORIES:
+                    flows[c] += f[c]
+                continue
             l_fac = d.value_life_years  # an owned facility's life; a colocation fit-out's lease
             on_energ = self.on_from(d.energize)
             cap_index = self.escal(infl, m - d.mid)  # costs stated in the capex's prices, indexed from its price date
@@ -1020,8 +1087,11 @@ class _Model:
         # rented capacity under the strategy's contracts, deducted at the home rate; the departure
         # window runs to the last site online plus the tail
         rented = self.provisioned - served
-        if program:
-            last_online: float | None = float(max(d.online for d in program))
+        # a stopped site never comes online, so it does not extend the window (a choice where the
+        # docs are silent; the departing premium is 0 in the base case, where the plans are checked)
+        built = [d for d in program if not math.isfinite(d.stop)]
+        if built:
+            last_online: float | None = float(max(d.online for d in built))
             window = m <= last_online + v("cloud.departure_tail_months")
         else:  # builds nothing: never departs
             last_online, window = None, np.zeros(M, bool)

@@ -9,10 +9,13 @@ Plans other than the named strategies (``econ.make_plan``), colocation included,
 way: each plan's inputs are stated once as plain values (:data:`PLANS`) and given both to
 ``econ.make_plan`` and to the independent :class:`~tests.independent_model.PlanSpec`; nothing of
 ``econ.plans``, ``econ.strategies`` or ``econ.build`` computes anything for the independent side.
+A plan that abandons a site (``stop_month``) is given to econ as ``make_plan``'s plan with
+``Plan.stop_month`` set (:func:`econ_plan`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -142,7 +145,24 @@ def test_hourly_holds_the_same_capacity_and_changes_only_owned_running_costs() -
 # Plans other than the named strategies, and colocation (model.md "Colocation: owned GPUs in leased
 # space", "Plans and the decision under uncertainty")
 # ------------------------------------------------------------------------------------------------
-# plan name -> keyword arguments, the same for econ.make_plan(base, name, **kw) and PlanSpec(name, **kw)
+# The base build program as a plan: every site's whole IT MW (build.sites.<id>.it_mw of the base
+# scenario, checked in test_the_plans_given_to_econ_are_the_plans_recomputed) on the build strategy's contracts
+BUILD_PROGRAM: dict[str, Any] = {
+    "site_mw": {
+        "us-va-loudoun": 200.0,
+        "us-tx-abilene": 200.0,
+        "ie-dub-dublin": 50.0,
+        "de-fra-rheinmain": 100.0,
+        "in-navi-mumbai": 100.0,
+        "my-johor-sedenak": 150.0,
+        "za-jnb-samrand": 150.0,
+        "mx-qro-queretaro": 50.0,
+    },
+    "contracts": [(0, 60, 1.0), (60, 60, 1.0), (120, 60, 1.0)],
+}
+
+# plan name -> keyword arguments, the same for econ.make_plan(base, name, **kw) and PlanSpec(name, **kw);
+# a plan's stop_month (site id -> month abandoned) goes to econ as Plan.stop_month (:func:`econ_plan`)
 PLANS: dict[str, dict[str, Any]] = {
     # (a) owned GPUs in 200 MW of leased space, nothing built, rent's contract calendar
     "colo 200": {"colocation_mw": 200.0, "contracts": [(0, 60, 1.0), (60, 60, 1.0), (120, 60, 1.0)]},
@@ -159,7 +179,16 @@ PLANS: dict[str, dict[str, Any]] = {
         "start_month": {"de-fra-rheinmain": 12},
         "contracts": [(0, 36, 0.5), (36, 36, 0.5), (72, 36, 0.5), (108, 36, 0.5), (144, 36, 0.5)],
     },
+    # (c) the base build program, completed, and Abilene (start 0, permit 12, mechanical 42, energize and
+    # online 48) abandoned: at month 30, during construction after the GPU order placed at permit; at
+    # month 6, before its permit (half its development spent, no construction, no GPU order); at month 100,
+    # after it is energized (ignored: the completed program)
+    "build program": BUILD_PROGRAM,
+    "Abilene stopped at 30": {**BUILD_PROGRAM, "stop_month": {"us-tx-abilene": 30.0}},
+    "Abilene stopped at 6": {**BUILD_PROGRAM, "stop_month": {"us-tx-abilene": 6.0}},
+    "Abilene stopped at 100": {**BUILD_PROGRAM, "stop_month": {"us-tx-abilene": 100.0}},
 }
+STOPPED_SITE = "us-tx-abilene"
 
 # The colocation hall is ready ``colo.lead_months`` after signing at t = 0 and pays no equipment
 # deposit (docs/model.md). The first version of econ had it ready a month later (its permit event
@@ -170,6 +199,21 @@ COLO_PLANS = ("colo 200", "mixed")
 
 def _plan_param(name: str) -> Any:
     return pytest.param(name, id=name)
+
+
+def econ_plan(scenario: Any, name: str, kw: dict[str, Any]) -> econ.Plan:
+    """``econ.make_plan`` of the plan's inputs; a stop month per site (in the scenario's site order, then the
+    colocation option, ``inf`` for never) is set on the plan afterwards, as make_plan takes none."""
+    kw = dict(kw)
+    stops = kw.pop("stop_month", None)
+    plan = econ.make_plan(scenario, name, **kw)
+    if stops is None:
+        return plan
+    sites = list(scenario.site_ids)
+    unknown = set(stops) - set(sites)
+    if unknown:
+        raise ValueError(f"{name}: stop_month of unknown sites {sorted(unknown)}")
+    return dataclasses.replace(plan, stop_month=np.array([float(stops.get(s, np.inf)) for s in sites] + [np.inf]))
 
 
 class PlanCase(NamedTuple):
@@ -183,7 +227,7 @@ class PlanCase(NamedTuple):
 @pytest.fixture(scope="module")
 def plan_case() -> PlanCase:
     scenario = econ.load_scenario("base")
-    plans = {name: econ.make_plan(scenario, name, **kw) for name, kw in PLANS.items()}
+    plans = {name: econ_plan(scenario, name, kw) for name, kw in PLANS.items()}
     mine = recompute_plans(scenario, [PlanSpec(name, **kw) for name, kw in PLANS.items()])
     return PlanCase(scenario, plans, econ.evaluate(scenario, list(plans.values())), mine, discount_factors(scenario))
 
@@ -203,6 +247,13 @@ def test_the_plans_given_to_econ_are_the_plans_recomputed(plan_case: PlanCase) -
             assert not kw.get("start_month"), name
         assert [(c.start_month, c.term_months, c.cover_share) for c in plan.contracts] == list(kw["contracts"]), name
         assert plan.reservation == kw.get("reservation", "cheapest"), name
+        if plan.stop_month is not None:
+            stops = [kw.get("stop_month", {}).get(s, np.inf) for s in sites]
+            assert plan.stop_month.tolist() == [*stops, np.inf], name  # the colocation option last, never stopped
+        else:
+            assert not kw.get("stop_month"), name
+    # the build program builds every candidate site whole
+    assert plan_case.plans["build program"].site_share[: len(sites)].tolist() == [1.0] * len(sites)
 
 
 def test_plans_rent_matches_to_the_cent(plan_case: PlanCase) -> None:
@@ -251,3 +302,65 @@ def test_colocation_hall_pays_no_equipment_deposit(plan_case: PlanCase) -> None:
     """model.md: no long-lead equipment of its own, so no deposit on it (nothing else is built in plan (a))."""
     pkg = package_flows(plan_case.evaluation, "colo 200", len(plan_case.df))
     assert not (pkg["equipment_deposit"] < 0).any()
+
+
+# ------------------------------------------------------------------------------------------------
+# Abandonment (econ.build module and site_schedule docstrings): a site stopped before it is energized
+# ------------------------------------------------------------------------------------------------
+def test_the_stop_months_fall_where_intended(plan_case: PlanCase) -> None:
+    """econ's own schedule of the plan stopped at 30: Abilene starts at 0, 6 < permit < 30 < mechanical < energize < 100; no GPUs."""
+    sites = econ.evaluate(plan_case.scenario, [plan_case.plans["Abilene stopped at 30"]]).sites
+    row = sites.loc[STOPPED_SITE]
+    assert row.start_month == 0
+    assert 6 < row.permit_month < 30 < row.mechanical_month < row.energize_month <= row.online_month < 100
+    assert row.first_gpus == 0
+    assert (sites.drop(index=STOPPED_SITE).first_gpus > 0).all()
+
+
+def test_a_stop_after_energization_is_ignored(plan_case: PlanCase) -> None:
+    """Month 100 is after Abilene is energized: the plan is the completed program, on both sides."""
+    done, late = plan_case.mine["build program"], plan_case.mine["Abilene stopped at 100"]
+    pkg_done = package_flows(plan_case.evaluation, "build program", len(plan_case.df))
+    pkg_late = package_flows(plan_case.evaluation, "Abilene stopped at 100", len(plan_case.df))
+    for category in CATEGORIES:
+        np.testing.assert_array_equal(late[category], done[category], err_msg=category)
+        np.testing.assert_array_equal(pkg_late[category].to_numpy(), pkg_done[category].to_numpy(), err_msg=category)
+
+
+def test_the_stopped_plans_exercise_abandonment(plan_case: PlanCase) -> None:
+    """On the independent side, what differs from the completed program at the stop month and around it."""
+    done = plan_case.mine["build program"]
+    late = {c: plan_case.mine["Abilene stopped at 30"][c] - done[c] for c in CATEGORIES}
+    early = {c: plan_case.mine["Abilene stopped at 6"][c] - done[c] for c in CATEGORIES}
+    # stopped at 30, during construction: land sold, salvage, the GPU order cancelled, the loss deducted
+    assert late["land"][29] > 0 and late["facility_capex"][29] > 0 and late["gpu_capex"][29] < 0 and late["tax_owned"][29] > 0
+    assert not late["development"].any() and not late["equipment_deposit"].any()
+    assert not late["facility_capex"][:29].any() and (late["facility_capex"][30:42] > 0).all()
+    # stopped at 6, before the permit: half the development, no construction, no GPU order
+    assert early["land"][5] > 0 and early["tax_owned"][5] > 0 and early["gpu_capex"][5] == 0
+    assert not early["development"][:6].any() and (early["development"][6:12] > 0).all()
+    assert not early["facility_capex"][:12].any() and (early["facility_capex"][12:42] > 0).all()
+    for diff in (late, early):
+        assert not diff["retrofit"][:48].any() and (diff["retrofit"] >= 0).all()
+        assert diff["residual_value"][-1] < 0  # no land, facility or GPUs left at the horizon
+
+
+def test_a_stopped_site_does_not_extend_the_departure_window() -> None:
+    """The choice where the docs are silent: the window runs to the last site online of those built, not stopped.
+
+    Loudoun (online 84, the last) stopped at 30 under a 10 % departing premium and half-cover contracts: the
+    window ends 12 months after month 72, not 84, and the short-term tranches started in between pay no premium
+    (counting the stopped site would add about $0.44bn of departing premium). Matched to the cent.
+    """
+    scenario = econ.load_scenario("base", {"cloud.departing_contract_premium": 0.10})
+    kw = {
+        **BUILD_PROGRAM,
+        "contracts": [(0, 36, 0.5), (36, 36, 0.5), (72, 36, 0.5), (108, 36, 0.5), (144, 36, 0.5)],
+        "stop_month": {"us-va-loudoun": 30.0},
+    }
+    evaluation = econ.evaluate(scenario, [econ_plan(scenario, "Loudoun stopped at 30", kw)])
+    mine = recompute_plans(scenario, [PlanSpec("Loudoun stopped at 30", **kw)])["Loudoun stopped at 30"]
+    pkg = package_flows(evaluation, "Loudoun stopped at 30", len(mine["land"]))
+    assert (mine["departing_premium"] < 0).any()
+    for category in CATEGORIES:
+        np.testing.assert_allclose(pkg[category].to_numpy(), mine[category], rtol=0, atol=0.01, err_msg=category)

@@ -730,3 +730,14 @@ def test_one_sites_start_moves_the_answer_less_with_cheapest_reservations() -> N
         saving = econ.evaluate(s, plans).summary["npv_saving_vs_rent_usd"].drop("rent")
         spreads[shape] = float(saving.max() - saving.min())
     assert spreads["cheapest"] < 0.5 * spreads["floor"], spreads
+
+
+def test_the_site_table_of_an_evaluation_of_plans_is_the_first_plans() -> None:
+    """``Evaluation.sites`` shows the first plan after rent, whatever the other plans (it was an arbitrary one of a set)."""
+    s = load_scenario("base")
+    one = econ.make_plan(s, "abilene", site_mw={"us-tx-abilene": 200.0}, contracts=[(0, 60, 1.0)])
+    other = econ.make_plan(s, "loudoun", site_mw={"us-va-loudoun": 200.0}, contracts=[(0, 60, 1.0)])
+    for plans in ([one, other], [other, one]):
+        sites = econ.evaluate(s, plans).sites
+        assert sites.loc[plans[0].name.replace("abilene", "us-tx-abilene").replace("loudoun", "us-va-loudoun"), "it_mw"] == 200.0
+        assert sites["it_mw"].sum() == 200.0
