@@ -58,7 +58,7 @@ from numpy.typing import NDArray
 from econ.assumptions import Scenario
 from econ.checks import whole_number
 from econ.inputs import Inputs, inputs_from_scenario
-from econ.paths import MONTHS_PER_YEAR, correlation_root, gbm_paths
+from econ.paths import MONTHS_PER_YEAR, correlation_root, gbm_paths, mean_reverting_paths
 from econ.risk import sample_inputs
 from econ.strategies import demand_path, initial_demand, market
 
@@ -258,7 +258,12 @@ def calibrate_drivers(scenario: Scenario, draws: int = 4000, seed: int = 2026112
 
 
 def driver_paths(
-    calibration: DriverCalibration, n_paths: int, seed: int | None, antithetic: bool = False, centre: str = "median"
+    calibration: DriverCalibration,
+    n_paths: int,
+    seed: int | None,
+    antithetic: bool = False,
+    centre: str = "median",
+    reversion_annual: float = 0.0,
 ) -> FloatArray:
     """Correlated monthly paths of the drivers around their central paths, shape (n_paths, M + 1, 2).
 
@@ -267,6 +272,15 @@ def driver_paths(
     central path is the paths' median; with ``centre="mean"`` the drift is 0, so that
     ``S_t = exp(sigma W_t - sigma^2 t / 2)`` and the central path is their mean (Glasserman 2003,
     §3.2). A model linear in the drivers then has the central answer as its mean.
+
+    With ``reversion_annual = kappa > 0`` the log-deviation from the central path mean-reverts
+    instead (an exponential Ornstein-Uhlenbeck process, :func:`econ.paths.mean_reverting_paths`;
+    Schwartz 1997 model 1; Dixit and Pindyck 1994, ch. 3, §3.B): ``dx = -kappa x dt + s dW``. Its
+    volatility ``s`` is set so that the variance at the horizon is the calibration's,
+    ``s^2 (1 - e^{-2 kappa T}) / (2 kappa) = sigma^2 T``, so the two processes agree at the horizon
+    and the mean-reverting one reveals more of the deviation early (its variance at t is the
+    share ``(1 - e^{-2 kappa t}) / (1 - e^{-2 kappa T})`` of the horizon's, against ``t / T``). With
+    ``centre="mean"`` each month is scaled by ``exp(-Var x_t / 2)``.
 
     Parameters
     ----------
@@ -296,6 +310,8 @@ def driver_paths(
     >>> p = driver_paths(c, 4, seed=7)
     >>> p.shape, p[:, 0].tolist() == [[2.0, 2.0]] * 4
     ((4, 25, 2), True)
+    >>> driver_paths(c, 4, seed=7, reversion_annual=0.5).shape
+    (4, 25, 2)
     """
     n_paths = whole_number(n_paths, "n_paths", "paths", 1)
     central = np.asarray(calibration.central, dtype=float)
@@ -317,7 +333,19 @@ def driver_paths(
         raise ValueError(f"antithetic: must be a bool; got {antithetic!r}")
     if centre not in ("median", "mean"):
         raise ValueError(f"centre: must be 'median' or 'mean'; got {centre!r}")
-    drift = 0.5 * sigma**2 if centre == "median" else np.zeros(2)
-    shocks = gbm_paths(1.0, drift, sigma, months, n_paths, seed, calibration.correlation, antithetic=antithetic)
+    kappa = float(reversion_annual) if isinstance(reversion_annual, int | float) and not isinstance(reversion_annual, bool) else np.nan
+    if not (np.isfinite(kappa) and kappa >= 0):
+        raise ValueError(f"reversion_annual: must be a finite number >= 0 [1/year]; got {reversion_annual!r}")
+    if kappa == 0:
+        drift = 0.5 * sigma**2 if centre == "median" else np.zeros(2)
+        shocks = gbm_paths(1.0, drift, sigma, months, n_paths, seed, calibration.correlation, antithetic=antithetic)
+    else:
+        horizon = months / MONTHS_PER_YEAR
+        s_ou = sigma * np.sqrt(2.0 * kappa * horizon / -np.expm1(-2.0 * kappa * horizon))
+        shocks = mean_reverting_paths(1.0, 1.0, kappa, s_ou, months, n_paths, seed, calibration.correlation, antithetic=antithetic)
+        if centre == "mean":
+            t = np.arange(months + 1) / MONTHS_PER_YEAR
+            variance = s_ou[None, :] ** 2 * -np.expm1(-2.0 * kappa * t)[:, None] / (2.0 * kappa)
+            shocks = shocks * np.exp(-variance / 2.0)[None, :, :]
     out: FloatArray = shocks * central[None, :, :]
     return out

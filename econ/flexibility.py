@@ -123,7 +123,12 @@ class DriverSample:
 
 
 def sample_drivers(
-    scenario: Scenario, n_paths: int = 2000, seed: int = 20261127, calibration: DriverCalibration | None = None, antithetic: bool = True
+    scenario: Scenario,
+    n_paths: int = 2000,
+    seed: int = 20261127,
+    calibration: DriverCalibration | None = None,
+    antithetic: bool = True,
+    reversion_annual: float = 0.0,
 ) -> DriverSample:
     """Driver paths for the options of a scenario: calibrated GBMs of demand and the cloud price, centred on the mean.
 
@@ -146,6 +151,9 @@ def sample_drivers(
         ``volatility_annual`` for paths that all follow the central path (the static model).
     antithetic : bool, default True
         Mirrored pairs of paths (:func:`econ.paths.gbm_paths`).
+    reversion_annual : float, default 0
+        Mean reversion of the drivers' log-deviations [1/year] (0: geometric Brownian motion;
+        :func:`econ.drivers.driver_paths`), with the same spread at the horizon.
 
     Returns
     -------
@@ -171,7 +179,7 @@ def sample_drivers(
         raise ValueError(f"calibration.horizon_months: must be the scenario's horizon, {inputs.months} [months]; got {cal.horizon_months}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
         raise ValueError(f"seed: must be an integer [1]; got {seed!r}")
-    paths = driver_paths(cal, n_paths, int(seed), antithetic=antithetic, centre="mean")
+    paths = driver_paths(cal, n_paths, int(seed), antithetic=antithetic, centre="mean", reversion_annual=reversion_annual)
     return DriverSample(scenario, inputs, cal, paths, int(seed))
 
 

@@ -167,3 +167,43 @@ def _calib(**changes):
 def test_driver_paths_errors(calibration, n_paths, kwargs, match):
     with pytest.raises(ValueError, match=match):
         driver_paths(calibration, n_paths, seed=1, **kwargs)
+
+
+KAPPA = 0.5
+
+
+@pytest.fixture(scope="module")
+def reverting(calibration):
+    return driver_paths(calibration, 20_000, seed=17, antithetic=True, reversion_annual=KAPPA)
+
+
+def test_mean_reverting_paths_match_the_calibrated_spread_at_the_horizon(calibration, reverting):
+    """The mean-reverting log-deviation has the calibration's variance at the horizon, sigma^2 T, and its median is central."""
+    x = np.log(reverting / calibration.central[None, :, :])
+    horizon = calibration.horizon_months / MONTHS_PER_YEAR
+    target = calibration.volatility_annual * np.sqrt(horizon)
+    np.testing.assert_allclose(x[:, -1, :].std(axis=0), target, rtol=0.02)
+    np.testing.assert_allclose(np.median(x[:, -1, :], axis=0), 0.0, atol=0.02 * target.max())
+
+
+def test_mean_reverting_paths_reveal_more_of_the_deviation_early(calibration, reverting):
+    """At t = T / 3 the variance is the share (1 - e^{-2 kappa t}) / (1 - e^{-2 kappa T}) of the horizon's, above t / T."""
+    x = np.log(reverting / calibration.central[None, :, :])
+    months = calibration.horizon_months
+    t, horizon = months / 3 / MONTHS_PER_YEAR, months / MONTHS_PER_YEAR
+    share = np.expm1(-2 * KAPPA * t) / np.expm1(-2 * KAPPA * horizon)
+    measured = x[:, months // 3, :].var(axis=0) / x[:, -1, :].var(axis=0)
+    np.testing.assert_allclose(measured, share, rtol=0.05)
+    assert share > 1 / 3 + 0.2
+
+
+def test_mean_centred_reverting_paths_have_the_central_path_as_their_mean(calibration):
+    p = driver_paths(calibration, 40_000, seed=5, antithetic=True, centre="mean", reversion_annual=KAPPA)
+    ratio = p.mean(axis=0) / calibration.central
+    np.testing.assert_allclose(ratio[[0, 60, 120, 180]], 1.0, atol=0.02)
+
+
+@pytest.mark.parametrize("kappa", [-0.1, float("nan"), "fast", True])
+def test_reversion_must_be_a_number_at_least_zero(calibration, kappa):
+    with pytest.raises(ValueError, match=r"reversion_annual: must be a finite number >= 0 \[1/year\]"):
+        driver_paths(calibration, 4, seed=1, reversion_annual=kappa)

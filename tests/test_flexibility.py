@@ -222,3 +222,11 @@ def test_words_say_when_the_rule_never_exercises() -> None:
     value = abandon_option(_still(), SITE, step_months=12)  # completing Abilene pays on the central path
     assert (value.exercise_month < 0).all()
     assert "The rule never exercises it." in policy_words(value)
+
+
+def test_mean_reverting_drivers_reach_the_options() -> None:
+    gbm = sample_drivers(load_scenario("base"), 8, seed=2, calibration=_calibration())
+    ou = sample_drivers(load_scenario("base"), 8, seed=2, calibration=_calibration(), reversion_annual=0.5)
+    assert np.array_equal(ou.paths[:, 0], gbm.paths[:, 0]) and not np.allclose(ou.paths[:, 1:], gbm.paths[:, 1:])
+    with pytest.raises(ValueError, match="reversion_annual"):
+        sample_drivers(load_scenario("base"), 8, seed=2, calibration=_calibration(), reversion_annual=-1.0)
