@@ -343,7 +343,10 @@ def cheapest_reservation(
     price ``c p(a)`` for the ``L - a`` months left, meeting the band's need before ``a`` with
     short-term tranches (:func:`short_term_tranches`: ``s p(t)``, each held for
     ``short_term_months``, idle months included), and takes the cheapest ``a``. The reservation
-    is the sum of the bands reserved by each month, so it never falls. This is the make-or-buy
+    is the sum of the bands reserved by each month, so it never falls. Two simplifications of
+    the plan, not of the accounting (:func:`rented_costs` then prices whatever is reserved): a
+    band's short-term tranches are costed as if the band were rented alone, and cut at the
+    term's end. This is the make-or-buy
     choice of capacity reservation for a known need (the deterministic core of Arrow, Harris
     and Marschak 1951; Porteus, *Foundations of Stochastic Inventory Theory*, 2002, ch. 1),
     priced with the model's own contract and short-term terms.
