@@ -202,7 +202,7 @@ def commitment_left_empty(ev: Evidence) -> Finding:
 
 @register("C23", section=f"{PROGRAM}#The strategies side by side")
 def modular_builds(ev: Evidence) -> Finding:
-    """Not evaluated: the option value of staged modular deployment is, at base, the GPU generation calendar (issue 17)."""
+    """Not evaluated: staging's option value is, at base, the calendar of GPU launches and contract terms (issue 17)."""
     types = sorted({str(ev.scenario[f"build.sites.{s}.build_type"]) for s in ev.scenario.site_ids})
     return Finding(
         "not evaluated",
@@ -210,10 +210,10 @@ def modular_builds(ev: Evidence) -> Finding:
         "Value of deploying modular capacity in stages",
         "USD",
         f"The scenario's sites are built as {', '.join(types) or 'nothing'}; notebook 06 values building one in modular halls "
-        "added one at a time (econ.flexibility.stage_option), but its value there is the GPU calendar, not flexibility.",
+        "added one at a time (econ.flexibility.stage_option), but its value there is the calendar, not flexibility.",
         needs=(
-            "staging valued apart from the GPU calendar: econ.flexibility values staged halls, but at base their value is "
-            "halls coming online just after a GPU generation launch, since a site buys its GPUs the month it is ready "
-            "(issue 17)"
+            "staging valued apart from the calendar: econ.flexibility values staged halls, but at base their value is "
+            "when halls come online against GPU launches and contract terms, since a site buys its GPUs the month it is "
+            "ready (issue 17)"
         ),
     )
