@@ -32,6 +32,8 @@ log per square root of a year [1/sqrt(year)].
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -49,14 +51,22 @@ _EIGEN_TOL = 1e-10
 FloatArray = NDArray[np.float64]
 
 
+_BOUNDS: dict[str, Callable[[FloatArray], NDArray[np.bool_]]] = {
+    "finite": lambda a: np.ones(a.shape, dtype=bool),
+    "finite and > 0": lambda a: a > 0,
+    "finite and >= 0": lambda a: a >= 0,
+}
+"""What each ``allowed`` text of :func:`_factor_vector` requires besides finiteness."""
+
+
 def _factor_vector(name: str, value: ArrayLike, unit: str, k: int, allowed: str) -> FloatArray:
-    """Broadcast a scalar or a length-``k`` vector to ``(k,)`` floats, checking it is finite."""
+    """Broadcast a scalar or a length-``k`` vector to ``(k,)`` floats, checking it is ``allowed`` (a key of ``_BOUNDS``)."""
     arr = np.asarray(value, dtype=float)
     if arr.ndim == 0:
         arr = np.full(k, float(arr))
     elif arr.ndim != 1 or arr.shape[0] != k:
         raise ValueError(f"{name}: must be a scalar or have one value per factor, shape ({k},) [{unit}]; got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
+    if not np.all(np.isfinite(arr) & _BOUNDS[allowed](arr)):
         raise ValueError(f"{name}: must be {allowed} [{unit}]; got {arr.tolist()}")
     return arr
 
@@ -208,12 +218,8 @@ def gbm_paths(
     n_paths = whole_number(n_paths, "n_paths", "paths")
     k = _factors(correlation, start, drift_annual, volatility_annual)
     s0 = _factor_vector("start", start, "factor unit", k, "finite and > 0")
-    if np.any(s0 <= 0):
-        raise ValueError(f"start: must be finite and > 0 [factor unit]; got {s0.tolist()}")
     mu = _factor_vector("drift_annual", drift_annual, "1/year", k, "finite")
     sigma = _factor_vector("volatility_annual", volatility_annual, "1/sqrt(year)", k, "finite and >= 0")
-    if np.any(sigma < 0):
-        raise ValueError(f"volatility_annual: must be finite and >= 0 [1/sqrt(year)]; got {sigma.tolist()}")
     root = correlation_root(correlation, k)
     dt = 1.0 / MONTHS_PER_YEAR
     z = _normals(n_paths, months, root, seed, antithetic)
@@ -291,17 +297,9 @@ def mean_reverting_paths(
     n_paths = whole_number(n_paths, "n_paths", "paths")
     k = _factors(correlation, start, long_run_level, reversion_annual, volatility_annual)
     s0 = _factor_vector("start", start, "factor unit", k, "finite and > 0")
-    if np.any(s0 <= 0):
-        raise ValueError(f"start: must be finite and > 0 [factor unit]; got {s0.tolist()}")
     theta = _factor_vector("long_run_level", long_run_level, "factor unit", k, "finite and > 0")
-    if np.any(theta <= 0):
-        raise ValueError(f"long_run_level: must be finite and > 0 [factor unit]; got {theta.tolist()}")
     kappa = _factor_vector("reversion_annual", reversion_annual, "1/year", k, "finite and >= 0")
-    if np.any(kappa < 0):
-        raise ValueError(f"reversion_annual: must be finite and >= 0 [1/year]; got {kappa.tolist()}")
     sigma = _factor_vector("volatility_annual", volatility_annual, "1/sqrt(year)", k, "finite and >= 0")
-    if np.any(sigma < 0):
-        raise ValueError(f"volatility_annual: must be finite and >= 0 [1/sqrt(year)]; got {sigma.tolist()}")
     root = correlation_root(correlation, k)
     dt = 1.0 / MONTHS_PER_YEAR
     decay = np.exp(-kappa * dt)
