@@ -142,6 +142,26 @@ def rate_limited_start(mw: np.ndarray, requested: np.ndarray, max_mw_per_year: n
     return start
 
 
+def site_starts(inputs: Inputs, mw: np.ndarray, planned: np.ndarray) -> np.ndarray:
+    """Whole start month of each site [months], shape (n, S): its planned month, delayed by the MW budget (claim C21).
+
+    Sites of ``mw`` [MW] start no earlier than ``planned`` [months] and, in program order, within
+    ``build.max_mw_started_per_year`` (:func:`rate_limited_start`), rounded up to a whole month;
+    leased colocation space does not use the building organisation's budget.
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> from econ.inputs import inputs_from_scenario
+    >>> inputs = inputs_from_scenario(load_scenario("base"))
+    >>> site_starts(inputs, inputs["site.it_mw"], inputs["site.start_month"])[0, :5].tolist()
+    [0.0, 0.0, 0.0, 0.0, 12.0]
+    """
+    limited = rate_limited_start(np.where(inputs.colocation, 0.0, mw), planned, inputs["build.max_mw_started_per_year"])
+    start: np.ndarray = np.ceil(np.where(inputs.colocation, planned, limited) - 1e-9) + 0.0  # + 0.0: no negative zero
+    return start
+
+
 def site_schedule(
     inputs: Inputs, build_share: np.ndarray, start_month: np.ndarray | None = None, stop_month: np.ndarray | None = None
 ) -> Schedule:
@@ -185,9 +205,7 @@ def site_schedule(
     share = np.asarray(build_share, dtype=float)
     mw = inputs["site.it_mw"] * (share[:, None] if share.ndim == 1 else share)
     planned = inputs["site.start_month"] if start_month is None else start_month
-    built_here = np.where(inputs.colocation, 0.0, mw)  # leased space does not use the building organisation's budget
-    limited = rate_limited_start(built_here, planned, inputs["build.max_mw_started_per_year"])
-    start = np.ceil(np.where(inputs.colocation, planned, limited) - 1e-9) + 0.0  # + 0.0: no negative zero
+    start = site_starts(inputs, mw, planned)
     permit = np.where(inputs.colocation, start, event_month(start + inputs["site.permitting_months"]))  # leased space: no permit
     ordered = start if inputs.order_equipment_before_permit else permit
     equipment = event_month(ordered + inputs["site.equipment_lead_months"])

@@ -60,7 +60,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from econ.assumptions import Scenario
-from econ.build import rate_limited_start, site_schedule
+from econ.build import site_schedule, site_starts
 from econ.checks import whole_number
 from econ.drivers import DriverCalibration, calibrate_drivers, driver_paths
 from econ.inputs import SITE_PREFIX, Inputs, inputs_from_scenario
@@ -429,14 +429,12 @@ def _shared(inputs: Inputs, halls: _Halls, starts: FloatArray, shares: FloatArra
     """Inputs whose later halls wait for the first hall's permit, grid connection and equipment, and not longer, from each start.
 
     ``starts`` are the plan's requested starts and ``shares`` its shares, shape (n, S): a hall's
-    start is the month the MW budget lets it start (:func:`econ.build.rate_limited_start`).
+    start is the month the MW budget lets it start (:func:`econ.build.site_starts`).
     """
     n = starts.shape[0]
     rows = inputs.repeat(n) if inputs.n == 1 and n > 1 else inputs
-    built = np.where(rows.colocation, 0.0, rows["site.it_mw"] * shares)
-    limited = np.ceil(rate_limited_start(built, starts, rows["build.max_mw_started_per_year"]) - 1e-9)
     later = list(halls.later)
-    start = limited[:, later]
+    start = site_starts(rows, rows["site.it_mw"] * shares, starts)[:, later]
     permitting = np.maximum(halls.permit - start, 0.0)
     ordered = start if rows.order_equipment_before_permit else start + permitting
     updates = {}
