@@ -54,6 +54,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -120,6 +121,12 @@ class DriverSample:
     def n_paths(self) -> int:
         """Number of paths."""
         return int(self.paths.shape[0])
+
+    @cached_property
+    def rent_costs(self) -> FloatArray:
+        """Present value of each path's costs when everything is rented [USD], shape (n_paths,); computed once per sample."""
+        rent = named_plans(self.inputs)["rent"]
+        return _costs(self, self.inputs, rent, forecast(self.inputs, plans=[rent]))
 
 
 def sample_drivers(
@@ -303,12 +310,6 @@ def _program(sample: DriverSample, program: Plan | None) -> Plan:
     share = np.asarray(base.shares(1, len(inputs.site_ids)), dtype=float)[0]
     starts = site_schedule(inputs, share[None, :], base.starts(inputs)).start[0]
     return replace(base, name="program", site_share=share, start_month=starts, stop_month=None)
-
-
-def _rent_costs(sample: DriverSample) -> FloatArray:
-    """Present value of each path's costs when everything is rented [USD], shape (n_paths,)."""
-    rent = named_plans(sample.inputs)["rent"]
-    return _costs(sample, sample.inputs, rent, forecast(sample.inputs, plans=[rent]))
 
 
 def _policy(
@@ -573,7 +574,7 @@ def defer_option(
     never = _costs(sample, inputs, _with(static_plan, i, share=0.0), plan_forecast)
     started = np.column_stack([_costs(sample, inputs, _with(static_plan, i, start=float(m)), plan_forecast) for m in months])
     payoffs = never[:, None] - started
-    rent_costs = _rent_costs(sample)
+    rent_costs = sample.rent_costs
     description = f"start {site} at the best of months {months[0]}-{months[-1]} (every {step_months}), or never, instead of at {months[0]}"
     return _value("defer", site, description, sample, payoffs, months, payoffs[:, 0], rent_costs - started[:, 0], degree)
 
@@ -637,7 +638,7 @@ def abandon_option(sample: DriverSample, site: str, step_months: int = 3, progra
     payoffs = completed[:, None] - stopped
     description = f"stop {site} at the best of months {months[0]}-{months[-1]} (every {step}) before it is energized, or complete it"
     zero = np.zeros(sample.n_paths)
-    return _value("abandon", site, description, sample, payoffs, months, zero, _rent_costs(sample) - completed, degree)
+    return _value("abandon", site, description, sample, payoffs, months, zero, sample.rent_costs - completed, degree)
 
 
 def _split_plan(plan: Plan, order: list[int], cols: list[int], share: float, start: float) -> Plan:
@@ -733,7 +734,7 @@ def expand_option(
     )
     payoffs = without[:, None] - started
     description = f"add a {mw:g} MW modular hall to {site} at the best of months {months[0]}-{months[-1]} (every {step_months}), or never"
-    return _value("expand", site, description, sample, payoffs, months, payoffs[:, 0], _rent_costs(sample) - started[:, 0], degree)
+    return _value("expand", site, description, sample, payoffs, months, payoffs[:, 0], sample.rent_costs - started[:, 0], degree)
 
 
 def stage_option(
@@ -832,7 +833,7 @@ def stage_option(
         matrices.append(payoffs)
         policies.append(_policy(sample, months, rule, payoffs, number))
     staged = _costs(sample, split, replace(all_now, site_share=share, start_month=start), plan_forecast, shared)
-    rent_costs = _rent_costs(sample)
+    rent_costs = sample.rent_costs
     static, flexible = _estimate(campus - now), _estimate(campus - staged)
     description = (
         f"build {site} in {k} modular halls of {size:g} MW, the first at month {first} and each other at the best of months "
