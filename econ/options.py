@@ -279,6 +279,14 @@ def perfect_foresight_value(
     return _estimate(best)
 
 
+def _checked_basis(basis: Basis, degree: int) -> int:
+    """The degree as an int, after checking it (>= 1) and then the basis (a name or a callable)."""
+    checked = whole_number(degree, "degree", "1")
+    if not callable(basis) and basis not in ("laguerre", "polynomial"):
+        raise ValueError(f"basis: must be 'laguerre', 'polynomial' or a callable returning a design matrix; got {basis!r}")
+    return checked
+
+
 def _scaled(state: FloatArray, basis: str) -> tuple[FloatArray, FloatArray]:
     """Location and scale per factor of the in-the-money ``state``, so the basis sees values of order one."""
     s = state.reshape(state.shape[0], -1)
@@ -448,9 +456,7 @@ def lsm_american(
     n, last, k = arr.shape[0], arr.shape[1] - 1, arr.shape[2]
     months = _months(exercise_months, last)
     rate = _rate(continuous_rate_annual)
-    degree = whole_number(degree, "degree", "1")
-    if not callable(basis) and basis not in ("laguerre", "polynomial"):
-        raise ValueError(f"basis: must be 'laguerre', 'polynomial' or a callable returning a design matrix; got {basis!r}")
+    degree = _checked_basis(basis, degree)
     values = arr if valuation_paths is None else _as_paths(valuation_paths, "valuation_paths")
     if values.shape[1:] != arr.shape[1:]:
         raise ValueError(
@@ -481,7 +487,7 @@ def lsm_american(
         itm = exercise_value > 0
         if not itm.any():
             continue
-        rule, fitted = _fit(state[itm], exercise_value[itm], realized[itm], basis, int(degree))
+        rule, fitted = _fit(state[itm], exercise_value[itm], realized[itm], basis, degree)
         rules[index] = rule
         exercise = np.zeros(n, dtype=bool)
         exercise[itm] = exercise_value[itm] > fitted
@@ -491,7 +497,7 @@ def lsm_american(
             boundary[m] = exercise_boundary(state, exercise)
 
     if valuation_paths is not None:
-        present, tau = _apply_rules(values, payoff, rate, months, rules, basis, int(degree), now)
+        present, tau = _apply_rules(values, payoff, rate, months, rules, basis, degree, now)
     elif now:
         present = np.full(n, _payoff(payoff, _month_state(by_month, 0), 0, n)[0])
         tau = np.zeros(n, dtype=np.int64)
@@ -532,16 +538,25 @@ def _with_payoff(design: FloatArray, basis: Basis, exercise_value: FloatArray, p
     return np.column_stack([design, exercise_value / payoff_scale])
 
 
+def _least_squares(design: FloatArray, state: FloatArray, y: FloatArray) -> FloatArray | None:
+    """Coefficients of ``y`` on ``design``, or None where a regression means nothing (then the fit is the mean of ``y``).
+
+    That is with too few paths for the regressors (at most two per coefficient) or one state only.
+    """
+    if design.shape[0] <= 2 * design.shape[1] or np.all(state == state[0]):
+        return None
+    return np.asarray(np.linalg.lstsq(design, y, rcond=None)[0], dtype=np.float64)
+
+
 def _fit(state: FloatArray, exercise_value: FloatArray, y: FloatArray, basis: Basis, degree: int) -> tuple[_Rule, FloatArray]:
     """Least-squares fit of the realized continuation values ``y`` on the basis of the in-the-money ``state``: rule and fitted values."""
     loc, scale = _scaled(state, "" if callable(basis) else basis)
     payoff_scale = float(np.mean(exercise_value))  # > 0: in the money only
     design = _with_payoff(_design(state, basis, degree, loc, scale), basis, exercise_value, payoff_scale)
-    if design.shape[0] <= 2 * design.shape[1] or np.all(state == state[0]):
-        # too few in-the-money paths, or one state only: the continuation value is their mean
+    beta = _least_squares(design, state, y)
+    if beta is None:  # too few in-the-money paths, or one state only: the continuation value is their mean
         constant = float(np.mean(y))
         return _Rule(loc, scale, payoff_scale, None, constant), np.full(state.shape[0], constant)
-    beta = np.asarray(np.linalg.lstsq(design, y, rcond=None)[0], dtype=np.float64)
     fitted: FloatArray = design @ beta
     return _Rule(loc, scale, payoff_scale, beta, float("nan")), fitted
 
@@ -602,11 +617,8 @@ class _Fit:
 def _regress(state: FloatArray, y: FloatArray, basis: Basis, degree: int) -> _Fit:
     """Least-squares fit of ``y`` on the basis of ``state`` over all paths."""
     loc, scale = _scaled(state, "" if callable(basis) else basis)
-    design = _design(state, basis, degree, loc, scale)
-    if design.shape[0] <= 2 * design.shape[1] or np.all(state == state[0]):
-        return _Fit(loc, scale, None, float(np.mean(y)))
-    beta = np.asarray(np.linalg.lstsq(design, y, rcond=None)[0], dtype=np.float64)
-    return _Fit(loc, scale, beta, float("nan"))
+    beta = _least_squares(_design(state, basis, degree, loc, scale), state, y)
+    return _Fit(loc, scale, beta, float(np.mean(y)) if beta is None else float("nan"))
 
 
 def _realized_rules(
@@ -729,23 +741,21 @@ def lsm_realized(
             f"payoffs: must be finite, one per path and exercise month, shape ({n}, {len(months)}) [money]; "
             f"got shape {value.shape}" + ("" if value.shape != (n, len(months)) else " with non-finite values")
         )
-    degree = whole_number(degree, "degree", "1")
-    if not callable(basis) and basis not in ("laguerre", "polynomial"):
-        raise ValueError(f"basis: must be 'laguerre', 'polynomial' or a callable returning a design matrix; got {basis!r}")
+    degree = _checked_basis(basis, degree)
     if not isinstance(cross_fit, bool):
         raise ValueError(f"cross_fit: must be a bool; got {cross_fit!r}")
     by_month = _by_month(arr)
     if not cross_fit:
-        rules = _realized_rules(by_month, value, months, basis, int(degree))
-        present, tau = _apply_realized(by_month, value, months, rules, basis, int(degree))
+        rules = _realized_rules(by_month, value, months, basis, degree)
+        present, tau = _apply_realized(by_month, value, months, rules, basis, degree)
     else:
         if n < 4:
             raise ValueError(f"paths: cross_fit needs at least 4 paths; got {n}")
         present, tau = np.zeros(n), np.full(n, -1, dtype=np.int64)
         halves = (np.arange(n) < n // 2, np.arange(n) >= n // 2)
         for fit, use in (halves, halves[::-1]):
-            rules = _realized_rules(by_month[:, fit], value[fit], months, basis, int(degree))
-            present[use], tau[use] = _apply_realized(by_month[:, use], value[use], months, rules, basis, int(degree))
+            rules = _realized_rules(by_month[:, fit], value[fit], months, basis, degree)
+            present[use], tau[use] = _apply_realized(by_month[:, use], value[use], months, rules, basis, degree)
     coefficients = tuple(None if c is None else c.beta for _, c in rules[:-1])
     estimate = _estimate(present)
     return LSMResult(estimate.value, estimate.std_error, tau, None, months, coefficients)
