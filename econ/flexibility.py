@@ -36,6 +36,15 @@ Conventions and judgement calls
   shares the site's permit, grid connection and long-lead electrical equipment, so it can be
   energized no earlier than the first hall's permit, grid and equipment, and then needs only its
   own construction (data/notes/facility.md, "Modular halls").
+- **Timing and flexibility.** What an option adds to the static plan (``option_value``) is split
+  in two. The **committed** plan exercises every path at the one month best on average (for
+  ``stage``, hall by hall), decided today without learning anything: ``timing_value`` (committed
+  less static) is what choosing the date well is worth, which at base is mostly the calendar of
+  GPU launches and contract terms; ``flexibility`` (flexible less committed, path by path) is the
+  value of waiting to see demand and the cloud price, zero when they are certain. This is Dixit and
+  Pindyck's (1994, ch. 2) separation of the value of waiting under certainty from that under
+  uncertainty. The committed month is chosen on the same paths it is valued on (a slight upward
+  bias) while the rule is cross-fitted (a downward one), so ``flexibility`` errs low.
 - **State of the regression.** Demand and price at the decision month (both scaled, with their
   product and the exercise value: :func:`econ.options.lsm_american`).
 
@@ -222,14 +231,24 @@ class OptionValue:
         other, both ways round, so it has no foresight of the paths it is valued on and is
         biased low): the rule decides on fitted values and is credited the realized ones, so an
         option worth about nothing can come out below 0 by Monte Carlo error.
+    committed : Estimate
+        Present value of the best plan fixed at t = 0 [USD]: the exercise month (for ``stage``,
+        each hall's) chosen on the central path, the forecast, and kept on every path. It is what
+        the static planner gets by timing the decision well without waiting to learn anything.
+    committed_months : tuple of int
+        The months the committed plan exercises at, -1 for never (one per later hall for ``stage``).
+    flexibility : Estimate
+        ``flexible`` less ``committed``, path by path [USD]: the value of waiting to see demand and
+        the cloud price (the option premium under uncertainty, zero when the drivers are certain).
     option_value : float
-        ``flexible`` less the static plan's value [USD]: what the flexibility adds to the plan.
+        ``flexible`` less the static plan's value [USD]: what the option adds to the plan, the sum
+        of :attr:`timing_value` (the calendar and the forecast) and ``flexibility`` (the uncertainty).
     perfect_foresight : Estimate or None
         Upper bound: each path exercised at its best month, known in advance [USD]; None for
         ``stage``, whose halls are decided one after another.
-    saving_vs_rent_static, saving_vs_rent_flexible : Estimate
+    saving_vs_rent_static, saving_vs_rent_committed, saving_vs_rent_flexible : Estimate
         Present value saved against renting everything [USD] by the program with the static
-        plan, and with the option held and exercised by the rule.
+        plan, with the committed plan, and with the option held and exercised by the rule.
     policy : pandas.DataFrame
         One row per exercise month (and, for ``stage``, per hall: ``stage`` is the hall's
         number, 1 for the other options): ``month``, ``exercised_share`` (of all paths, then),
@@ -265,15 +284,24 @@ class OptionValue:
     description: str
     static: Estimate
     flexible: Estimate
+    committed: Estimate
+    committed_months: tuple[int, ...]
+    flexibility: Estimate
     option_value: float
     perfect_foresight: Estimate | None
     saving_vs_rent_static: Estimate
+    saving_vs_rent_committed: Estimate
     saving_vs_rent_flexible: Estimate
     policy: pd.DataFrame
     exercise_month: NDArray[np.int64]
     payoffs: FloatArray
     exercise_months: tuple[int, ...]
     n_paths: int
+
+    @property
+    def timing_value(self) -> float:
+        """``committed`` less ``static`` [USD]: what choosing the month on the forecast adds, with nothing learned."""
+        return self.committed.value - self.static.value
 
     @property
     def flips(self) -> bool:
@@ -339,6 +367,13 @@ def _policy(
     return pd.DataFrame(rows)
 
 
+def _best_column(payoffs: FloatArray) -> int:
+    """Column of the exercise month with the highest mean value over the paths, -1 (never) when none is positive."""
+    mean = payoffs.mean(axis=0)
+    best = int(np.argmax(mean))
+    return best if mean[best] > 0 else -1
+
+
 def _value(
     kind: str,
     site: str,
@@ -356,6 +391,8 @@ def _value(
     hit = result.exercise_month >= 0
     column = np.searchsorted(np.asarray(months), result.exercise_month[hit])
     realized[hit] = payoffs[np.flatnonzero(hit), column]
+    best = _best_column(payoffs)
+    committed = payoffs[:, best] if best >= 0 else np.zeros(sample.n_paths)
     static = _estimate(static_value)
     flexible = Estimate(result.value, result.std_error)
     return OptionValue(
@@ -364,9 +401,13 @@ def _value(
         description=description,
         static=static,
         flexible=flexible,
+        committed=_estimate(committed),
+        committed_months=(months[best] if best >= 0 else -1,),
+        flexibility=_estimate(realized - committed),
         option_value=flexible.value - static.value,
         perfect_foresight=_estimate(np.maximum(payoffs.max(axis=1), 0.0)),
         saving_vs_rent_static=_estimate(static_saving),
+        saving_vs_rent_committed=_estimate(static_saving - static_value + committed),
         saving_vs_rent_flexible=_estimate(static_saving - static_value + realized),
         policy=_policy(sample, months, result.exercise_month, payoffs),
         exercise_month=result.exercise_month,
@@ -574,9 +615,9 @@ def defer_option(
     never = _costs(sample, inputs, _with(static_plan, i, share=0.0), plan_forecast)
     started = np.column_stack([_costs(sample, inputs, _with(static_plan, i, start=float(m)), plan_forecast) for m in months])
     payoffs = never[:, None] - started
-    rent_costs = sample.rent_costs
+    saving = sample.rent_costs - started[:, 0]
     description = f"start {site} at the best of months {months[0]}-{months[-1]} (every {step_months}), or never, instead of at {months[0]}"
-    return _value("defer", site, description, sample, payoffs, months, payoffs[:, 0], rent_costs - started[:, 0], degree)
+    return _value("defer", site, description, sample, payoffs, months, payoffs[:, 0], saving, degree)
 
 
 def abandon_option(sample: DriverSample, site: str, step_months: int = 3, program: Plan | None = None, degree: int = 3) -> OptionValue:
@@ -733,8 +774,9 @@ def expand_option(
         [_costs(sample, split, _split_plan(static_plan, order, cols, 1.0, float(m)), plan_forecast, halls) for m in months]
     )
     payoffs = without[:, None] - started
+    saving = sample.rent_costs - started[:, 0]
     description = f"add a {mw:g} MW modular hall to {site} at the best of months {months[0]}-{months[-1]} (every {step_months}), or never"
-    return _value("expand", site, description, sample, payoffs, months, payoffs[:, 0], sample.rent_costs - started[:, 0], degree)
+    return _value("expand", site, description, sample, payoffs, months, payoffs[:, 0], saving, degree)
 
 
 def stage_option(
@@ -814,25 +856,31 @@ def stage_option(
     campus = _costs(sample, inputs, static_plan, forecast(inputs, plans=[rent, static_plan]))
     now = _costs(sample, split, all_now, plan_forecast, shared)
     n = sample.n_paths
-    share = np.tile(np.asarray(all_now.site_share, dtype=float), (n, 1))
-    start = np.tile(np.asarray(all_now.start_month, dtype=float), (n, 1))
+    # Rows n..2n-1 run the same paths with the committed plan: each hall at the month best on average, given the halls before it.
+    runs = replace(sample, paths=np.concatenate([sample.paths, sample.paths]))
+    share = np.tile(np.asarray(all_now.site_share, dtype=float), (2 * n, 1))
+    start = np.tile(np.asarray(all_now.start_month, dtype=float), (2 * n, 1))
     share[:, cols[1:]] = 0.0
-    decided, matrices, policies = [], [], []
+    decided, matrices, policies, committed_months = [], [], [], []
     for number, col in enumerate(cols[1:], start=2):
-        base = _costs(sample, split, replace(all_now, site_share=share.copy(), start_month=start.copy()), plan_forecast, shared)
+        base = _costs(runs, split, replace(all_now, site_share=share.copy(), start_month=start.copy()), plan_forecast, shared)
         started = []
         for m in months:
             with_hall, at = share.copy(), start.copy()
             with_hall[:, col], at[:, col] = 1.0, float(m)
-            started.append(_costs(sample, split, replace(all_now, site_share=with_hall, start_month=at), plan_forecast, shared))
+            started.append(_costs(runs, split, replace(all_now, site_share=with_hall, start_month=at), plan_forecast, shared))
         payoffs = base[:, None] - np.column_stack(started)
-        rule = lsm_realized(sample.paths, payoffs, months, degree=degree, cross_fit=True).exercise_month
+        rule = lsm_realized(sample.paths, payoffs[:n], months, degree=degree, cross_fit=True).exercise_month
+        best = _best_column(payoffs[n:])
+        committed_months.append(months[best] if best >= 0 else -1)
+        rule = np.concatenate([rule, np.full(n, committed_months[-1])])
         built = rule >= 0
         share[built, col], start[built, col] = 1.0, rule[built]
-        decided.append(rule)
-        matrices.append(payoffs)
-        policies.append(_policy(sample, months, rule, payoffs, number))
-    staged = _costs(sample, split, replace(all_now, site_share=share, start_month=start), plan_forecast, shared)
+        decided.append(rule[:n])
+        matrices.append(payoffs[:n])
+        policies.append(_policy(sample, months, rule[:n], payoffs[:n], number))
+    staged = _costs(runs, split, replace(all_now, site_share=share, start_month=start), plan_forecast, shared)
+    staged, committed = staged[:n], staged[n:]
     rent_costs = sample.rent_costs
     static, flexible = _estimate(campus - now), _estimate(campus - staged)
     description = (
@@ -845,9 +893,13 @@ def stage_option(
         description=description,
         static=static,
         flexible=flexible,
+        committed=_estimate(campus - committed),
+        committed_months=tuple(committed_months),
+        flexibility=_estimate(committed - staged),
         option_value=flexible.value - static.value,
         perfect_foresight=None,
         saving_vs_rent_static=_estimate(rent_costs - campus),
+        saving_vs_rent_committed=_estimate(rent_costs - committed),
         saving_vs_rent_flexible=_estimate(rent_costs - staged),
         policy=pd.concat(policies, ignore_index=True),
         exercise_month=np.column_stack(decided),
@@ -872,9 +924,12 @@ def option_table(values: Sequence[OptionValue]) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Index ``option`` (``kind`` and site); columns ``static_usd``, ``flexible_usd``,
-        ``flexible_std_error_usd``, ``option_value_usd``, ``perfect_foresight_usd`` (NaN for
-        stage), ``saving_vs_rent_static_usd``, ``saving_vs_rent_flexible_usd``, ``flips`` and
+        Index ``option`` (``kind`` and site); columns ``static_usd``, ``committed_usd``,
+        ``flexible_usd``, ``flexible_std_error_usd``, ``option_value_usd`` (flexible less static),
+        ``timing_value_usd`` (committed less static: the month chosen on the forecast),
+        ``flexibility_value_usd`` and ``flexibility_std_error_usd`` (flexible less committed:
+        waiting to learn), ``perfect_foresight_usd`` (NaN for stage), ``saving_vs_rent_static_usd``,
+        ``saving_vs_rent_committed_usd``, ``saving_vs_rent_flexible_usd``, ``flips`` and
         ``exercised_share`` (paths on which the rule exercises at all; for stage, its first later hall).
 
     Examples
@@ -894,11 +949,16 @@ def option_table(values: Sequence[OptionValue]) -> pd.DataFrame:
         exercised = v.exercise_month if v.exercise_month.ndim == 1 else v.exercise_month[:, 0]
         rows[f"{v.kind} {v.site}"] = {
             "static_usd": v.static.value,
+            "committed_usd": v.committed.value,
             "flexible_usd": v.flexible.value,
             "flexible_std_error_usd": v.flexible.std_error,
             "option_value_usd": v.option_value,
+            "timing_value_usd": v.timing_value,
+            "flexibility_value_usd": v.flexibility.value,
+            "flexibility_std_error_usd": v.flexibility.std_error,
             "perfect_foresight_usd": np.nan if v.perfect_foresight is None else v.perfect_foresight.value,
             "saving_vs_rent_static_usd": v.saving_vs_rent_static.value,
+            "saving_vs_rent_committed_usd": v.saving_vs_rent_committed.value,
             "saving_vs_rent_flexible_usd": v.saving_vs_rent_flexible.value,
             "flips": v.flips,
             "exercised_share": float((exercised >= 0).mean()),
@@ -909,7 +969,8 @@ def option_table(values: Sequence[OptionValue]) -> pd.DataFrame:
 def policy_words(value: OptionValue) -> str:
     """The option and its exercise rule in plain sentences, with the numbers behind them.
 
-    Says what the option is worth against the static plan, where and how often the rule
+    Says what the option is worth against the static plan, how much of that is timing a plan fixed
+    today gets too and how much is the value of waiting to learn, where and how often the rule
     exercises, the cloud-price boundary at the month it exercises most (when the rule splits the
     paths there by price), whether the month it prefers is simply the one whose exercise value is
     highest on average (timing, not the drivers), and whether holding the option changes the sign
@@ -940,11 +1001,22 @@ def policy_words(value: OptionValue) -> str:
     flexible = f"{_usd(v.flexible.value)} ± {_usd(v.flexible.std_error)}"
     noise = 2.0 * float(np.hypot(v.flexible.std_error, v.static.std_error))
     adds = (
-        f"flexibility adds {_usd(v.option_value)}"
+        f"the option adds {_usd(v.option_value)}"
         if abs(v.option_value) > noise
-        else f"flexibility adds nothing beyond Monte Carlo error ({_usd(v.option_value)}, two standard errors {_usd(noise)})"
+        else f"the option adds nothing beyond Monte Carlo error ({_usd(v.option_value)}, two standard errors {_usd(noise)})"
     )
     parts = [f"Option to {v.kind}: {v.description}.", f"Worth {flexible} against {_usd(v.static.value)} for the static plan: {adds}."]
+    months = ", ".join("never" if m < 0 else f"month {m}" for m in v.committed_months)
+    learned = 2.0 * v.flexibility.std_error
+    waiting = (
+        f"{_usd(v.flexibility.value)} ± {_usd(v.flexibility.std_error)} is the value of waiting to see demand and the cloud price"
+        if abs(v.flexibility.value) > learned
+        else f"waiting to see demand and the cloud price adds nothing beyond Monte Carlo error ({_usd(v.flexibility.value)})"
+    )
+    parts.append(
+        f"Of that, {_usd(v.timing_value)} is timing that a plan fixed today gets too, by choosing the month best on average "
+        f"({months}), and {waiting}."
+    )
     exercised = float(policy["exercised_share"].sum())
     if exercised == 0:
         parts.append("The rule never exercises it.")

@@ -230,3 +230,59 @@ def test_mean_reverting_drivers_reach_the_options() -> None:
     assert np.array_equal(ou.paths[:, 0], gbm.paths[:, 0]) and not np.allclose(ou.paths[:, 1:], gbm.paths[:, 1:])
     with pytest.raises(ValueError, match="reversion_annual"):
         sample_drivers(load_scenario("base"), 8, seed=2, calibration=_calibration(), reversion_annual=-1.0)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: defer_option(s, SITE, window_months=24, step_months=12),
+        lambda s: expand_option(s, SITE, 100.0, 24, 12),
+        lambda s: abandon_option(s, SITE, step_months=12),
+        lambda s: stage_option(s, SITE, halls=3, window_months=24),
+    ],
+    ids=["defer", "expand", "abandon", "stage"],
+)
+def test_with_certain_drivers_waiting_to_learn_is_worth_nothing(call: object) -> None:
+    """Zero volatility: the committed plan is the rule's plan, so the option is all timing and no flexibility."""
+    value = call(_still())  # type: ignore[operator]
+    assert value.flexibility.value == pytest.approx(0.0, abs=1.0) and value.flexibility.std_error == pytest.approx(0.0, abs=1e-3)
+    assert value.committed.value == pytest.approx(value.flexible.value, rel=1e-9, abs=1.0)
+    assert value.timing_value == pytest.approx(value.option_value, rel=1e-9, abs=1.0)
+    assert value.saving_vs_rent_committed.value == pytest.approx(value.saving_vs_rent_flexible.value, rel=1e-12, abs=1.0)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: defer_option(s, SITE, window_months=24, step_months=6),
+        lambda s: expand_option(s, SITE, 100.0, 24, 12),
+        lambda s: abandon_option(s, SITE, step_months=12),
+    ],
+    ids=["defer", "expand", "abandon"],
+)
+def test_the_committed_plan_is_the_best_month_on_average_and_the_parts_add_up(call: object) -> None:
+    value = call(_moving())  # type: ignore[operator]
+    mean = value.payoffs.mean(axis=0)
+    (month,) = value.committed_months
+    # the committed plan exercises every path at the month best on average, or never if no month pays on average
+    expected = max(float(mean.max()), 0.0)
+    assert value.committed.value == pytest.approx(expected, rel=1e-12, abs=1e-3)
+    assert month == (value.exercise_months[int(np.argmax(mean))] if mean.max() > 0 else -1)
+    # it includes the static plan's choice, and foresight beats any plan
+    assert value.static.value <= value.committed.value + 1e-3 <= value.perfect_foresight.value + 2e-3
+    # option value = timing (committed - static) + flexibility (flexible - committed), path by path
+    assert value.timing_value + value.flexibility.value == pytest.approx(value.option_value, rel=1e-9, abs=1.0)
+    assert value.flexibility.std_error > 0.0
+
+
+def test_staged_halls_committed_on_average_decide_the_same_halls_on_every_path() -> None:
+    value = stage_option(_moving(), SITE, halls=3, window_months=24)
+    assert len(value.committed_months) == 2
+    assert all(m == -1 or m in value.exercise_months for m in value.committed_months)
+    # the first later hall's committed month is the one best on average across the paths (given the first hall alone)
+    mean = value.payoffs[:, :, 0].mean(axis=0)
+    assert value.committed_months[0] == (value.exercise_months[int(np.argmax(mean))] if mean.max() > 0 else -1)
+    assert value.timing_value + value.flexibility.value == pytest.approx(value.option_value, rel=1e-9, abs=1.0)
+    # the static plan of stage is the campus: the committed halls save their value against it
+    gained = value.saving_vs_rent_committed.value - value.saving_vs_rent_static.value
+    assert gained == pytest.approx(value.committed.value, rel=1e-9, abs=1.0)
