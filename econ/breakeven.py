@@ -372,7 +372,7 @@ def flip_point(
     >>> from econ.assumptions import load_scenario
     >>> f = flip_point(load_scenario("base"), "cloud.list_usd_per_gpu_hour", bounds=(5.0, 20.0))
     >>> f.recommended, f.down_plan, round(f.down_value, 2)
-    ('build', 'hybrid', 9.26)
+    ('build', 'hybrid', 9.18)
     """
     low, high = _bounds(scenario, key) if bounds is None else (float(bounds[0]), float(bounds[1]))
     if not low < high:

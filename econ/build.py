@@ -11,9 +11,16 @@ Schedule of a site (claims C01-C03, C21, C23), in months from t = 0::
     permit      = start + permitting                                               (C02)
     equipment   = (start if ordered at risk else permit) + long-lead equipment     (C03)
     grid        = start + grid connection
-    mechanical  = permit + construction
+    construction = max(permit, max(equipment, grid) - construction)   (as late as possible)
+    mechanical  = construction + construction months
     energize    = max(mechanical, equipment, grid) + delay
     online      = max(energize, permit + GPU delivery lead)     (GPUs ordered at permit)
+
+Construction starts at the permit or, where the grid connection or the long-lead equipment
+arrives later, as late as it can without delaying energization: the late-start schedule of the
+critical path method, which for a project that only spends maximizes its present value (Russell,
+"Cash flows in networks", *Management Science* 16(5), 1970). A shell is not built years before
+its power arrives, so a grid-bound site spends later and can still be stopped cheaply.
 
 A site that stops before it is energized is never built (the program does not re-site it).
 It stops at ``permit`` when its permit is lost, or at the month the owner abandons it
@@ -73,6 +80,7 @@ class Schedule:
     permit: np.ndarray
     equipment: np.ndarray
     grid: np.ndarray
+    construction: np.ndarray
     mechanical: np.ndarray
     energize: np.ndarray
     online: np.ndarray
@@ -210,7 +218,9 @@ def site_schedule(
     ordered = start if inputs.order_equipment_before_permit else permit
     equipment = event_month(ordered + inputs["site.equipment_lead_months"])
     grid = event_month(start + inputs["site.grid_connection_months"])
-    mechanical = event_month(permit + inputs["site.construction_months"])
+    months = inputs["site.construction_months"]
+    construction = np.maximum(permit, np.floor(np.maximum(equipment, grid) - months + 1e-9))  # late start: done when power is
+    mechanical = event_month(construction + months)
     energize = event_month(np.maximum(np.maximum(mechanical, equipment), grid) + inputs["site.delay_months"])
     online = np.maximum(energize, event_month(permit + inputs["build.gpu_delivery_lead_months"][:, None]))
     abandon = np.full(mw.shape, np.inf) if stop_month is None else np.broadcast_to(np.asarray(stop_month, dtype=float), mw.shape)
@@ -218,7 +228,7 @@ def site_schedule(
     abandon = np.where((abandon < energize) & (abandon <= inputs.months), abandon, np.inf)  # before energizing, within the horizon
     stop = np.where(mw > 0, np.minimum(np.where(inputs.permit_lost, permit, np.inf), abandon), np.inf)
     built = (mw > 0) & ~np.isfinite(stop)
-    return Schedule(mw, start, permit, equipment, grid, mechanical, energize, online, built, stop)
+    return Schedule(mw, start, permit, equipment, grid, construction, mechanical, energize, online, built, stop)
 
 
 def fleet(inputs: Inputs, schedule: Schedule, trajectory: Trajectory) -> Fleet:
@@ -308,7 +318,7 @@ class OwnedResult:
 
 def price_date(schedule: Schedule) -> np.ndarray:
     """Month whose prices a site's facility capex is stated in: the middle of construction [months], (n, S)."""
-    mid: np.ndarray = (schedule.permit + schedule.mechanical) / 2.0
+    mid: np.ndarray = (schedule.construction + schedule.mechanical) / 2.0
     return mid
 
 
@@ -361,13 +371,13 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
     land = schedule.mw * inputs["site.land_acres_per_mw"] * inputs["site.land_usd_per_acre"]
     construction = np.where(built, capex - deposit, 0.0)
     # A stopped site pays what it spent until it stopped (development to permit, construction
-    # from permit to mechanical completion, both evenly) and recovers a share of the construction.
+    # from its start to mechanical completion, both evenly) and recovers a share of the construction.
     dev_end = np.where(stopped, np.minimum(schedule.permit, schedule.stop), schedule.permit)
     dev_window = schedule.permit - schedule.start
     dev_done = np.where(stopped & (dev_window > 0), (dev_end - schedule.start) / np.where(dev_window > 0, dev_window, 1.0), 1.0)
     build_end = np.where(stopped, np.minimum(schedule.mechanical, schedule.stop), schedule.mechanical)
-    build_window = schedule.mechanical - schedule.permit
-    built_share = np.clip((build_end - schedule.permit) / np.where(build_window > 0, build_window, 1.0), 0.0, 1.0)
+    build_window = schedule.mechanical - schedule.construction
+    built_share = np.clip((build_end - schedule.construction) / np.where(build_window > 0, build_window, 1.0), 0.0, 1.0)
     sunk_construction = np.where(stopped, (capex - deposit) * built_share, 0.0)
     salvage = sunk_construction * inputs["build.abandon_salvage_share"][:, None]
     cancellation = fleet_.cancelled * inputs["build.gpu_order_cancellation_share"][:, None]
@@ -376,7 +386,8 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
         "land": -scatter(months, np.maximum(schedule.start, 1), land) + scatter(months, stop_at, land),
         "development": -spread(months, schedule.start, dev_end, dev * dev_done),
         "equipment_deposit": -scatter(months, np.maximum(schedule.start, 1), deposit),
-        "facility_capex": -spread(months, schedule.permit, build_end, construction + sunk_construction) + scatter(months, stop_at, salvage),
+        "facility_capex": -spread(months, schedule.construction, build_end, construction + sunk_construction)
+        + scatter(months, stop_at, salvage),
     }
     retrofit_at = np.where(built, schedule.energize + np.round(inputs["build.retrofit_after_years"] * 12.0)[:, None], np.inf)
     retrofit_in = np.isfinite(retrofit_at) & (retrofit_at <= months)
@@ -467,7 +478,7 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
     age_years = (months - schedule.energize) / 12.0
     replacement = (capex + dev) * np.power(1.0 + escalation, (months - priced) / 12.0)
     # a site still under construction is worth what has been spent on it (work in progress)
-    progress = np.clip((months - schedule.permit) / np.maximum(schedule.mechanical - schedule.permit, 1.0), 0.0, 1.0)
+    progress = np.clip((months - schedule.construction) / np.maximum(schedule.mechanical - schedule.construction, 1.0), 0.0, 1.0)
     spent = dev + deposit + construction * progress
     in_service = replacement * np.clip(1.0 - age_years / life, 0.0, 1.0)
     facility_value = np.where(built, np.where(schedule.energize > months, spent, in_service), 0.0)

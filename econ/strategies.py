@@ -825,6 +825,7 @@ def _site_table(inputs: Inputs, run: StrategyRun) -> pd.DataFrame:
             "permit_month": schedule.permit[0],
             "equipment_month": schedule.equipment[0],
             "grid_month": schedule.grid[0],
+            "construction_month": schedule.construction[0],
             "mechanical_month": schedule.mechanical[0],
             "energize_month": schedule.energize[0],
             "online_month": schedule.online[0],

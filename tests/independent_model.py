@@ -46,6 +46,15 @@ deducted when it stops (see :meth:`_Model.site_program` and :meth:`_Model._aband
 specification is silent a stopped site does not extend the departing-customer window (it never comes
 online); econ makes the same choice (checked with a premium, where it moves the flows).
 
+Late-start construction (critical-path "late start", Russell 1970, "Cash flows in networks",
+Management Science 16(5)). A site's construction starts at its permit or, where the grid connection or
+the long-lead equipment arrives later, as late as it can without delaying energization:
+``construction_start = max(permit, floor(max(equipment, grid) - construction_months))`` and mechanical
+completion ``ceil(construction_start + construction_months)`` (whole event months). The construction
+spend, the capex price date (the middle of construction), the share of construction an abandoned site
+has done and a horizon's work in progress are all measured from ``construction_start``; development
+still runs from the start to the permit, and the GPU order is still placed at the permit.
+
 Reservations (model.md "Cloud price and contracts"; econ.strategies.forecast and
 econ.cloud.cheapest_reservation docstrings). A contract reserves ``cover_share`` of a profile of the
 plan's rented need over its term, by ``strategies.<s>.reservation``: ``floor`` (what the plan still
@@ -436,6 +445,7 @@ class _Site:
     mw: float
     start: int
     permit: int
+    construction_start: int  # late start: the permit, or later where the grid or the equipment arrives later
     mechanical: int
     energize: int
     online: int
@@ -741,6 +751,12 @@ class _Model:
     ) -> list[_Site]:
         """Each built site's schedule (model.md "Owned program"; econ.timeline docstring): event months rounded up.
 
+        Construction starts late (module docstring): ``construction_start = max(permit,
+        floor(max(equipment, grid) - construction_months))`` on the whole permit, equipment and grid
+        months; mechanical completion ``max(ceil(construction_start + construction_months), 1)``;
+        energization ``ceil(max(mechanical, equipment, grid) + delay_months)``; GPUs online at
+        ``max(energize, permit + build.gpu_delivery_lead_months)`` (ordered at the permit).
+
         ``shares``: share of each site's IT MW built (missing = 0, not built); ``requested``: start
         months overriding ``build.sites.<id>.start_month``. Starts are then rate limited in site order
         over every candidate site (an unbuilt site has 0 MW, so it takes no budget).
@@ -769,8 +785,13 @@ class _Model:
             # long-lead equipment ordered at risk (at the start) or after the permit
             equip = (st if v("build.order_equipment_before_permit") else permit) + sv(s, "equipment_lead_months")
             grid = st + sv(s, "grid_connection_months")
-            mech = permit + sv(s, "construction_months")
-            energize = max(mech, equip, grid) + sv(s, "delay_months")
+            # late start (Russell 1970): construction begins at the permit or, where the grid or the
+            # equipment (whole event months) arrives later, as late as it can without delaying energization
+            p_w, e_w, g_w = math.ceil(permit), math.ceil(equip), math.ceil(grid)
+            build_months = sv(s, "construction_months")
+            c_start = max(p_w, math.floor(max(e_w, g_w) - build_months + 1e-9))
+            mech = max(math.ceil(c_start + build_months - 1e-9), 1)
+            energize = max(mech, e_w, g_w) + sv(s, "delay_months")
             online = max(energize, permit + v("build.gpu_delivery_lead_months"))
             server, facility = self.country_schedules(sv(s, "country_id"))
             stop = math.inf
@@ -783,8 +804,9 @@ class _Model:
                     id=s,
                     mw=float(mw[i]),
                     start=math.ceil(st),
-                    permit=math.ceil(permit),
-                    mechanical=math.ceil(mech),
+                    permit=p_w,
+                    construction_start=c_start,
+                    mechanical=mech,
                     energize=math.ceil(energize),
                     online=math.ceil(online),
                     stop=stop,
@@ -812,7 +834,8 @@ class _Model:
         Choices where the docs are silent, fixed before comparing with the package:
 
         - the hall's "construction" is the lead time (econ.inputs.colocation_site docstring: "its
-          construction time"), from t = 0 (the permit month is the start, 0) to ready;
+          construction time"), from t = 0 (the permit month and the construction start are both 0:
+          with no grid or equipment leg of its own the late start is its permit) to ready;
         - the fit-out, stated at t = 0 prices, is escalated like a guide's price from its price date
           (t = 0) to the middle of that construction (``colo.lead_months / 2``), with no overrun and no
           ``build.facility_capex_multiplier`` (which scales the market guides); costs stated in its
@@ -840,6 +863,7 @@ class _Model:
             mw=float(mw),
             start=0,
             permit=0,
+            construction_start=0,  # no grid or equipment of its own: the late start is the permit
             mechanical=max(math.ceil(ready), 1),
             energize=max(math.ceil(ready), 1),
             online=max(math.ceil(online), 1),
@@ -866,7 +890,7 @@ class _Model:
         e_c = v("build.construction_escalation_annual")
         life_gpu = round(float(v("hardware.refresh_years")) * 12)
         f = d.flows = {c: np.zeros(M) for c in CATEGORIES}
-        d.mid = (d.permit + d.mechanical) / 2
+        d.mid = (d.construction_start + d.mechanical) / 2  # capex price date: the middle of construction
         if d.colo:
             # leased space: no land; the fit-out (t = 0 prices) escalated to the middle of the hall's lead time
             d.land = 0.0
@@ -900,13 +924,15 @@ class _Model:
             dev_spent = d.dev
         f["equipment_deposit"][max(d.start, 1) - 1] -= dep  # at order (start); a stopped site forfeits it
         construction = d.capex - dep
-        # construction: permit+1..mechanical (hall: 1..ready); a stopped site pays permit+1..min(mechanical, stop)
+        # construction: construction_start+1..mechanical (hall: 1..ready); a stopped site pays
+        # construction_start+1..min(mechanical, stop), nothing if it stops before construction starts
+        c0 = d.construction_start
         build_end = min(d.mechanical, int(d.stop)) if stopped else d.mechanical
-        f["facility_capex"][d.permit : build_end] -= construction / (d.mechanical - d.permit)  # empty if build_end <= permit
+        f["facility_capex"][c0:build_end] -= construction / (d.mechanical - c0)  # empty if build_end <= construction_start
         d.facility_basis = construction + dep + d.dev  # capitalised, placed in service at energization
         d.gpus, d.gpu_cost, d.serving, d.cap = np.zeros(M), np.zeros(M), np.zeros(M), np.zeros(M)
         if stopped:
-            built_spent = construction * min(max((build_end - d.permit) / (d.mechanical - d.permit), 0.0), 1.0)
+            built_spent = construction * min(max((build_end - c0) / (d.mechanical - c0), 0.0), 1.0)
             self._abandon(d, dev_spent + dep, built_spent)
             return
         # mid-life retrofit, escalated (construction index) from the capex price date to its month
@@ -1066,6 +1092,7 @@ class _Model:
             # residual at the horizon: GPUs at used-market value, facility (hard capex and development) and
             # retrofit at depreciated replacement cost escalated from their price dates, land at cost
             if d.energize > M:
+                # the spec values it at progress clip((M - construction_start) / max(mechanical - construction_start, 1), 0, 1)
                 raise NotImplementedError("work in progress at the horizon does not occur in the base case")
             age = (M - d.energize) / 12
             replacement = (d.capex + d.dev) * (1 + e_c) ** (max(M - d.mid, 0) / 12)

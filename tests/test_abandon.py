@@ -2,16 +2,20 @@
 
 Expected amounts are worked by hand from the documented rules (econ/build.py module docstring):
 a stopped site pays development evenly from start to min(permit, stop), pro rata; the equipment
-deposit at start (sunk); construction (capex - deposit) evenly from permit to min(mechanical, stop),
-pro rata; recovers ``build.abandon_salvage_share`` of the construction paid at the stop month; pays
-``build.gpu_order_cancellation_share`` of the first fleet if it stops after permit; sells its land
-at cost when it stops; and deducts what it lost at its tax rate when it stops. The facility capex
-itself comes from :func:`econ.build.facility_capex` (it does not depend on the stop).
+deposit at start (sunk); construction (capex - deposit) evenly from the start of construction to
+min(mechanical, stop), pro rata, so nothing if it stops at or before construction starts; recovers
+``build.abandon_salvage_share`` of the construction paid at the stop month; pays
+``build.gpu_order_cancellation_share`` of the first fleet if it stops after permit (the GPU order is
+placed at permit, even if construction starts later); sells its land at cost when it stops; and
+deducts what it lost at its tax rate when it stops. Construction starts as late as it can without
+delaying energization: construction = max(permit, floor(max(equipment, grid) - construction months)),
+mechanical = construction + construction months. The facility capex itself comes from
+:func:`econ.build.facility_capex` (it does not depend on the stop).
 
 Base scenario, one draw. Critical paths used (checked in ``test_base_schedule_is_as_assumed``):
-Loudoun start 0, permit 24, mechanical 54, energize 84; Abilene start 0, permit 12, mechanical 42,
-energize 48; Navi Mumbai (planned here for month 12, where the MW budget puts it in a full build)
-start 12, permit 30, mechanical 60, energize 60.
+Loudoun start 0, permit 24, construction 54, mechanical 84, energize 84; Abilene start 0, permit 12,
+construction 18, mechanical 48, energize 48; Navi Mumbai (planned here for month 12, where the MW
+budget puts it in a full build) start 12, permit 30, construction 30, mechanical 60, energize 60.
 """
 
 from __future__ import annotations
@@ -119,11 +123,11 @@ def col(month: float) -> int:
 
 def test_base_schedule_is_as_assumed() -> None:
     schedule, _, _ = run(np.ones(1))
-    expected = {LOUDOUN: (0, 24, 54, 84), ABILENE: (0, 12, 42, 48), MUMBAI: (12, 30, 60, 60)}
-    for site, (start, permit, mechanical, energize) in expected.items():
+    expected = {LOUDOUN: (0, 24, 54, 84, 84), ABILENE: (0, 12, 18, 48, 48), MUMBAI: (12, 30, 30, 60, 60)}
+    for site, (start, permit, construction, mechanical, energize) in expected.items():
         s = index(site)
-        got = (schedule.start[0, s], schedule.permit[0, s], schedule.mechanical[0, s], schedule.energize[0, s])
-        assert got == (start, permit, mechanical, energize), site
+        got = tuple(getattr(schedule, f)[0, s] for f in ("start", "permit", "construction", "mechanical", "energize"))
+        assert got == (start, permit, construction, mechanical, energize), site
     inputs = base()[0]
     assert bool(inputs.order_equipment_before_permit)  # the deposit is paid at start
     assert float(inputs["build.abandon_salvage_share"][0]) > 0
@@ -230,36 +234,36 @@ def test_a_stop_before_a_lost_permit_wins() -> None:
     assert schedule.stop[0, s] == 10.0
 
 
-# --- a stop between permit and mechanical completion -------------------------------------------
+# --- a stop between the start of construction and mechanical completion ------------------------
 
 
-@pytest.mark.parametrize(("site", "stop"), [(LOUDOUN, 30.0), (LOUDOUN, 25.0), (LOUDOUN, 53.0), (ABILENE, 30.0), (MUMBAI, 45.0)])
+@pytest.mark.parametrize(("site", "stop"), [(LOUDOUN, 55.0), (LOUDOUN, 60.0), (LOUDOUN, 83.0), (ABILENE, 30.0), (MUMBAI, 45.0)])
 def test_stop_during_construction(site: str, stop: float) -> None:
     inputs = base()[0]
     s = index(site)
     completed = run(only(site))
     schedule, fleet_, result = run(only(site), stops_at(site, stop))
-    start, permit, mechanical = (float(getattr(schedule, f)[0, s]) for f in ("start", "permit", "mechanical"))
-    assert permit < stop < mechanical
+    start, permit, begun, mechanical = (float(getattr(schedule, f)[0, s]) for f in ("start", "permit", "construction", "mechanical"))
+    assert permit <= begun < stop < mechanical
     assert schedule.stop[0, s] == stop
     assert not schedule.built[0, s]
-    for name in ("mw", "start", "permit", "equipment", "grid", "mechanical", "energize", "online"):
+    for name in ("mw", "start", "permit", "equipment", "grid", "construction", "mechanical", "energize", "online"):
         assert np.array_equal(getattr(schedule, name), getattr(completed[0], name)), name
     a = amounts(site, schedule)
     assert a["capex"] == pytest.approx(float(completed[2].facility_capex_usd[0, s]), rel=1e-12)
-    share = (stop - permit) / (mechanical - permit)
+    share = (stop - begun) / (mechanical - begun)
     construction = (a["capex"] - a["deposit"]) * share
     salvage = a["salvage"] * construction
     flows = result.flows
 
-    # construction at the completed site's monthly rate until the stop, the salvage at the stop, nothing after
+    # construction at the completed site's monthly rate from its start until the stop, the salvage at the stop, nothing after
     facility = flows["facility_capex"][0]
     assert facility.sum() == pytest.approx(-construction * (1.0 - a["salvage"]), rel=1e-12)
-    rate = (a["capex"] - a["deposit"]) / (mechanical - permit)
-    assert np.allclose(facility[int(permit) : col(stop)], -rate, rtol=1e-12)
-    assert np.allclose(facility[int(permit) : col(stop)], completed[2].flows["facility_capex"][0, int(permit) : col(stop)], rtol=1e-12)
+    rate = (a["capex"] - a["deposit"]) / (mechanical - begun)
+    assert np.allclose(facility[int(begun) : col(stop)], -rate, rtol=1e-12)
+    assert np.allclose(facility[int(begun) : col(stop)], completed[2].flows["facility_capex"][0, int(begun) : col(stop)], rtol=1e-12)
     assert facility[col(stop)] == pytest.approx(-rate + salvage, rel=1e-12)
-    assert not facility[: int(permit)].any()
+    assert not facility[: int(begun)].any()
     assert not facility[int(stop) :].any()
 
     # development all paid (the stop is after permit), as the completed site's
@@ -296,9 +300,10 @@ def test_stop_during_construction(site: str, stop: float) -> None:
     assert deduction == pytest.approx(lost * a["tax_rate"], rel=1e-12)
 
 
-def test_loudoun_at_month_30_by_the_numbers() -> None:
-    # The same as above, written out for one case so a reader can check: 6 of 30 construction months done.
-    schedule, fleet_, result = run(only(LOUDOUN), stops_at(LOUDOUN, 30.0))
+def test_loudoun_at_month_60_by_the_numbers() -> None:
+    # The same as above, written out for one case so a reader can check: construction from 54, 6 of 30 months done.
+    schedule, fleet_, result = run(only(LOUDOUN), stops_at(LOUDOUN, 60.0))
+    assert (schedule.construction[0, index(LOUDOUN)], schedule.mechanical[0, index(LOUDOUN)]) == (54.0, 84.0)
     a = amounts(LOUDOUN, schedule)
     assert result.flows["facility_capex"].sum() == pytest.approx(-(a["capex"] * 0.95) * (6 / 30) * 0.7, rel=1e-12)
     assert a["deposit"] == pytest.approx(0.05 * a["capex"], rel=1e-12)
@@ -306,8 +311,88 @@ def test_loudoun_at_month_30_by_the_numbers() -> None:
     c, first = a["capex"], float(fleet_.cancelled[0, index(LOUDOUN)])
     # development 5 % + deposit 5 % + 6/30 of 95 % built, 30 % of it salvaged + 20 % of the GPU order, at 25.57 %
     assert a["tax_rate"] == 0.2557
-    assert result.tax[0, 29] == pytest.approx((0.05 * c + 0.05 * c + 0.95 * c * 0.2 * 0.7 + 0.2 * first) * 0.2557, rel=1e-12)
+    assert result.tax[0, 59] == pytest.approx((0.05 * c + 0.05 * c + 0.95 * c * 0.2 * 0.7 + 0.2 * first) * 0.2557, rel=1e-12)
+    assert result.flows["gpu_capex"][0, 59] == pytest.approx(-0.2 * first, rel=1e-12)
+
+
+# --- a stop after permit, before construction starts ---------------------------------------------
+
+
+@pytest.mark.parametrize(("site", "stop"), [(LOUDOUN, 30.0), (LOUDOUN, 25.0), (LOUDOUN, 53.0), (LOUDOUN, 54.0), (ABILENE, 15.0)])
+def test_stop_after_permit_before_construction(site: str, stop: float) -> None:
+    inputs = base()[0]
+    s = index(site)
+    completed = run(only(site))
+    schedule, fleet_, result = run(only(site), stops_at(site, stop))
+    start, permit, begun = (float(getattr(schedule, f)[0, s]) for f in ("start", "permit", "construction"))
+    assert permit < stop <= begun  # at the start of construction itself, no month of it is done
+    assert schedule.stop[0, s] == stop
+    assert not schedule.built[0, s]
+    for name in ("mw", "start", "permit", "equipment", "grid", "construction", "mechanical", "energize", "online"):
+        assert np.array_equal(getattr(schedule, name), getattr(completed[0], name)), name
+    a = amounts(site, schedule)
+    assert a["capex"] == pytest.approx(float(completed[2].facility_capex_usd[0, s]), rel=1e-12)
+    flows = result.flows
+
+    # no construction done: no construction spend, no salvage
+    assert not flows["facility_capex"].any()
+
+    # development all paid (the stop is after permit), as the completed site's; the deposit paid at start, forfeited
+    dev = flows["development"][0]
+    assert dev.sum() == pytest.approx(-a["dev"], rel=1e-12)
+    assert np.allclose(dev[int(start) : int(permit)], -a["dev"] / (permit - start), rtol=1e-12)
+    assert not dev[int(permit) :].any()
+    assert np.array_equal(flows["development"], completed[2].flows["development"])
+    assert flows["equipment_deposit"].sum() == pytest.approx(-a["deposit"], rel=1e-12)
+    assert flows["equipment_deposit"][0, col(max(start, 1.0))] == pytest.approx(-a["deposit"], rel=1e-12)
+
+    # the GPU order was placed at permit, before construction: cancelled for a share of the first purchase, at the stop
+    first_cost = float(completed[1].cost[0, s, 0])
+    assert completed[1].at[0, s, 0] == schedule.online[0, s]
+    assert fleet_.cancelled[0, s] == pytest.approx(first_cost, rel=1e-12)
+    assert first_cost > 0
+    assert not np.isfinite(fleet_.at[0, s]).any()  # no GPUs bought
+    gpu = flows["gpu_capex"][0]
+    assert gpu.sum() == pytest.approx(-a["cancel"] * first_cost, rel=1e-12)
+    assert gpu[col(stop)] == pytest.approx(-a["cancel"] * first_cost, rel=1e-12)
+
+    # land bought at start, sold at cost at the stop
+    assert flows["land"].sum() == pytest.approx(0.0, abs=1e-6 * a["land"])
+    assert flows["land"][0, col(stop)] == pytest.approx(a["land"], rel=1e-12)
+    assert flows["land"][0, col(max(start, 1.0))] == pytest.approx(-a["land"], rel=1e-12)
+
+    # no GPUs, no opex, no retrofit, no residual value
+    for name in ("retrofit", "gpu_resale", "residual_value", *OPEX):
+        assert not flows[name].any(), name
+
+    # the only tax: the loss (development, deposit, cancellation) deducted at the stop month
+    deduction = (a["dev"] + a["deposit"] + a["cancel"] * first_cost) * a["tax_rate"]
+    expected_tax = np.zeros(inputs.months)
+    expected_tax[col(stop)] = deduction
+    assert np.allclose(result.tax[0], expected_tax, rtol=1e-12, atol=1e-6)
+    lost = -sum(float(flows[c].sum()) for c in flows)
+    assert deduction == pytest.approx(lost * a["tax_rate"], rel=1e-12)
+
+
+def test_loudoun_at_month_30_by_the_numbers() -> None:
+    # The same as above, written out for one case so a reader can check: permitted at 24, construction
+    # not started until 54, so nothing built; the GPU order placed at 24 is cancelled.
+    schedule, fleet_, result = run(only(LOUDOUN), stops_at(LOUDOUN, 30.0))
+    assert (schedule.permit[0, index(LOUDOUN)], schedule.construction[0, index(LOUDOUN)]) == (24.0, 54.0)
+    a = amounts(LOUDOUN, schedule)
+    assert not result.flows["facility_capex"].any()
+    assert a["dev"] == pytest.approx(0.05 * a["capex"], rel=1e-12)
+    assert a["deposit"] == pytest.approx(0.05 * a["capex"], rel=1e-12)
+    assert a["cancel"] == 0.2
+    c, first = a["capex"], float(fleet_.cancelled[0, index(LOUDOUN)])
+    assert result.flows["development"].sum() == pytest.approx(-0.05 * c, rel=1e-12)
+    assert result.flows["equipment_deposit"][0, 0] == pytest.approx(-0.05 * c, rel=1e-12)
     assert result.flows["gpu_capex"][0, 29] == pytest.approx(-0.2 * first, rel=1e-12)
+    assert result.flows["land"][0, 29] == pytest.approx(a["land"], rel=1e-12)
+    # development 5 % + deposit 5 % + 20 % of the GPU order, at 25.57 %, in month 30 and no other
+    assert a["tax_rate"] == 0.2557
+    assert result.tax[0, 29] == pytest.approx((0.05 * c + 0.05 * c + 0.2 * first) * 0.2557, rel=1e-12)
+    assert result.tax.sum() == pytest.approx(result.tax[0, 29], rel=1e-12)
 
 
 # --- a stop before permit ----------------------------------------------------------------------
@@ -329,7 +414,7 @@ def test_stop_before_permit(site: str, stop: float) -> None:
     assert np.allclose(dev[int(start) : int(stop)], -a["dev"] / (permit - start), rtol=1e-12)  # the completed site's rate
     assert not dev[int(stop) :].any()
     assert flows["equipment_deposit"].sum() == pytest.approx(-a["deposit"], rel=1e-12)
-    # the order is placed at permit: a stop at or before it cancels nothing; construction starts at permit
+    # the order is placed at permit: a stop at or before it cancels nothing; construction starts at or after permit
     assert fleet_.cancelled[0, s] == 0.0
     for name in ("facility_capex", "retrofit", "gpu_capex", "gpu_resale", "residual_value", *OPEX):
         assert not flows[name].any(), name
@@ -437,7 +522,7 @@ def test_plan_stop_month_flows_through_evaluate() -> None:
     completed = make_plan(scenario, "abilene", {ABILENE: 200.0})
     assert completed.site_share.shape == (len(inputs.site_ids),)
     stop = np.full(len(inputs.site_ids), np.inf)
-    stop[s] = 30.0  # permit 12, mechanical 42: 18 of 30 construction months done
+    stop[s] = 30.0  # construction 18, mechanical 48: 12 of 30 construction months done
     stopped = dataclasses.replace(completed, name="abilene stopped", stop_month=stop)
     result = econ.evaluate(scenario, plans=[completed, stopped])
     summary = result.summary
@@ -454,14 +539,17 @@ def test_plan_stop_month_flows_through_evaluate() -> None:
     _, fleet_, direct = run(only(ABILENE), stops_at(ABILENE, 30.0))
     for name in direct.flows:
         assert np.allclose(run_.flows[name], direct.flows[name], rtol=1e-12, atol=1e-6), name
-    # salvage: the facility_capex flow is positive in the stop month, 0.3 x 18 months of spend less one month's
+    # salvage: the facility_capex flow is positive in the stop month, 0.3 x 12 months of spend less one month's
     cash = result.cashflows
     facility = cash[(cash.strategy == "abilene stopped") & (cash.category == "facility_capex")].set_index("month")["usd"]
     a = amounts(ABILENE, run_.schedule)
     monthly = (a["capex"] - a["deposit"]) / 30.0
-    assert facility.loc[30] == pytest.approx(monthly * (0.3 * 18.0 - 1.0), rel=1e-9)
+    assert (run_.schedule.construction[0, s], run_.schedule.mechanical[0, s]) == (18.0, 48.0)
+    assert facility.loc[30] == pytest.approx(monthly * (0.3 * 12.0 - 1.0), rel=1e-9)
     assert facility.loc[30] > 0
-    assert (facility.loc[13:29] < 0).all()
+    assert len(facility.loc[19:29]) == 11
+    assert np.allclose(facility.loc[19:29].to_numpy(), -monthly, rtol=1e-9)
+    assert (facility.loc[:18] == 0).all()
     assert (facility.loc[31:] == 0).all()
     gpu = cash[(cash.strategy == "abilene stopped") & (cash.category == "gpu_capex")].set_index("month")["usd"]
     assert gpu.loc[30] == pytest.approx(-0.2 * float(fleet_.cancelled[0, s]), rel=1e-9)

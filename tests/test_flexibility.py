@@ -156,7 +156,10 @@ def test_a_hall_added_to_a_site_waits_for_the_sites_grid_and_permit() -> None:
     assert schedule.energize[0, hall] >= site.energize[0, i] - (
         float(inputs["site.construction_months"][0, i]) - float(inputs["build.hall_construction_months"][0])
     )
-    assert schedule.mechanical[0, hall] == schedule.permit[0, hall] + float(inputs["build.hall_construction_months"][0])
+    months = float(inputs["build.hall_construction_months"][0])
+    ready = max(schedule.grid[0, hall], schedule.equipment[0, hall])  # built as late as it can start, done when the power is
+    assert schedule.construction[0, hall] == max(schedule.permit[0, hall], np.floor(ready - months))
+    assert schedule.mechanical[0, hall] == schedule.construction[0, hall] + months
     assert float(shared["site.it_mw"][0, hall]) == 100.0
 
 

@@ -179,10 +179,10 @@ PLANS: dict[str, dict[str, Any]] = {
         "start_month": {"de-fra-rheinmain": 12},
         "contracts": [(0, 36, 0.5), (36, 36, 0.5), (72, 36, 0.5), (108, 36, 0.5), (144, 36, 0.5)],
     },
-    # (c) the base build program, completed, and Abilene (start 0, permit 12, mechanical 42, energize and
-    # online 48) abandoned: at month 30, during construction after the GPU order placed at permit; at
-    # month 6, before its permit (half its development spent, no construction, no GPU order); at month 100,
-    # after it is energized (ignored: the completed program)
+    # (c) the base build program, completed, and Abilene (start 0, permit 12, construction from 18 so that it
+    # is done when the grid arrives, mechanical, energize and online 48) abandoned: at month 30, during
+    # construction after the GPU order placed at permit; at month 6, before its permit (half its development
+    # spent, no construction, no GPU order); at month 100, after it is energized (ignored: the completed program)
     "build program": BUILD_PROGRAM,
     "Abilene stopped at 30": {**BUILD_PROGRAM, "stop_month": {"us-tx-abilene": 30.0}},
     "Abilene stopped at 6": {**BUILD_PROGRAM, "stop_month": {"us-tx-abilene": 6.0}},
@@ -308,11 +308,11 @@ def test_colocation_hall_pays_no_equipment_deposit(plan_case: PlanCase) -> None:
 # Abandonment (econ.build module and site_schedule docstrings): a site stopped before it is energized
 # ------------------------------------------------------------------------------------------------
 def test_the_stop_months_fall_where_intended(plan_case: PlanCase) -> None:
-    """econ's own schedule of the plan stopped at 30: Abilene starts at 0, 6 < permit < 30 < mechanical < energize < 100; no GPUs."""
+    """econ's own schedule of the plan stopped at 30: Abilene starts at 0, 6 < permit < 30 < mechanical <= energize < 100; no GPUs."""
     sites = econ.evaluate(plan_case.scenario, [plan_case.plans["Abilene stopped at 30"]]).sites
     row = sites.loc[STOPPED_SITE]
     assert row.start_month == 0
-    assert 6 < row.permit_month < 30 < row.mechanical_month < row.energize_month <= row.online_month < 100
+    assert 6 < row.permit_month < row.construction_month < 30 < row.mechanical_month <= row.energize_month <= row.online_month < 100
     assert row.first_gpus == 0
     assert (sites.drop(index=STOPPED_SITE).first_gpus > 0).all()
 
@@ -335,11 +335,11 @@ def test_the_stopped_plans_exercise_abandonment(plan_case: PlanCase) -> None:
     # stopped at 30, during construction: land sold, salvage, the GPU order cancelled, the loss deducted
     assert late["land"][29] > 0 and late["facility_capex"][29] > 0 and late["gpu_capex"][29] < 0 and late["tax_owned"][29] > 0
     assert not late["development"].any() and not late["equipment_deposit"].any()
-    assert not late["facility_capex"][:29].any() and (late["facility_capex"][30:42] > 0).all()
+    assert not late["facility_capex"][:29].any() and (late["facility_capex"][30:48] > 0).all()
     # stopped at 6, before the permit: half the development, no construction, no GPU order
     assert early["land"][5] > 0 and early["tax_owned"][5] > 0 and early["gpu_capex"][5] == 0
     assert not early["development"][:6].any() and (early["development"][6:12] > 0).all()
-    assert not early["facility_capex"][:12].any() and (early["facility_capex"][12:42] > 0).all()
+    assert not early["facility_capex"][:18].any() and (early["facility_capex"][18:48] > 0).all()  # construction 19..48
     for diff in (late, early):
         assert not diff["retrofit"][:48].any() and (diff["retrofit"] >= 0).all()
         assert diff["residual_value"][-1] < 0  # no land, facility or GPUs left at the horizon

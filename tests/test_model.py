@@ -85,7 +85,9 @@ def hand_schedule(s: econ.assumptions.Scenario) -> dict[str, int]:
     permit = up(start + s[f + "permitting_months"])
     equipment = up(start + s[f + "equipment_lead_months"])  # ordered at risk (base)
     grid = up(start + s[f + "grid_connection_months"])
-    mechanical = up(permit + s[f + "construction_months"])
+    # construction as late as it can start without delaying energization (the critical path's late start)
+    construction = max(permit, math.floor(max(equipment, grid) - s[f + "construction_months"] + 1e-9))
+    mechanical = up(construction + s[f + "construction_months"])
     energize = up(max(mechanical, equipment, grid) + s[f + "delay_months"])
     online = max(energize, up(permit + s["build.gpu_delivery_lead_months"]))
     return {
@@ -93,6 +95,7 @@ def hand_schedule(s: econ.assumptions.Scenario) -> dict[str, int]:
         "permit": permit,
         "equipment": equipment,
         "grid": grid,
+        "construction": construction,
         "mechanical": mechanical,
         "energize": energize,
         "online": online,
@@ -102,7 +105,7 @@ def hand_schedule(s: econ.assumptions.Scenario) -> dict[str, int]:
 def hand_capex(s: econ.assumptions.Scenario, sched: dict[str, int]) -> float:
     """MW x capex per MW of the basis year, escalated to the middle of construction, plus overrun."""
     f = f"build.sites.{SITE}."
-    years = 2027 - (s[f + "capex_basis_year"] + 0.5) + (sched["permit"] + sched["mechanical"]) / 24  # mid-year basis to mid-construction
+    years = 2027 - (s[f + "capex_basis_year"] + 0.5) + (sched["construction"] + sched["mechanical"]) / 24  # to mid-construction
     return (
         s[f + "it_mw"]
         * s[f + "capex_usd_per_mw_it"]
@@ -122,12 +125,12 @@ def test_one_site_schedule_and_facility_capex_by_hand(tmp_path: Path) -> None:
     dev = capex * s["build.development_share_of_capex"]  # soft costs, on top of the market's hard capex
     deposit = capex * s["build.equipment_deposit_share_of_capex"]  # a prepayment inside it
     land = s[f"build.sites.{SITE}.it_mw"] * s[f"build.sites.{SITE}.land_acres_per_mw"] * s[f"build.sites.{SITE}.land_usd_per_acre"]
-    p, m = sched["permit"], sched["mechanical"]
+    p, c, m = sched["permit"], sched["construction"], sched["mechanical"]
     expected = {
         "land": at_months(180, {1: -land}),
         "development": at_months(180, dict.fromkeys(range(1, p + 1), -dev / p)),
         "equipment_deposit": at_months(180, {1: -deposit}),
-        "facility_capex": at_months(180, dict.fromkeys(range(p + 1, m + 1), -(capex - deposit) / (m - p))),
+        "facility_capex": at_months(180, dict.fromkeys(range(c + 1, m + 1), -(capex - deposit) / (m - c))),
     }
     got = build_flows(e)
     for category, flow in expected.items():
@@ -139,7 +142,10 @@ def test_one_site_schedule_and_facility_capex_by_hand(tmp_path: Path) -> None:
     draws = sum(expected.values())
     energize = sched["energize"]
     carried = sum(-d * ((1 + r) ** ((energize - k) / 12) - 1) for k, d in enumerate(draws, start=1) if d)
-    assert carried > 0.25 * -draws.sum()  # seven years of construction and waiting for the grid cost a lot
+    assert carried > 0.1 * -draws.sum()  # years of development and waiting for the grid cost a lot
+    # built from the permit instead, the same spend would be carried longer: the late start saves that
+    early = draws - expected["facility_capex"] + at_months(180, dict.fromkeys(range(p + 1, p + 1 + m - c), -(capex - deposit) / (m - c)))
+    assert c > p and sum(-d * ((1 + r) ** ((energize - k) / 12) - 1) for k, d in enumerate(early, start=1) if d) > carried
     paid_at_energization = at_months(180, {energize: draws.sum() - carried})
     model_facility = sum(got[c] for c in expected)
     assert pv(model_facility, r) == pytest.approx(pv(paid_at_energization, r), rel=1e-12)
@@ -217,7 +223,7 @@ def test_one_site_tax_by_hand(tmp_path: Path) -> None:
     # (39-year, mid-month), from energization, on tax-year anniversaries; the retrofit, at its
     # cost escalated from the capex's price date (mid-construction), the same way.
     e_c = s["build.construction_escalation_annual"]
-    priced = (sched["permit"] + sched["mechanical"]) / 2
+    priced = (sched["construction"] + sched["mechanical"]) / 2
     facility = capex * (1 + s["build.development_share_of_capex"])
     plant, building = 0.6, 0.4
     retrofit_at = energize + round(s["build.retrofit_after_years"] * 12)
