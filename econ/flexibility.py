@@ -76,7 +76,7 @@ from econ.drivers import DriverCalibration, calibrate_drivers, driver_paths
 from econ.inputs import SITE_PREFIX, Inputs, inputs_from_scenario
 from econ.options import Estimate, exercise_boundary, lsm_realized
 from econ.plans import Plan, named_plans
-from econ.strategies import Forecast, check_markup, forecast, market, npv_cost, run_strategy
+from econ.strategies import Forecast, check_markup, evaluate, forecast, market, npv_cost, run_strategy
 
 __all__ = [
     "DriverSample",
@@ -84,6 +84,7 @@ __all__ = [
     "abandon_option",
     "defer_option",
     "expand_option",
+    "modular_program",
     "option_table",
     "policy_words",
     "sample_drivers",
@@ -907,6 +908,75 @@ def stage_option(
         exercise_months=months,
         n_paths=n,
     )
+
+
+MODULAR_VARIANTS = ("campus", "modular, as soon as ready", "modular, ready when the campus is")
+"""The rows of :func:`modular_program`."""
+
+
+def modular_program(scenario: Scenario) -> pd.DataFrame:
+    """The build program with every candidate site built of modular halls, against campuses (claim C23).
+
+    A modular site takes ``build.hall_construction_months`` of construction and its campus capex
+    per MW times ``build.hall_capex_multiplier`` (the terms of the halls of :func:`stage_option`);
+    its permit, grid connection and long-lead equipment are the site's (data/notes/facility.md,
+    section 12). Built as soon as ready, it comes online sooner only where construction is its
+    critical path. Started later instead, by the months it saves, it comes online when the campus
+    would and spends later, the deterministic form of the option to defer. Leased colocation
+    sites are unchanged.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        From :func:`econ.load_scenario`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``variant`` (:data:`MODULAR_VARIANTS`); columns ``online_month_mw_weighted``
+        (the built sites' online months weighted by their IT MW [months]), ``sites_sooner`` (sites
+        online before their campus [1]), ``build_saving_vs_rent_usd`` and
+        ``hybrid_saving_vs_rent_usd`` (:func:`econ.evaluate`'s NPV saving against renting [USD]).
+
+    Examples
+    --------
+    >>> from econ.assumptions import load_scenario
+    >>> table = modular_program(load_scenario("base"))
+    >>> table.index.tolist() == list(MODULAR_VARIANTS)
+    True
+    >>> bool(table["online_month_mw_weighted"].iloc[1] <= table["online_month_mw_weighted"].iloc[0])
+    True
+    """
+    inputs = inputs_from_scenario(scenario)
+    candidates = [site for site, colo in zip(inputs.site_ids, inputs.colocation, strict=True) if not colo]
+    modular: dict[str, float] = {}
+    for site in candidates:
+        j = inputs.site_ids.index(site)
+        modular[f"build.sites.{site}.construction_months"] = float(inputs["build.hall_construction_months"][0])
+        capex = float(inputs["site.capex_usd_per_mw_it"][0, j] * inputs["build.hall_capex_multiplier"][0])
+        modular[f"build.sites.{site}.capex_usd_per_mw_it"] = capex
+    campus = evaluate(scenario)
+    soon = evaluate(scenario.with_overrides(modular))
+    saved = (campus.sites["online_month"] - soon.sites["online_month"]).clip(lower=0.0)
+    later = {
+        f"build.sites.{site}.start_month": float(campus.sites.loc[site, "start_month"] + saved.loc[site])
+        for site in candidates
+        if saved.loc[site] > 0
+    }
+    ready = evaluate(scenario.with_overrides(modular | later))
+    rows = {}
+    for name, ev in zip(MODULAR_VARIANTS, (campus, soon, ready), strict=True):
+        online = ev.sites.loc[candidates, "online_month"]
+        on = np.isfinite(online)
+        mw = ev.sites.loc[candidates, "it_mw"].where(on, 0.0)
+        saving = ev.summary["npv_saving_vs_rent_usd"]
+        rows[name] = {
+            "online_month_mw_weighted": float((online.where(on, 0.0) * mw).sum() / mw.sum()) if mw.sum() > 0 else np.nan,
+            "sites_sooner": int((online < campus.sites.loc[candidates, "online_month"]).sum()),
+            "build_saving_vs_rent_usd": float(saving.loc["build"]),
+            "hybrid_saving_vs_rent_usd": float(saving.loc["hybrid"]),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("variant")
 
 
 def _usd(value: float) -> str:

@@ -25,6 +25,9 @@ from hypothesis import strategies as st
 from nbconvert.filters.strings import add_anchor
 
 import econ
+from econ.drivers import calibrate_drivers
+from econ.flexibility import modular_program, sample_drivers, stage_option
+from econ.inputs import inputs_from_scenario
 from econ.reports.display import format_money, format_percent, format_value
 from econ.risk import _hold, sample_inputs
 
@@ -103,8 +106,6 @@ def owns(s) -> bool:
 def expected(s, claim_id: str, held: tuple[tuple[str, float], ...] = (), draws: int = DRAWS) -> tuple[str, float]:
     """(verdict, number) of a capacity claim, from the model's public functions."""
     yes = {True: "supported", False: "not supported"}
-    if claim_id == "C23":
-        return "not evaluated", math.nan
     if claim_id == "C21":  # building every site still leaves at least half of the work rented
         rented = 1.0 - float(evaluation(s).summary.loc["build", "owned_share_of_work"])
         return yes[rented >= 0.5], rented
@@ -139,6 +140,19 @@ def expected(s, claim_id: str, held: tuple[tuple[str, float], ...] = (), draws: 
         if saving > 0 and p > 0.5:
             return "supported", mean
         return ("not supported" if saving <= 0 and p <= 0.5 else "depends"), mean
+    if claim_id == "C23":  # modular sooner, no worse used the better way, and staging worth more than timing
+        table = modular_program(s)
+        campus, soon, ready = (table.iloc[k] for k in range(3))
+        inputs = inputs_from_scenario(s)
+        candidates = [site for site, colo in zip(inputs.site_ids, inputs.colocation, strict=True) if not colo]
+        built = evaluation(s).sites.loc[lambda t: t.index.isin(candidates)]
+        site = built.assign(neg=-built["it_mw"]).sort_values(["neg", "online_month"], kind="stable").index[0]
+        calibration = calibrate_drivers(s, draws=draws, seed=SEED)
+        staged = stage_option(sample_drivers(s, 1000, SEED, calibration=calibration), site, 4, 48, 12)
+        sooner = soon["online_month_mw_weighted"] < campus["online_month_mw_weighted"]
+        no_worse = max(soon["build_saving_vs_rent_usd"], ready["build_saving_vs_rent_usd"]) >= campus["build_saving_vs_rent_usd"]
+        adds = staged.flexibility.value > 2 * staged.flexibility.std_error
+        return yes[bool(sooner and no_worse and adds)], staged.flexibility.value
     if claim_id == "C22":  # the builder's first commitment is less than half of renting's
         commit = evaluation(s).contracts.set_index(["strategy", "contract"])["commit_usd"]
         share = float(commit[("build", "c1")] / commit[("rent", "c1")])
@@ -169,7 +183,7 @@ def test_each_capacity_verdict_is_its_rule_applied_to_the_model(name, claim_id):
     units = {"C02": "USD", "C05": "USD", "C23": "USD"}
     assert finding.unit == units.get(claim_id, "1")
     assert finding.label and finding.why
-    assert bool(finding.needs) == (claim_id == "C23")
+    assert not finding.needs
 
 
 def test_the_verdicts_differ_where_the_scenarios_do():
@@ -633,8 +647,9 @@ def test_evaluate_claims_with_flips_states_them_in_words():
     t = verdicts.evaluate_claims(scenario("base"), ["C21", "C23"], draws=DRAWS, seed=SEED)
     assert t.loc["C21", "flip"] == ("robust over the whole range of the data: build.max_mw_started_per_year (150 MW/year to 2,400 MW/year)")
     assert (t.loc["C21", "headroom"], t.loc["C21", "nearest_input"]) == (1.0, "build.max_mw_started_per_year")
-    assert (t.loc["C23", "flip"], t.loc["C23", "nearest_input"]) == ("", "") and math.isnan(t.loc["C23", "headroom"])
-    assert verdicts.claim_records(t)[1]["flip"] == t.loc["C23", "needs"]
+    # C23 searches no flip inputs: each would rerun its least-squares valuation
+    assert (t.loc["C23", "flip"], t.loc["C23", "nearest_input"], t.loc["C23", "needs"]) == ("", "", "")
+    assert math.isnan(t.loc["C23", "headroom"]) and verdicts.claim_records(t)[1]["flip"] == ""
 
 
 @pytest.mark.parametrize(

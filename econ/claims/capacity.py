@@ -11,6 +11,8 @@ import numpy as np
 
 from econ.breakeven import breakeven
 from econ.claims.verdicts import Evidence, Finding, register
+from econ.drivers import calibrate_drivers
+from econ.flexibility import MODULAR_VARIANTS, OptionValue, modular_program, sample_drivers, stage_option
 from econ.inputs import ContractSpec, inputs_from_scenario
 from econ.plans import Plan, named_plans
 from econ.reports.display import format_money, format_percent
@@ -200,20 +202,54 @@ def commitment_left_empty(ev: Evidence) -> Finding:
     return Finding("supported" if share < MAJORITY else "not supported", share, label, "1", why)
 
 
-@register("C23", section=f"{PROGRAM}#The strategies side by side")
+STAGE_HALLS = 4
+"""Halls the staged site is built in (C23): phases of a quarter of the site, as Applied Digital's 50 MW halls of a 200 MW campus."""
+STAGE_WINDOW_MONTHS, STAGE_STEP_MONTHS = 48, 12
+"""Each later hall can start at the site's start or every 12 months (the GPU cadence) for four years (C23)."""
+STAGE_PATHS = 1000
+"""Driver paths of the staging option (C23): half fit the rule and half value it."""
+STAGING = "06_real_options#Modular halls and staging (C23)"
+
+
+def _staged_site(ev: Evidence) -> str:
+    """The build program's largest site, the earliest online among equals: where staging is valued (C23)."""
+    sites = ev.evaluation.sites
+    inputs = inputs_from_scenario(ev.scenario)
+    candidates = [s for s, colo in zip(inputs.site_ids, inputs.colocation, strict=True) if not colo and s in sites.index]
+    ranked = sites.loc[candidates].assign(neg_mw=lambda t: -t["it_mw"]).sort_values(["neg_mw", "online_month"], kind="stable")
+    return str(ranked.index[0])
+
+
+def _staging(ev: Evidence) -> OptionValue:
+    calibration = calibrate_drivers(ev.scenario, draws=max(ev.draws, 2), seed=ev.seed)
+    sample = sample_drivers(ev.scenario, STAGE_PATHS, ev.seed, calibration=calibration)
+    return stage_option(sample, _staged_site(ev), STAGE_HALLS, STAGE_WINDOW_MONTHS, STAGE_STEP_MONTHS)
+
+
+@register("C23", section=STAGING)
 def modular_builds(ev: Evidence) -> Finding:
-    """Not evaluated: staging's option value is, at base, the calendar of GPU launches and contract terms (issue 17)."""
-    types = sorted({str(ev.scenario[f"build.sites.{s}.build_type"]) for s in ev.scenario.site_ids})
-    return Finding(
-        "not evaluated",
-        float("nan"),
-        "Value of deploying modular capacity in stages",
-        "USD",
-        f"The scenario's sites are built as {', '.join(types) or 'nothing'}; notebook 06 values building one in modular halls "
-        "added one at a time (econ.flexibility.stage_option), but its value there is the calendar, not flexibility.",
-        needs=(
-            "staging valued apart from the calendar: econ.flexibility values staged halls, but at base their value is "
-            "when halls come online against GPU launches and contract terms, since a site buys its GPUs the month it is "
-            "ready (issue 17)"
-        ),
+    """Modular halls bring capacity online sooner, keep build minus rent no worse, and staging them adds option value."""
+    label = "Value of staging modular halls beyond timing"
+    if not _owns(ev):
+        return _no_sites(label, "USD")
+    table = ev.cached("modular program", lambda: modular_program(ev.scenario))
+    campus, soon, ready = (table.loc[v] for v in MODULAR_VARIANTS)
+    staged: OptionValue = ev.cached("staging", lambda: _staging(ev))
+    months_sooner = float(campus["online_month_mw_weighted"] - soon["online_month_mw_weighted"])
+    best = max(float(soon["build_saving_vs_rent_usd"]), float(ready["build_saving_vs_rent_usd"]))
+    base = float(campus["build_saving_vs_rent_usd"])
+    learned = staged.flexibility
+    adds = learned.value > 2.0 * learned.std_error
+    holds = months_sooner > 0 and best >= base and adds
+    built = int(np.sum(np.isfinite(ev.evaluation.sites["online_month"])))
+    why = (
+        f"Built of modular halls ({ev.scenario['build.hall_construction_months']:g} months of construction), the program comes online "
+        f"{months_sooner:.1f} months sooner weighted by MW ({int(soon['sites_sooner'])} of {built} sites; the grid connection or "
+        f"equipment sets the others' dates). Used to come online sooner, modular changes build's saving against renting by "
+        f"{format_money(float(soon['build_saving_vs_rent_usd']) - base)}; used to spend later for the same dates, by "
+        f"{format_money(float(ready['build_saving_vs_rent_usd']) - base)}. Built at {staged.site} in {STAGE_HALLS} halls added one "
+        f"at a time, staging is worth {format_money(staged.timing_value)} as timing a plan fixed today also gets, and "
+        f"{format_money(learned.value)} ± {format_money(learned.std_error)} for waiting to see demand and the cloud price "
+        f"({STAGE_PATHS:,} paths; {'more' if adds else 'not more'} than two standard errors)."
     )
+    return Finding("supported" if holds else "not supported", learned.value, label, "USD", why)

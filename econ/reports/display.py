@@ -102,6 +102,11 @@ HEADLINE_LABELS: dict[str, str] = {
     "stage_option_value_usd": "Value of adding its halls later, over building them at once",
     "expand_option_value_usd": "Value of the option to add a hall, over adding it now",
     "abandon_option_value_usd": "Value of the option to abandon the site before it is energized",
+    "defer_flexibility_value_usd": "Of deferring, the value of waiting to learn demand and price",
+    "stage_flexibility_value_usd": "Of staging, the value of waiting to learn demand and price",
+    "expand_flexibility_value_usd": "Of expanding, the value of waiting to learn demand and price",
+    "abandon_flexibility_value_usd": "Of abandoning, the value of waiting to learn demand and price",
+    "modular_saving_change_usd": "Change in build's saving with modular halls, used as best they can be",
     "options_flipping_build_vs_rent": "Options that change the sign of build against rent",
     # 07_claims
     "claims_answered": "Claims answered",
