@@ -647,9 +647,10 @@ def test_evaluate_claims_with_flips_states_them_in_words():
     t = verdicts.evaluate_claims(scenario("base"), ["C21", "C23"], draws=DRAWS, seed=SEED)
     assert t.loc["C21", "flip"] == ("robust over the whole range of the data: build.max_mw_started_per_year (150 MW/year to 2,400 MW/year)")
     assert (t.loc["C21", "headroom"], t.loc["C21", "nearest_input"]) == (1.0, "build.max_mw_started_per_year")
-    # C23 searches no flip inputs: each would rerun its least-squares valuation
-    assert (t.loc["C23", "flip"], t.loc["C23", "nearest_input"], t.loc["C23", "needs"]) == ("", "", "")
-    assert math.isnan(t.loc["C23", "headroom"]) and verdicts.claim_records(t)[1]["flip"] == ""
+    # C23 searches no flip inputs (each would rerun its least-squares valuation) and states its own
+    assert t.loc["C23", "flip"].startswith("not supported if a modular hall cost more than ")
+    assert (t.loc["C23", "nearest_input"], t.loc["C23", "needs"]) == ("", "") and math.isnan(t.loc["C23", "headroom"])
+    assert verdicts.claim_records(t)[1]["flip"] == t.loc["C23", "flip"]
 
 
 @pytest.mark.parametrize(
@@ -702,3 +703,16 @@ def test_each_section_is_a_heading_of_a_notebook_and_links_to_it(claim_id):
 def test_section_link_is_nbconverts_anchor_for_any_heading(heading):
     assert verdicts.section_link(f"01_build_vs_rent#{heading}") == f"01_build_vs_rent.html#{nbconvert_id(heading)}"
     assert verdicts.section_link("01_build_vs_rent") == "01_build_vs_rent.html"
+
+
+def test_c23_states_the_hall_capex_at_which_modular_stops_being_no_worse():
+    """The flip C23 states is where the better use of modular halls saves as much as the campus program."""
+    base = scenario("base")
+    flip = checked(base, "C23").flip
+    at = float(flip.split("more than ")[1].split(" times")[0])
+
+    def gain(multiplier: float) -> float:
+        table = modular_program(base.with_overrides({"build.hall_capex_multiplier": multiplier}))
+        return float(table["build_saving_vs_rent_usd"].iloc[1:].max() - table["build_saving_vs_rent_usd"].iloc[0])
+
+    assert gain(at - 0.002) > 0 > gain(at + 0.002)

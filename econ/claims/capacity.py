@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from econ.assumptions import Scenario
 from econ.breakeven import breakeven
 from econ.claims.verdicts import Evidence, Finding, register
 from econ.drivers import calibrate_drivers
@@ -226,6 +227,20 @@ def _staging(ev: Evidence) -> OptionValue:
     return stage_option(sample, _staged_site(ev), STAGE_HALLS, STAGE_WINDOW_MONTHS, STAGE_STEP_MONTHS)
 
 
+def _modular_gain(scenario: Scenario, multiplier: float) -> float:
+    """Build's saving with modular halls, used the better way, less the campus program's [USD], at a hall capex multiplier."""
+    table = modular_program(scenario.with_overrides({"build.hall_capex_multiplier": multiplier}))
+    return float(table["build_saving_vs_rent_usd"].iloc[1:].max() - table["build_saving_vs_rent_usd"].iloc[0])
+
+
+def _capex_flip(ev: Evidence, gain: float) -> float:
+    """Hall capex multiplier at which modular stops being no worse than campus [1]: the saving is linear in it in each use."""
+    here = float(ev.scenario["build.hall_capex_multiplier"])
+    step = 0.1 * here
+    slope = (_modular_gain(ev.scenario, here + step) - gain) / step
+    return here - gain / slope if slope < 0 else float("inf")
+
+
 @register("C23", section=STAGING)
 def modular_builds(ev: Evidence) -> Finding:
     """Modular halls bring capacity online sooner, keep build minus rent no worse, and staging them adds option value."""
@@ -252,4 +267,12 @@ def modular_builds(ev: Evidence) -> Finding:
         f"{format_money(learned.value)} ± {format_money(learned.std_error)} for waiting to see demand and the cloud price "
         f"({STAGE_PATHS:,} paths; {'more' if adds else 'not more'} than two standard errors)."
     )
-    return Finding("supported" if holds else "not supported", learned.value, label, "USD", why)
+    at = _capex_flip(ev, best - base)
+    flip = (
+        f"not supported if a modular hall cost more than {at:.3f} times its site's campus capex per MW "
+        f"(build.hall_capex_multiplier, here {float(ev.scenario['build.hall_capex_multiplier']):g}), or if staging's flexibility "
+        "were within two standard errors of zero"
+        if np.isfinite(at)
+        else "not supported if staging's flexibility were within two standard errors of zero"
+    )
+    return Finding("supported" if holds else "not supported", learned.value, label, "USD", why, flip=flip)
