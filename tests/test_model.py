@@ -714,7 +714,7 @@ def test_one_sites_start_moves_the_answer_less_with_cheapest_reservations() -> N
     """Moving Abilene's start in 3-month steps: the floor rule's cliffs (a capacity step late in a term pulling the
     reservation down for the whole term) are gone; what is left is the GPU generation calendar.
 
-    Build saving against rent over starts 0-36: floor $0.4-5.4B, cheapest $5.5-7.9B (docs/model.md).
+    Build saving against rent over starts 0-36: floor $0.7-5.7B, cheapest $5.8-8.2B (docs/model.md).
     """
     spreads = {}
     for shape in ("floor", "cheapest"):
