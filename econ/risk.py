@@ -8,13 +8,20 @@ Pearson matrix ``2 sin(pi rho_s / 6)`` that gives the requested Spearman rank co
 inverse CDF. Site keys ``build.sites.*.<field>`` are drawn independently per site.
 Each site's permit is lost with its ``permit_loss_probability`` (claim C02).
 
-Everything is drawn up front from one ``numpy.random.default_rng(seed)`` stream and then
-evaluated in chunks of draws, so results do not depend on the chunk size.
+Draws come from a sampling design (:mod:`econ.sampling`: plain random draws, Latin hypercube
+or scrambled Sobol' points) numbered so that draw ``i`` depends only on the seed and ``i``.
+Chunks of draws are sampled and evaluated one at a time (memory bounded by the chunk, not the
+run) in this process, a process pool or on a Dask cluster (:mod:`econ.parallel`), and the
+results are bit-identical whatever the chunk size and wherever the chunks run.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,10 +29,23 @@ from scipy import stats
 
 from econ.assumptions import Distribution, Scenario, field_for
 from econ.assumptions.schema import STRATEGIES
-from econ.build import site_schedule
+from econ.assumptions.tables import data_file_hashes
+from econ.build import Schedule, site_schedule
 from econ.inputs import Inputs, array_key, inputs_from_scenario
+from econ.parallel import run_tasks
 from econ.plans import Plan
-from econ.strategies import check_markup, discount_factors_monthly, forecast, market, npv_cost, on_time_share, run_strategy, with_rent
+from econ.sampling import check_sampling, correlate, design
+from econ.strategies import (
+    Forecast,
+    check_markup,
+    discount_factors_monthly,
+    forecast,
+    market,
+    npv_cost,
+    on_time_share,
+    run_strategy,
+    with_rent,
+)
 
 
 def inverse_cdf(dist: Distribution, u: np.ndarray) -> np.ndarray:
@@ -93,8 +113,10 @@ def _copula_matrix(scenario: Scenario, columns: list[tuple[Distribution, str, in
     return matrix
 
 
-def sample_inputs(scenario: Scenario, n_draws: int, seed: int) -> tuple[Inputs, pd.DataFrame]:
-    """Draw ``n_draws`` input sets from a scenario's distributions.
+def sample_inputs(
+    scenario: Scenario, n_draws: int, seed: int, *, sampling: str = "random", start: int = 0, base: Inputs | None = None
+) -> tuple[Inputs, pd.DataFrame]:
+    """Draw ``n_draws`` input sets from a scenario's distributions: draws ``start .. start + n_draws - 1`` of a design.
 
     Parameters
     ----------
@@ -103,38 +125,58 @@ def sample_inputs(scenario: Scenario, n_draws: int, seed: int) -> tuple[Inputs, 
     n_draws : int
         Number of draws (>= 1).
     seed : int
-        Seed of ``numpy.random.default_rng``; the same seed gives the same draws.
+        Root seed of the design (>= 0); the same seed gives the same draws.
+    sampling : str, default "random"
+        The design (:data:`econ.sampling.SAMPLINGS`): ``"random"``, ``"lhs"`` or ``"sobol"``.
+    start : int, default 0
+        Number of the first draw [draws] (a chunk of a larger run).
+    base : Inputs, optional
+        The scenario's one-draw inputs (:func:`econ.inputs.inputs_from_scenario`), if already made.
 
     Returns
     -------
     inputs : Inputs
         The scenario's inputs with the uncertain ones replaced by their draws.
     sampled : pandas.DataFrame
-        One row per draw: each sampled input (scenario key, site keys per site) and
-        ``permit_lost.<site>``.
+        One row per draw, indexed by draw number: each sampled input (scenario key, site keys
+        per site) and ``permit_lost.<site>``.
 
     Raises
     ------
     ValueError
-        If ``n_draws`` < 1, or a draw leaves its key's allowed range (e.g. a normal
-        distribution on a share): nothing is clipped.
+        If ``n_draws`` < 1, ``seed`` or ``start`` is not a whole number >= 0, the design is
+        unknown, or a draw leaves its key's allowed range (e.g. a normal distribution on a
+        share): nothing is clipped.
+
+    Examples
+    --------
+    A chunk of draws is those draws of the whole run:
+
+    >>> from econ.assumptions import load_scenario
+    >>> whole = sample_inputs(load_scenario("base"), 10, seed=1)[1]
+    >>> part = sample_inputs(load_scenario("base"), 4, seed=1, start=6)[1]
+    >>> bool(whole.loc[6:].equals(part))
+    True
     """
-    if not isinstance(n_draws, int | np.integer) or n_draws < 1:
+    if isinstance(n_draws, bool) or not isinstance(n_draws, int | np.integer) or n_draws < 1:
         raise ValueError(f"n_draws must be a positive integer [draws]; got {n_draws!r}")
-    base = inputs_from_scenario(scenario).repeat(int(n_draws))
-    rng = np.random.default_rng(seed)
+    for name, value in (("seed", seed), ("start", start)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+            raise ValueError(f"{name}: must be a whole number >= 0; got {value!r}")
+    one = inputs_from_scenario(scenario) if base is None else base
+    inputs = one.repeat(int(n_draws))
     columns = _columns(scenario)
     matrix = _copula_matrix(scenario, columns)
     try:
         chol = np.linalg.cholesky(matrix) if columns else np.zeros((0, 0))
     except np.linalg.LinAlgError:
         raise ValueError("risk.correlations: the implied normal correlation matrix is not positive definite") from None
-    normals = rng.standard_normal((n_draws, len(columns))) @ chol.T
-    uniforms = stats.norm.cdf(normals)
     candidates = len(scenario.site_ids)  # the colocation option, after them, has no permit to lose
-    lost = rng.random((n_draws, candidates)) < base["site.permit_loss_probability"][:, :candidates]
-    lost = np.concatenate([lost, np.zeros((n_draws, base.permit_lost.shape[1] - candidates), dtype=bool)], axis=1)
-    arrays = {k: v.copy() for k, v in base.arrays.items()}
+    z, u = design(check_sampling(sampling), int(seed), int(start), int(start + n_draws), len(columns), candidates)
+    uniforms = stats.norm.cdf(correlate(z, chol))
+    lost = u < inputs["site.permit_loss_probability"][:, :candidates]
+    lost = np.concatenate([lost, np.zeros((n_draws, inputs.permit_lost.shape[1] - candidates), dtype=bool)], axis=1)
+    arrays = {k: v.copy() for k, v in inputs.arrays.items()}
     sampled: dict[str, np.ndarray] = {}
     for col, (dist, label, site) in enumerate(columns):
         values = inverse_cdf(dist, uniforms[:, col])
@@ -152,7 +194,50 @@ def sample_inputs(scenario: Scenario, n_draws: int, seed: int) -> tuple[Inputs, 
         sampled[label] = values
     for i, s in enumerate(scenario.site_ids):
         sampled[f"permit_lost.{s}"] = lost[:, i]
-    return base.with_arrays(arrays, permit_lost=lost), pd.DataFrame(sampled)
+    index = pd.RangeIndex(start, start + n_draws, name="draw")
+    return inputs.with_arrays(arrays, permit_lost=lost), pd.DataFrame(sampled, index=index)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every chunk of one simulation shares (shipped with each task)."""
+
+    scenario: Scenario
+    base: Inputs
+    seed: int
+    sampling: str
+    plan: Forecast
+    strategies: tuple[str | Plan, ...]
+    planned: Schedule
+    held: tuple[tuple[str, float], ...]
+    data: str
+
+
+@functools.cache
+def data_fingerprint() -> str:
+    """SHA-256 of econ's data files, which a worker must share with the client [hex]."""
+    return hashlib.sha256(repr(sorted(data_file_hashes().items())).encode()).hexdigest()
+
+
+def _chunk(run: _Run, start: int, stop: int) -> pd.DataFrame:
+    """Sample and evaluate draws ``start .. stop - 1`` of a simulation: their inputs and outputs, one row per draw."""
+    if data_fingerprint() != run.data:
+        raise RuntimeError("econ's data files on this worker differ from the client's: install econ at the same version everywhere")
+    inputs, sampled = sample_inputs(run.scenario, stop - start, run.seed, sampling=run.sampling, start=start, base=run.base)
+    for key, value in run.held:
+        inputs, sampled = _hold(run.scenario, inputs, sampled, key, value)
+    factors = discount_factors_monthly(inputs["finance.discount_rate_annual"], inputs.months)
+    shared = market(inputs)
+    out: dict[str, np.ndarray] = {}
+    for strategy in run.strategies:
+        label = strategy if isinstance(strategy, str) else strategy.name
+        result = run_strategy(inputs, strategy, run.plan, shared)
+        out[f"npv_cost_usd_{label}"] = npv_cost(inputs, result)
+        out[f"take_or_pay_pv_usd_{label}"] = -np.einsum("nm,nm->n", result.flows["take_or_pay_shortfall"], factors)
+        if label == "build":
+            out["sites_on_time_share"] = on_time_share(result.schedule, run.planned, inputs["build.on_time_grace_months"])
+    chunk: pd.DataFrame = sampled.assign(**out)
+    return chunk
 
 
 def simulate(
@@ -163,6 +248,10 @@ def simulate(
     chunk_size: int = 5000,
     plans: Sequence[Plan] | None = None,
     held: Mapping[str, float] | None = None,
+    sampling: str = "random",
+    scheduler: Any = None,
+    workers: int | None = 1,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Monte Carlo of the three strategies (or of given plans): one row per draw.
 
@@ -173,10 +262,11 @@ def simulate(
     n_draws : int
         Number of draws.
     seed : int
-        Random seed; results are reproducible and independent of ``chunk_size``.
+        Root seed (>= 0); results are reproducible and independent of ``chunk_size``,
+        ``workers`` and ``scheduler``.
     chunk_size : int
-        Draws evaluated per vectorized call (bounds memory: about 60 MB per 1,000 draws
-        for a 10-site, 180-month scenario).
+        Draws sampled and evaluated per task (bounds memory: about 60 MB per 1,000 draws
+        for a 10-site, 180-month scenario, per worker).
     plans : sequence of Plan, optional
         Plans to simulate instead of the named build and hybrid (:func:`econ.plans.make_plan`),
         on the same draws (common random numbers); the named ``rent`` is always included.
@@ -186,16 +276,26 @@ def simulate(
         ``build.sites.*.<field>`` key holds every candidate site. Contracts are sized on the
         scenario's central values, so hold a key at its central value too
         (``scenario.with_overrides``) to ask what a company expecting that value would do.
+    sampling : str, default "random"
+        Sampling design (:mod:`econ.sampling`): ``"random"``, ``"lhs"`` (Latin hypercube in
+        blocks of 1,024 draws) or ``"sobol"`` (scrambled Sobol' points).
+    scheduler : None, "dask", str or dask.distributed.Client
+        Where the chunks run (:mod:`econ.parallel`): None in this process or a local process
+        pool; ``"dask"`` a local Dask cluster; an address an existing Dask scheduler.
+    workers : int or None, default 1
+        Processes for the embedded pool or the local cluster [processes]; None for every core.
+    progress : bool, optional
+        Draw a progress bar over the chunks (default: only when interactive).
 
     Returns
     -------
     pandas.DataFrame
-        The sampled inputs, ``npv_cost_usd_<strategy>`` for rent, build and hybrid [USD],
-        ``take_or_pay_pv_usd_<strategy>`` (present value of reserved capacity paid for and
-        not used, before tax, claim C22) [USD],
+        Indexed by draw number: the sampled inputs, ``npv_cost_usd_<strategy>`` for rent,
+        build and hybrid [USD], ``take_or_pay_pv_usd_<strategy>`` (present value of reserved
+        capacity paid for and not used, before tax, claim C22) [USD],
         ``npv_cost_difference_<strategy>_usd`` (build or hybrid minus rent; negative means
         cheaper than renting) and ``sites_on_time_share`` of the build strategy [1].
-        ``attrs`` hold the scenario name and hash and the seed.
+        ``attrs`` hold the scenario name and hash, the seed and the sampling design.
 
     Examples
     --------
@@ -204,34 +304,47 @@ def simulate(
     >>> bool((draws["npv_cost_usd_rent"] > 0).all())
     True
     """
-    inputs, sampled = sample_inputs(scenario, n_draws, seed)
-    for key, value in (held or {}).items():
-        inputs, sampled = _hold(scenario, inputs, sampled, key, value)
+    run, tasks = prepare(scenario, n_draws, seed, chunk_size=chunk_size, plans=plans, held=held, sampling=sampling)
+    frames = run_tasks(_chunk, tasks, scheduler=scheduler, workers=workers, progress=progress, description=f"simulate {scenario.name}")
+    return assemble(run, frames)
+
+
+def prepare(
+    scenario: Scenario,
+    n_draws: int,
+    seed: int,
+    *,
+    chunk_size: int = 5000,
+    plans: Sequence[Plan] | None = None,
+    held: Mapping[str, float] | None = None,
+    sampling: str = "random",
+) -> tuple[_Run, list[tuple[_Run, int, int]]]:
+    """The shared part of a simulation and its chunks, ``(run, start, stop)``: the tasks of :func:`simulate` (same parameters)."""
+    if isinstance(n_draws, bool) or not isinstance(n_draws, int | np.integer) or n_draws < 1:
+        raise ValueError(f"n_draws must be a positive integer [draws]; got {n_draws!r}")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ValueError(f"chunk_size: must be a whole number of draws >= 1 [draws]; got {chunk_size!r}")
+    check_sampling(sampling)
     plan_inputs = inputs_from_scenario(scenario)
     check_markup(scenario, plan_inputs)
     chosen = with_rent(plan_inputs, plans)
     plan = forecast(plan_inputs, plans=chosen)  # contracts are sized on the scenario's plan; each draw meets them
     strategies: list[str | Plan] = list(STRATEGIES) if chosen is None else list(chosen)
-    labels = [p if isinstance(p, str) else p.name for p in strategies]
     planned = site_schedule(plan_inputs, plan_inputs["strategies.build.build_share"])
-    names = [f"npv_cost_usd_{s}" for s in labels] + [f"take_or_pay_pv_usd_{s}" for s in labels]
-    names += ["sites_on_time_share"] if "build" in labels else []
-    out: dict[str, list[np.ndarray]] = {name: [] for name in names}
-    for start in range(0, n_draws, chunk_size):
-        chunk = inputs.take(slice(start, start + chunk_size))
-        factors = discount_factors_monthly(chunk["finance.discount_rate_annual"], chunk.months)
-        shared = market(chunk)
-        for s, label in zip(strategies, labels, strict=True):
-            run = run_strategy(chunk, s, plan, shared)
-            out[f"npv_cost_usd_{label}"].append(npv_cost(chunk, run))
-            out[f"take_or_pay_pv_usd_{label}"].append(-np.einsum("nm,nm->n", run.flows["take_or_pay_shortfall"], factors))
-            if label == "build":
-                out["sites_on_time_share"].append(on_time_share(run.schedule, planned, chunk["build.on_time_grace_months"]))
-    result = sampled.assign(**{k: np.concatenate(v) for k, v in out.items()})
+    fixed = tuple((key, float(value)) for key, value in (held or {}).items())
+    sample_inputs(scenario, 1, seed, sampling=sampling, base=plan_inputs)  # bad seeds fail here, before any task
+    run = _Run(scenario, plan_inputs, int(seed), sampling, plan, tuple(strategies), planned, fixed, data_fingerprint())
+    return run, [(run, a, min(a + chunk_size, int(n_draws))) for a in range(0, int(n_draws), chunk_size)]
+
+
+def assemble(run: _Run, frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """The table of :func:`simulate` from the results of its chunks, in order."""
+    result: pd.DataFrame = pd.concat(frames)
+    labels = [s if isinstance(s, str) else s.name for s in run.strategies]
     for s in labels[1:]:
         result[f"npv_cost_difference_{s}_usd"] = result[f"npv_cost_usd_{s}"] - result["npv_cost_usd_rent"]
-    result.index.name = "draw"
-    result.attrs.update({"scenario": scenario.name, "scenario_hash": scenario.hash, "seed": seed})
+    scenario = run.scenario
+    result.attrs.update({"scenario": scenario.name, "scenario_hash": scenario.hash, "seed": run.seed, "sampling": run.sampling})
     return result
 
 

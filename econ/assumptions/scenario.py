@@ -90,6 +90,10 @@ class Distribution:
     def __hash__(self) -> int:
         return hash(self._identity())
 
+    def __reduce__(self) -> tuple[type[Distribution], tuple[str, str, dict[str, float]]]:
+        """Pickled with a plain dict (a read-only mapping proxy cannot be pickled), for worker processes."""
+        return (Distribution, (self.key, self.dist, dict(self.params)))
+
 
 @dataclass(frozen=True, eq=False)
 class Scenario:
@@ -156,6 +160,8 @@ class Scenario:
         digest = _sha256(values, distributions, correlations)
         for name, value in [
             ("values", values),
+            ("sources", MappingProxyType(dict(self.sources))),
+            ("overrides", MappingProxyType(dict(self.overrides))),
             ("distributions", distributions),
             ("correlations", correlations),
             ("hash", digest[:16]),
@@ -170,6 +176,20 @@ class Scenario:
 
     def __hash__(self) -> int:
         return hash(self._digest)
+
+    def __reduce__(self) -> tuple[type[Scenario], tuple[Any, ...]]:
+        """Pickled with plain dicts (read-only mapping proxies cannot be pickled), so a scenario can travel to worker processes.
+
+        Examples
+        --------
+        >>> import pickle
+        >>> base = load_scenario("base")
+        >>> copy = pickle.loads(pickle.dumps(base))
+        >>> copy == base, copy.sources == base.sources, copy.overrides == base.overrides
+        (True, True, True)
+        """
+        fields = (self.name, self.description, dict(self.values), dict(self.sources), self.distributions, self.correlations, self.files)
+        return (Scenario, (*fields, dict(self.overrides)))
 
     def __getitem__(self, key: str) -> Value:
         try:
