@@ -11,6 +11,7 @@ from econ.information import evpi, evppi, first_order_indices
 from econ.plans import Plan, make_plan
 from econ.risk import simulate, spider, summarize, tornado
 from econ.strategies import evaluate
+from econ.sweep import sweep
 from econ.unit_costs import capacity_tiers, gpu_capex_per_mw, refresh_scan, unit_cost_table
 from econ.waterfall import waterfall
 
@@ -47,6 +48,7 @@ __all__ = [
     "simulate",
     "spider",
     "summarize",
+    "sweep",
     "tornado",
     "unit_cost_table",
     "waterfall",

@@ -2,9 +2,10 @@
 
 ``econ report`` checks everything before it runs anything (notebook and scenario names,
 every ``-p`` key and value), then runs each (scenario, notebook) pair through papermill in
-parallel, prints one line per finished run, rebuilds ``<out>/index.html`` and ends with
-status 0 if every run succeeded, 1 if any failed (with a summary of what and why), 2 for a
-usage error and 130 if interrupted.
+parallel (worker processes, or tasks on a Dask cluster with ``--dask`` or ``--scheduler``),
+prints one line per finished run, rebuilds ``<out>/index.html`` and ends with status 0 if every
+run succeeded, 1 if any failed (with a summary of what and why), 2 for a usage error, 3 if the
+Dask scheduler does not answer and 130 if interrupted.
 """
 
 from __future__ import annotations
@@ -105,6 +106,16 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.cpu_count() or 1,
         metavar="N",
         help="runs in parallel, one kernel each (default: the number of cores, %(default)s)",
+    )
+    where = report.add_mutually_exclusive_group()
+    where.add_argument(
+        "--dask", action="store_true", help="run each notebook as a task on a local Dask cluster of --jobs workers (docs/scale.md)"
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="run each notebook as a task on the Dask scheduler at ADDRESS, e.g. tcp://10.0.0.5:8786 (docs/scale.md)",
     )
     report.add_argument("--out", "-o", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: %(default)s)")
     report.add_argument(
@@ -239,7 +250,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """``econ report``: check, run, index, summarize."""
     from econ.reports.index import write_index
     from econ.reports.params import notebook_parameters, resolve_parameters
-    from econ.reports.runner import NOTEBOOK_DIR, RunSpec, discover_notebooks, output_folder_name, run_batch
+    from econ.reports.runner import NOTEBOOK_DIR, RunSpec, discover_notebooks, output_folder_name, run_batch, run_batch_on
 
     notebook_dir = args.notebook_dir or NOTEBOOK_DIR
     notebooks = _select_notebooks(discover_notebooks(notebook_dir), args.notebook)
@@ -268,12 +279,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         for nb in notebooks
     ]
     jobs = min(args.jobs, len(specs))
+    scheduler = args.scheduler or ("dask" if args.dask else None)
+    where = f"{jobs} process(es)" if scheduler is None else ("a local Dask cluster" if args.dask else f"Dask scheduler {scheduler}")
     print(
-        f"econ report: {len(specs)} run(s) ({len(scenarios)} scenario(s) x {len(notebooks)} notebook(s)) on {jobs} process(es) "
+        f"econ report: {len(specs)} run(s) ({len(scenarios)} scenario(s) x {len(notebooks)} notebook(s)) on {where} "
         f"into {out} ({', '.join(sorted(set(folders.values())))})"
     )
     try:
-        records = run_batch(specs, jobs, on_done=_progress)
+        records = run_batch(specs, jobs, on_done=_progress) if scheduler is None else run_batch_on(scheduler, specs, jobs, _progress)
     except KeyboardInterrupt:
         write_index(out)
         print("econ report: interrupted; pending runs cancelled, running ones stopped, earlier outputs kept", file=sys.stderr)
@@ -386,6 +399,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ParameterError) as err:
         print(f"econ {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except ConnectionError as err:  # a Dask scheduler that does not answer
+        print(f"econ {args.command}: error: {err}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         print(f"econ {args.command}: interrupted", file=sys.stderr)
         return 130

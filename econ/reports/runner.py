@@ -703,7 +703,7 @@ def run_batch(
 def _start(spec: RunSpec) -> _Running:
     spec.log_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=spec.log_path.parent, prefix=f".{spec.log_path.name}.", suffix=".tmp")
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", RUN_ENV: spec.run_id}
+    env = {"ECON_PROGRESS": "0", **os.environ, "PYTHONUNBUFFERED": "1", RUN_ENV: spec.run_id}  # no bars in logs unless asked
     try:
         with os.fdopen(fd, "wb") as handle:
             proc = subprocess.Popen(
@@ -821,3 +821,49 @@ def run_notebook(
     name = load_scenario(scenario, dict(overrides or {})).name
     spec = RunSpec(str(notebook), scenario, name, str(out), dict(parameters or {}), dict(overrides or {}))
     return run_one(spec)
+
+
+def run_spec(spec_json: str) -> dict[str, Any]:
+    """One run in a worker process of its own, wherever this is called (a Dask task): its ``results.json`` record.
+
+    The outputs go to the spec's folder, so on a cluster of several machines that folder must be
+    on a file system every worker sees (docs/scale.md).
+    """
+    item = _start(RunSpec.from_json(spec_json))
+    item.proc.wait()
+    return _finish(item)
+
+
+def run_batch_on(
+    scheduler: Any,
+    specs: Sequence[RunSpec],
+    workers: int | None = None,
+    on_done: Callable[[int, int, dict[str, Any]], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Run every spec as a Dask task (:func:`run_spec`) on ``scheduler`` (:func:`econ.parallel.dask_client`).
+
+    A run whose Dask worker dies is rerun from the start on another (its outputs are published
+    atomically, so a half-done run leaves nothing). On Ctrl-C the runs not started are
+    cancelled and ``KeyboardInterrupt`` is raised; runs already started finish on their workers.
+
+    Returns
+    -------
+    list of dict
+        The ``results.json`` record of each run, in the order of ``specs``.
+    """
+    from dask.distributed import as_completed
+
+    from econ.parallel import dask_client
+
+    with dask_client(scheduler, workers) as client:
+        futures = {client.submit(run_spec, s.to_json(), key=f"econ-report-{s.run_id}", pure=False): s for s in specs}
+        records: dict[str, dict[str, Any]] = {}
+        try:
+            for future in as_completed(futures):
+                records[futures[future].run_id] = record = future.result()
+                if on_done is not None:
+                    on_done(len(records), len(specs), record)
+        except KeyboardInterrupt:
+            client.cancel(list(futures))
+            raise
+    return [records[s.run_id] for s in specs]

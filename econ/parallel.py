@@ -1,0 +1,172 @@
+"""Where econ's independent tasks run: in this process, in a local process pool, or on a Dask cluster.
+
+A task is a picklable function and its arguments; results come back in the order of the tasks,
+so a Monte Carlo split into chunks of draws (:mod:`econ.sampling` numbers every draw) gives
+bit-identical results whatever runs it. The choice is the ``scheduler`` argument of
+:func:`econ.simulate`, :func:`econ.sweep` and ``econ report``:
+
+- ``None`` (the default): embedded, no cluster. One task runs in this process; several run in a
+  pool of ``workers`` processes (default: every core, ``os.cpu_count()``), started with
+  ``spawn`` so that nothing of this process's threads is inherited (Python documentation,
+  ``multiprocessing``, "Contexts and start methods").
+- ``"dask"``: a ``dask.distributed.LocalCluster`` of ``workers`` single-threaded worker
+  processes on the loopback interface, started for the call and closed after it.
+- an address such as ``"tcp://10.0.0.5:8786"``: an existing Dask scheduler; econ connects within
+  :data:`CONNECT_TIMEOUT_S` or raises ``ConnectionError`` naming the address.
+- a ``dask.distributed.Client``: used as it is (the caller owns it).
+
+On Dask, a task whose worker dies is recomputed on another worker by the scheduler (up to
+``distributed.scheduler.allowed-failures`` times, 3 by default: Dask documentation, "Resilience");
+since a task's result depends only on its arguments, the result is the same. Tasks carry what
+they need (the scenario and its resolved inputs), so a worker needs only econ installed at the
+same version, not the data files (docs/scale.md).
+
+Progress is shown with ``tqdm`` (``tqdm.auto``: a bar in a terminal or in JupyterLab) when
+``progress`` is True, and by default only in an interactive terminal or notebook; ``econ report``
+sets ``ECON_PROGRESS=0`` so that batch logs and published reports carry no bars.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from typing import Any
+
+CONNECT_TIMEOUT_S = 10.0
+"""Seconds econ waits for a Dask scheduler to answer before giving up [s]."""
+
+Task = tuple[Any, ...]
+
+
+def show_progress(progress: bool | None) -> bool:
+    """Whether to draw a progress bar: ``progress`` if given, else ``ECON_PROGRESS`` (0 or 1), else only when interactive.
+
+    Examples
+    --------
+    >>> show_progress(False), show_progress(True)
+    (False, True)
+    """
+    if progress is not None:
+        return bool(progress)
+    setting = os.environ.get("ECON_PROGRESS")
+    if setting is not None:
+        return setting.strip() not in ("", "0", "false", "no")
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    return bool(sys.stderr.isatty() or (shell is not None and type(shell).__name__ == "ZMQInteractiveShell"))
+
+
+def _bar(total: int, description: str, on: bool) -> Any:
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=description, unit="task", disable=not on, leave=False)
+
+
+def check_workers(workers: int | None) -> int:
+    """``workers`` or every core; a ValueError naming the parameter if it is not a whole number >= 1."""
+    if workers is None:
+        return os.cpu_count() or 1
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers: must be a whole number of worker processes >= 1 [processes]; got {workers!r}")
+    return workers
+
+
+@contextmanager
+def dask_client(scheduler: Any, workers: int | None = None) -> Iterator[Any]:
+    """A ``dask.distributed.Client`` for ``scheduler`` (``"dask"``, an address or a client), closed after use if econ opened it.
+
+    Raises
+    ------
+    ConnectionError
+        If the scheduler at the address does not answer within :data:`CONNECT_TIMEOUT_S`.
+    """
+    from dask.distributed import Client, LocalCluster
+
+    if isinstance(scheduler, Client):
+        yield scheduler
+        return
+    if scheduler == "dask":
+        cluster = LocalCluster(
+            n_workers=check_workers(workers), threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
+        )
+        with cluster, Client(cluster) as client:
+            yield client
+        return
+    if not isinstance(scheduler, str) or not scheduler:
+        raise ValueError(f"scheduler: must be None, 'dask', a scheduler address such as 'tcp://host:8786' or a Client; got {scheduler!r}")
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+    except (OSError, TimeoutError) as error:
+        raise ConnectionError(
+            f"scheduler: no Dask scheduler answered at {scheduler!r} within {CONNECT_TIMEOUT_S:g} s ({error}); start one with "
+            "`dask scheduler` and workers with `dask worker ADDRESS`, or pass scheduler='dask' for a local cluster (docs/scale.md)"
+        ) from None
+    with client:
+        yield client
+
+
+def run_tasks(
+    function: Callable[..., Any],
+    tasks: Sequence[Task],
+    *,
+    scheduler: Any = None,
+    workers: int | None = None,
+    progress: bool | None = None,
+    description: str = "econ",
+) -> list[Any]:
+    """``function(*task)`` for every task, in the order of the tasks, wherever ``scheduler`` says (module docstring).
+
+    Parameters
+    ----------
+    function : callable
+        A module-level (picklable) function.
+    tasks : sequence of tuple
+        Its arguments, one tuple per task.
+    scheduler : None, str or dask.distributed.Client
+        Where to run: None (embedded), ``"dask"`` (a local Dask cluster), an address, or a client.
+    workers : int, optional
+        Worker processes for the embedded pool or the local cluster [processes], >= 1; default
+        every core. The embedded default runs a single task in this process.
+    progress : bool, optional
+        Draw a progress bar (:func:`show_progress`).
+    description : str
+        Label of the bar.
+
+    Returns
+    -------
+    list
+        The results, in task order.
+
+    Examples
+    --------
+    >>> run_tasks(pow, [(2, 3), (3, 2)], workers=1)
+    [8, 9]
+    """
+    on = show_progress(progress)
+    if scheduler is None:
+        count = min(check_workers(workers), len(tasks))
+        if count <= 1:
+            results = []
+            with _bar(len(tasks), description, on) as bar:
+                for task in tasks:
+                    results.append(function(*task))
+                    bar.update()
+            return results
+        out: list[Any] = [None] * len(tasks)
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn")) as pool, _bar(len(tasks), description, on) as bar:
+            futures = {pool.submit(function, *task): k for k, task in enumerate(tasks)}
+            for future in as_completed(futures):
+                out[futures[future]] = future.result()
+                bar.update()
+        return out
+    from dask.distributed import as_completed as dask_completed
+
+    with dask_client(scheduler, workers) as client:
+        submitted = [client.submit(function, *task, pure=False) for task in tasks]
+        with _bar(len(tasks), description, on) as bar:
+            for _ in dask_completed(submitted):
+                bar.update()
+        return list(client.gather(submitted))

@@ -1,0 +1,141 @@
+"""Sweeps: the Monte Carlo of many scenarios or override sets at once, as one tidy table.
+
+Every case is simulated exactly as :func:`econ.simulate` would (the same draws for the same
+seed, common random numbers across cases), and the chunks of all cases are submitted together,
+so a process pool or a Dask cluster is kept busy across case boundaries (:mod:`econ.parallel`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from econ.assumptions import Scenario, load_scenario
+from econ.parallel import run_tasks
+from econ.risk import _chunk, assemble, prepare
+
+Case = Scenario | str | Mapping[str, Any]
+
+STATISTICS = (
+    "draws",
+    "npv_cost_mean_usd",
+    "npv_cost_p10_usd",
+    "npv_cost_p50_usd",
+    "npv_cost_p90_usd",
+    "npv_cost_difference_mean_usd",
+    "npv_cost_difference_std_error_usd",
+    "p_cheaper_than_rent",
+)
+"""Columns of :func:`sweep` after the case, scenario and strategy."""
+
+
+def _scenario(case: Case, base: str | Scenario) -> Scenario:
+    if isinstance(case, Scenario):
+        return case
+    if isinstance(case, str):
+        return load_scenario(case)
+    if isinstance(case, Mapping):
+        start = base if isinstance(base, Scenario) else load_scenario(base)
+        return start.with_overrides(dict(case))
+    raise ValueError(f"cases: each case must be a Scenario, a scenario name or path, or a mapping of overrides; got {case!r}")
+
+
+def _label(case: Case, scenario: Scenario) -> str:
+    if isinstance(case, Mapping):
+        return ", ".join(f"{k}={v}" for k, v in case.items()) or scenario.name
+    return scenario.name
+
+
+def _rows(label: str, draws: pd.DataFrame, strategies: Sequence[str]) -> list[dict[str, Any]]:
+    rows = []
+    for s in strategies:
+        cost = draws[f"npv_cost_usd_{s}"]
+        row: dict[str, Any] = {
+            "case": label,
+            "scenario": draws.attrs["scenario"],
+            "scenario_hash": draws.attrs["scenario_hash"],
+            "strategy": s,
+            "draws": len(draws),
+            "npv_cost_mean_usd": float(cost.mean()),
+        }
+        row |= {f"npv_cost_p{q}_usd": float(cost.quantile(q / 100)) for q in (10, 50, 90)}
+        if s == "rent":
+            row |= {"npv_cost_difference_mean_usd": 0.0, "npv_cost_difference_std_error_usd": 0.0, "p_cheaper_than_rent": np.nan}
+        else:
+            diff = draws[f"npv_cost_difference_{s}_usd"]
+            row["npv_cost_difference_mean_usd"] = float(diff.mean())
+            row["npv_cost_difference_std_error_usd"] = float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else np.nan
+            row["p_cheaper_than_rent"] = float((diff < 0).mean())
+        rows.append(row)
+    return rows
+
+
+def sweep(
+    cases: Sequence[Case] | Mapping[str, Case],
+    n_draws: int,
+    seed: int,
+    *,
+    base: str | Scenario = "base",
+    sampling: str = "random",
+    chunk_size: int = 5000,
+    scheduler: Any = None,
+    workers: int | None = 1,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Simulate every case and summarize each strategy of each: one row per case and strategy.
+
+    Parameters
+    ----------
+    cases : sequence or mapping
+        Scenarios (:class:`~econ.assumptions.Scenario` objects, names or YAML paths) or mappings
+        of overrides applied to ``base``; a mapping of labels to cases names them.
+    n_draws : int
+        Draws per case [draws].
+    seed : int
+        Root seed, the same for every case (common random numbers).
+    base : str or Scenario, default "base"
+        The scenario that override mappings apply to.
+    sampling, chunk_size, scheduler, workers, progress
+        As in :func:`econ.simulate`; every case's chunks are submitted together.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``case`` (the label), ``scenario``, ``scenario_hash``, ``strategy`` and
+        :data:`STATISTICS`: draws, the mean and 10th/50th/90th percentiles of the NPV cost
+        [USD], the mean difference from renting and its standard error [USD], and the share of
+        draws cheaper than renting [1] (NaN for rent itself).
+
+    Raises
+    ------
+    ValueError
+        If ``cases`` is empty or a case is not a scenario, a name or a mapping; or as
+        :func:`econ.simulate`.
+
+    Examples
+    --------
+    >>> table = sweep([{"cloud.commit_discount_level": 0.2}, {"cloud.commit_discount_level": 0.8}], 50, seed=1)
+    >>> table[["case", "strategy"]].values.tolist()[:2]
+    [['cloud.commit_discount_level=0.2', 'rent'], ['cloud.commit_discount_level=0.2', 'build']]
+    >>> len(table)
+    6
+    """
+    named = dict(cases) if isinstance(cases, Mapping) else None
+    items = list(named.values()) if named is not None else list(cases)
+    if not items:
+        raise ValueError("cases: give at least one scenario, scenario name or mapping of overrides")
+    scenarios = [_scenario(case, base) for case in items]
+    labels = list(named) if named is not None else [_label(c, s) for c, s in zip(items, scenarios, strict=True)]
+    prepared = [prepare(s, n_draws, seed, chunk_size=chunk_size, sampling=sampling) for s in scenarios]
+    tasks = [task for _, chunks in prepared for task in chunks]
+    results = run_tasks(_chunk, tasks, scheduler=scheduler, workers=workers, progress=progress, description="sweep")
+    rows: list[dict[str, Any]] = []
+    first = 0
+    for label, (run, chunks) in zip(labels, prepared, strict=True):
+        draws = assemble(run, results[first : first + len(chunks)])
+        first += len(chunks)
+        rows += _rows(label, draws, [s if isinstance(s, str) else s.name for s in run.strategies])
+    return pd.DataFrame(rows, columns=["case", "scenario", "scenario_hash", "strategy", *STATISTICS])

@@ -1,0 +1,179 @@
+"""Scale (issue 18): sampling designs numbered draw by draw, a process pool, a real Dask LocalCluster on loopback, sweeps.
+
+The cluster tests start a LocalCluster of two single-threaded worker processes on 127.0.0.1 and
+compare with the same run in this process: results must be bit-identical, including after a worker
+is killed in the middle of a run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from scipy.stats import qmc
+
+import econ
+from econ.assumptions import load_scenario
+from econ.parallel import run_tasks, show_progress
+from econ.risk import sample_inputs
+from econ.sampling import BLOCK, design
+
+BASE = load_scenario("base")
+
+
+@pytest.mark.parametrize("sampling", ["random", "lhs", "sobol"])
+def test_a_chunk_of_draws_is_those_draws_of_the_whole_run(sampling: str) -> None:
+    whole_z, whole_u = design(sampling, 5, 0, 3 * BLOCK + 100, 3, 2)
+    for start, stop in [(0, 10), (BLOCK - 3, BLOCK + 5), (2 * BLOCK + 17, 3 * BLOCK + 100)]:
+        z, u = design(sampling, 5, start, stop, 3, 2)
+        np.testing.assert_array_equal(z, whole_z[start:stop])
+        np.testing.assert_array_equal(u, whole_u[start:stop])
+    other = design(sampling, 6, 0, 50, 3, 2)[0]
+    assert not np.allclose(other, whole_z[:50])
+
+
+def test_random_blocks_are_numpy_spawned_streams_and_sobol_is_scipys_sequence() -> None:
+    z, u = design("random", 9, 0, 2 * BLOCK, 2, 1)
+    child = np.random.default_rng(np.random.SeedSequence(9).spawn(2)[1])
+    np.testing.assert_array_equal(z[BLOCK:], child.standard_normal((BLOCK, 2)))
+    np.testing.assert_array_equal(u[BLOCK:], child.random((BLOCK, 1)))
+    z, u = design("sobol", 9, 0, 2048, 2, 1)
+    engine = qmc.Sobol(3, scramble=True, rng=np.random.default_rng(np.random.SeedSequence(9, spawn_key=(2**31,))))
+    points = engine.random(2048)
+    np.testing.assert_array_equal(u, points[:, 2:])
+    np.testing.assert_allclose(stats.norm.cdf(z), points[:, :2], rtol=1e-12)
+
+
+def test_latin_hypercube_blocks_stratify_every_input_and_beat_random_draws_for_a_mean() -> None:
+    z, u = design("lhs", 1, 0, BLOCK, 4, 2)
+    cells = np.floor(np.column_stack([stats.norm.cdf(z), u]) * BLOCK).astype(int)
+    for column in cells.T:
+        assert sorted(column.tolist()) == list(range(BLOCK))
+    # the mean of an additive function: Latin hypercube error far below plain random error
+    lhs = [design("lhs", seed, 0, BLOCK, 3, 0)[0].sum(axis=1).mean() for seed in range(30)]
+    plain = [design("random", seed, 0, BLOCK, 3, 0)[0].sum(axis=1).mean() for seed in range(30)]
+    assert np.std(lhs) < 0.05 * np.std(plain)
+
+
+def test_sampled_inputs_keep_their_marginals_and_rank_correlation_under_every_design() -> None:
+    for sampling in ("random", "lhs", "sobol"):
+        _, sampled = sample_inputs(BASE, 4096, seed=3, sampling=sampling)
+        growth = sampled["demand.growth_annual"] if "demand.growth_annual" in sampled else sampled.iloc[:, 0]
+        assert growth.notna().all() and growth.std() > 0
+        a, b, rho = BASE.correlations[0]
+        if a in sampled and b in sampled:
+            assert stats.spearmanr(sampled[a], sampled[b]).statistic == pytest.approx(rho, abs=0.05)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [({"sampling": "halton"}, "sampling: must be one of"), ({"seed": -1}, "seed")])
+def test_bad_sampling_input_names_the_parameter(kwargs: dict[str, object], message: str) -> None:
+    arguments: dict[str, object] = {"seed": 1, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        econ.simulate(BASE, 10, **arguments)  # type: ignore[arg-type]
+
+
+def test_simulate_is_identical_in_a_process_pool_and_for_any_chunk_size() -> None:
+    serial = econ.simulate(BASE, 900, seed=4, chunk_size=900)
+    pooled = econ.simulate(BASE, 900, seed=4, chunk_size=200, workers=2)
+    pd.testing.assert_frame_equal(serial, pooled, check_exact=True)
+    assert list(serial.index) == list(range(900)) and serial.attrs["sampling"] == "random"
+
+
+def test_progress_is_off_in_batch_logs_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ECON_PROGRESS", raising=False)
+    assert show_progress(None) is False  # pytest's stderr is not a terminal, and this is no notebook
+    monkeypatch.setenv("ECON_PROGRESS", "1")
+    assert show_progress(None) is True
+    assert show_progress(False) is False
+    monkeypatch.setenv("ECON_PROGRESS", "0")
+    assert run_tasks(divmod, [(7, 2)], progress=None) == [(3, 1)]
+
+
+def test_an_unreachable_scheduler_fails_clearly_within_thirty_seconds() -> None:
+    started = time.monotonic()
+    with pytest.raises(ConnectionError, match=r"scheduler: no Dask scheduler answered at 'tcp://127.0.0.1:9'"):
+        econ.simulate(BASE, 10, seed=1, scheduler="tcp://127.0.0.1:9")
+    assert time.monotonic() - started < 30.0
+
+
+# ---------------------------------------------------------------------------------------------
+# A real Dask cluster: two worker processes on loopback
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[object]:
+    from dask.distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0") as local,
+        Client(local) as client,
+    ):
+        yield client
+
+
+def test_simulate_on_the_cluster_is_identical_to_local(cluster: object) -> None:
+    local = econ.simulate(BASE, 1200, seed=8, chunk_size=1200)
+    remote = econ.simulate(BASE, 1200, seed=8, chunk_size=300, scheduler=cluster)
+    pd.testing.assert_frame_equal(local, remote, check_exact=True)
+
+
+def test_a_worker_killed_during_a_run_loses_and_duplicates_nothing(cluster: object) -> None:
+    """SIGKILL one worker while chunks run: the scheduler reruns its tasks elsewhere and the result is identical."""
+    local = econ.simulate(BASE, 3000, seed=9, chunk_size=3000)
+    pids = list(cluster.run(os.getpid).values())  # type: ignore[attr-defined]
+    killed: list[int] = []
+
+    def kill_one() -> None:
+        time.sleep(2.0)  # chunks of 150 draws take about 0.3 s each: the run is under way
+        os.kill(pids[0], signal.SIGKILL)
+        killed.append(pids[0])
+
+    killer = threading.Thread(target=kill_one)
+    killer.start()
+    remote = econ.simulate(BASE, 3000, seed=9, chunk_size=150, scheduler=cluster)
+    killer.join()
+    assert killed and killed[0] not in cluster.run(os.getpid).values()  # type: ignore[attr-defined]
+    pd.testing.assert_frame_equal(local, remote, check_exact=True)
+    assert remote.index.is_unique and len(remote) == 3000
+
+
+def test_a_sweep_of_four_scenarios_matches_four_local_runs(cluster: object) -> None:
+    names = ["base", "build", "sovereign", "rent-only"]
+    table = econ.sweep(names, 400, seed=2, chunk_size=150, scheduler=cluster)
+    assert table["case"].unique().tolist() == names and len(table) == 12
+    for name in names:
+        draws = econ.simulate(load_scenario(name), 400, seed=2)
+        rows = table[table["case"] == name].set_index("strategy")
+        for strategy in ("rent", "build", "hybrid"):
+            assert rows.loc[strategy, "npv_cost_mean_usd"] == draws[f"npv_cost_usd_{strategy}"].mean()
+        summary = econ.summarize(draws)
+        for strategy in ("build", "hybrid"):
+            assert rows.loc[strategy, "p_cheaper_than_rent"] == summary.loc[strategy, "p_cheaper_than_rent"]
+            assert rows.loc[strategy, "npv_cost_difference_mean_usd"] == summary.loc[strategy, "npv_cost_difference_mean_usd"]
+
+
+def test_econ_report_runs_notebooks_as_tasks_on_a_local_dask_cluster(tmp_path: Path) -> None:
+    from econ import cli
+
+    status = cli.main(["report", "-n", "00", "-s", "base", "--dask", "--jobs", "2", "--out", str(tmp_path)])
+    assert status == 0
+    record = json.loads((tmp_path / "base" / "00_finance_kernels.results.json").read_text())
+    assert record["run"]["status"] == "ok" and (tmp_path / "base" / "00_finance_kernels.html").exists()
+
+
+def test_econ_report_with_an_unreachable_scheduler_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from econ import cli
+
+    started = time.monotonic()
+    status = cli.main(["report", "-n", "00", "-s", "base", "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path)])
+    assert status == 3 and time.monotonic() - started < 30.0
+    assert "no Dask scheduler answered at 'tcp://127.0.0.1:9'" in capsys.readouterr().err
