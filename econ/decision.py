@@ -25,15 +25,27 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from econ.assumptions import Scenario
 from econ.inputs import ContractSpec, Inputs, inputs_from_scenario
+from econ.parallel import executor, run_tasks
 from econ.plans import Plan, named_plans
 from econ.risk import sample_inputs
-from econ.strategies import CATEGORIES, check_markup, discount_factors_monthly, forecast, market, npv_cost, run_strategy, with_rent
+from econ.strategies import (
+    CATEGORIES,
+    Forecast,
+    check_markup,
+    discount_factors_monthly,
+    forecast,
+    market,
+    npv_cost,
+    run_strategy,
+    with_rent,
+)
 
 __all__ = ["Choices", "Optimization", "cvar", "efficient_frontier", "exhaustive", "expected_flows", "optimize", "score"]
 
@@ -233,19 +245,38 @@ def _label(choices: Choices, sites: tuple[str, ...], point: Point) -> str:
     return "; ".join([*built, commit]) if built else f"no sites; {commit}"
 
 
+def _plan_chunk(scenario: Scenario, base: Inputs, seed: int, start: int, stop: int, plan: Plan, fc: Forecast) -> np.ndarray:
+    """NPV cost of one plan on draws ``start .. stop - 1`` [USD], sampled where the task runs (the same draws as up front)."""
+    chunk, _ = sample_inputs(scenario, stop - start, seed, start=start, base=base)
+    cost: np.ndarray = npv_cost(chunk, run_strategy(chunk, plan, fc))
+    return cost
+
+
 @dataclass
 class _Costs:
-    """NPV cost per draw of each plan, costed once on fixed draws (common random numbers)."""
+    """NPV cost per draw of each plan, costed once on fixed draws (common random numbers).
+
+    With ``where`` (an executor or a Dask client, :func:`econ.parallel.executor`) each plan and
+    chunk of draws is a task that samples its draws itself; the costs are the same to the bit.
+    """
 
     scenario: Scenario
     inputs: Inputs
     plan_inputs: Inputs
     chunk_size: int
+    seed: int
+    where: Any = None
     cache: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __call__(self, plans: Sequence[Plan]) -> np.ndarray:
         todo = list({p.name: p for p in plans if p.name not in self.cache}.values())
-        if todo:
+        if todo and self.where is not None:
+            fc = forecast(self.plan_inputs, plans=todo)
+            chunks = [(a, min(a + self.chunk_size, self.inputs.n)) for a in range(0, self.inputs.n, self.chunk_size)]
+            tasks = [(self.scenario, self.plan_inputs, self.seed, a, b, p, fc) for p in todo for a, b in chunks]
+            results = iter(run_tasks(_plan_chunk, tasks, scheduler=self.where, progress=False))
+            self.cache.update({p.name: np.concatenate([next(results) for _ in chunks]) for p in todo})
+        elif todo:
             fc = forecast(self.plan_inputs, plans=todo)
             parts: dict[str, list[np.ndarray]] = {p.name: [] for p in todo}
             for start in range(0, self.inputs.n, self.chunk_size):
@@ -257,13 +288,13 @@ class _Costs:
         return np.column_stack([self.cache[p.name] for p in plans])
 
 
-def _costs(scenario: Scenario, draws: int, seed: int, chunk_size: int) -> _Costs:
+def _costs(scenario: Scenario, draws: int, seed: int, chunk_size: int, where: Any = None) -> _Costs:
     if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 2:
         raise ValueError(f"draws: must be an integer >= 2; got {draws!r}")
     plan_inputs = inputs_from_scenario(scenario)
     check_markup(scenario, plan_inputs)
-    inputs, _ = sample_inputs(scenario, int(draws), seed)
-    return _Costs(scenario, inputs, plan_inputs, chunk_size)
+    inputs, _ = sample_inputs(scenario, int(draws), seed, base=plan_inputs)
+    return _Costs(scenario, inputs, plan_inputs, chunk_size, int(seed), where)
 
 
 def _search(
@@ -363,6 +394,8 @@ def optimize(
     starts: Iterable[Point] | None = None,
     chunk_size: int = 5_000,
     frontier_weights: Sequence[float] = (0.25, 1.0, 4.0),
+    scheduler: Any = None,
+    workers: int | None = 1,
 ) -> Optimization:
     """The plan that minimizes the objective over Monte Carlo draws, and how it compares.
 
@@ -393,6 +426,11 @@ def optimize(
         Risk appetites explored for the frontier: one more search minimizing mean + ``w`` x
         CVaR for each ``w`` [1] (from the same starts, on the same costed plans), so that
         the frontier holds the plans a more risk-averse decision-maker would choose.
+    scheduler : None, "dask", str or dask.distributed.Client
+        Where the plan evaluations run (:mod:`econ.parallel`): each plan on each chunk of draws
+        is a task. The result is the same to the bit wherever they run.
+    workers : int or None, default 1
+        Processes of the embedded pool or the local cluster [processes]; None for every core.
 
     Returns
     -------
@@ -414,8 +452,31 @@ def optimize(
     n_search = n_all if search_draws is None else int(search_draws)
     if not 2 <= n_search <= n_all:
         raise ValueError(f"search_draws: must be in [2, draws = {n_all}]; got {search_draws!r}")
-    costs = _costs(scenario, n_all, seed, chunk_size)
-    search = _Costs(scenario, costs.inputs.take(slice(0, n_search)), costs.plan_inputs, chunk_size) if n_search < n_all else costs
+    with executor(scheduler, workers) as where:
+        settings = (level, risk_weight, starts, chunk_size, frontier_weights)
+        return _optimize(scenario, objective, choices, n_all, n_search, seed, *settings, where)
+
+
+def _optimize(
+    scenario: Scenario,
+    objective: str,
+    choices: Choices,
+    n_all: int,
+    n_search: int,
+    seed: int,
+    level: float,
+    risk_weight: float,
+    starts: Iterable[Point] | None,
+    chunk_size: int,
+    frontier_weights: Sequence[float],
+    where: Any,
+) -> Optimization:
+    costs = _costs(scenario, n_all, seed, chunk_size, where)
+    search = (
+        _Costs(scenario, costs.inputs.take(slice(0, n_search)), costs.plan_inputs, chunk_size, costs.seed, where)
+        if n_search < n_all
+        else costs
+    )
     months = costs.plan_inputs.months
     dims = choices.dimensions(scenario)
     plans: dict[Point, Plan] = {}

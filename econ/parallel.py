@@ -32,7 +32,7 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from typing import Any
 
@@ -72,6 +72,41 @@ def check_workers(workers: int | None) -> int:
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers: must be a whole number of worker processes >= 1 [processes]; got {workers!r}")
     return workers
+
+
+def _on_pool(pool: Executor, function: Callable[..., Any], tasks: Sequence[Task], on: bool, description: str) -> list[Any]:
+    out: list[Any] = [None] * len(tasks)
+    with _bar(len(tasks), description, on) as bar:
+        futures = {pool.submit(function, *task): k for k, task in enumerate(tasks)}
+        for future in as_completed(futures):
+            out[futures[future]] = future.result()
+            bar.update()
+    return out
+
+
+@contextmanager
+def executor(scheduler: Any = None, workers: int | None = 1) -> Iterator[Any]:
+    """What to pass as ``scheduler`` to many :func:`run_tasks` calls: one process pool or Dask client for them all.
+
+    None with one worker gives None (this process); None with more a ``ProcessPoolExecutor``
+    kept open for the block (a pool per call would start its processes each time); anything
+    else a Dask client (:func:`dask_client`).
+
+    Examples
+    --------
+    >>> with executor(None, 1) as where:
+    ...     run_tasks(pow, [(2, 5)], scheduler=where)
+    [32]
+    """
+    if scheduler is None:
+        if check_workers(workers) <= 1:
+            yield None
+            return
+        with ProcessPoolExecutor(check_workers(workers), mp_context=multiprocessing.get_context("spawn")) as pool:
+            yield pool
+        return
+    with dask_client(scheduler, workers) as client:
+        yield client
 
 
 @contextmanager
@@ -125,8 +160,9 @@ def run_tasks(
         A module-level (picklable) function.
     tasks : sequence of tuple
         Its arguments, one tuple per task.
-    scheduler : None, str or dask.distributed.Client
-        Where to run: None (embedded), ``"dask"`` (a local Dask cluster), an address, or a client.
+    scheduler : None, str, dask.distributed.Client or concurrent.futures.Executor
+        Where to run: None (embedded), ``"dask"`` (a local Dask cluster), an address, a client,
+        or an executor kept open by the caller (:func:`executor`).
     workers : int, optional
         Worker processes for the embedded pool or the local cluster [processes], >= 1; default
         every core. The embedded default runs a single task in this process.
@@ -155,18 +191,20 @@ def run_tasks(
                     results.append(function(*task))
                     bar.update()
             return results
-        out: list[Any] = [None] * len(tasks)
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn")) as pool, _bar(len(tasks), description, on) as bar:
-            futures = {pool.submit(function, *task): k for k, task in enumerate(tasks)}
-            for future in as_completed(futures):
-                out[futures[future]] = future.result()
-                bar.update()
-        return out
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn")) as pool:
+            return _on_pool(pool, function, tasks, on, description)
+    if isinstance(scheduler, Executor):
+        return _on_pool(scheduler, function, tasks, on, description)
     from dask.distributed import as_completed as dask_completed
 
     with dask_client(scheduler, workers) as client:
         submitted = [client.submit(function, *task, pure=False) for task in tasks]
+        order = {future.key: k for k, future in enumerate(submitted)}
+        fetched: list[Any] = [None] * len(tasks)
         with _bar(len(tasks), description, on) as bar:
-            for _ in dask_completed(submitted):
+            for future, result in dask_completed(submitted, with_results=True):
+                fetched[order[future.key]] = result
+                submitted[order[future.key]] = None  # fetched: the worker may drop it, so results do not pile up there
+                future.release()
                 bar.update()
-        return list(client.gather(submitted))
+        return fetched
