@@ -211,6 +211,7 @@ class _Run:
     planned: Schedule
     held: tuple[tuple[str, float], ...]
     data: str
+    outputs_only: bool = False
 
 
 @functools.cache
@@ -236,7 +237,7 @@ def _chunk(run: _Run, start: int, stop: int) -> pd.DataFrame:
         out[f"take_or_pay_pv_usd_{label}"] = -np.einsum("nm,nm->n", result.flows["take_or_pay_shortfall"], factors)
         if label == "build":
             out["sites_on_time_share"] = on_time_share(result.schedule, run.planned, inputs["build.on_time_grace_months"])
-    chunk: pd.DataFrame = sampled.assign(**out)
+    chunk: pd.DataFrame = pd.DataFrame(out, index=sampled.index) if run.outputs_only else sampled.assign(**out)
     return chunk
 
 
@@ -322,8 +323,12 @@ def prepare(
     plans: Sequence[Plan] | None = None,
     held: Mapping[str, float] | None = None,
     sampling: str = "random",
+    outputs_only: bool = False,
 ) -> tuple[_Run, list[tuple[_Run, int, int]]]:
-    """The shared part of a simulation and its chunks, ``(run, start, stop)``: the tasks of :func:`simulate` (same parameters)."""
+    """The shared part of a simulation and its chunks, ``(run, start, stop)``: the tasks of :func:`simulate` (same parameters).
+
+    ``outputs_only`` leaves the sampled inputs out of each chunk's table (what a sweep ships back).
+    """
     if isinstance(n_draws, bool) or not isinstance(n_draws, int | np.integer) or n_draws < 1:
         raise ValueError(f"n_draws must be a positive integer [draws]; got {n_draws!r}")
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
@@ -337,7 +342,7 @@ def prepare(
     planned = site_schedule(plan_inputs, plan_inputs["strategies.build.build_share"])
     fixed = tuple((key, float(value)) for key, value in (held or {}).items())
     sample_inputs(scenario, 1, seed, sampling=sampling, base=plan_inputs)  # bad seeds fail here, before any task
-    run = _Run(scenario, plan_inputs, int(seed), sampling, plan, tuple(strategies), planned, fixed, data_fingerprint())
+    run = _Run(scenario, plan_inputs, int(seed), sampling, plan, tuple(strategies), planned, fixed, data_fingerprint(), outputs_only)
     return run, [(run, a, min(a + chunk_size, int(n_draws))) for a in range(0, int(n_draws), chunk_size)]
 
 
