@@ -453,55 +453,37 @@ def optimize(
     if not 2 <= n_search <= n_all:
         raise ValueError(f"search_draws: must be in [2, draws = {n_all}]; got {search_draws!r}")
     with executor(scheduler, workers) as where:
-        settings = (level, risk_weight, starts, chunk_size, frontier_weights)
-        return _optimize(scenario, objective, choices, n_all, n_search, seed, *settings, where)
+        costs = _costs(scenario, n_all, seed, chunk_size, where)
+        search = (
+            _Costs(scenario, costs.inputs.take(slice(0, n_search)), costs.plan_inputs, chunk_size, costs.seed, where)
+            if n_search < n_all
+            else costs
+        )
+        months = costs.plan_inputs.months
+        dims = choices.dimensions(scenario)
+        plans: dict[Point, Plan] = {}
 
+        def plan_of(point: Point) -> Plan:
+            if point not in plans:
+                plans[point] = _plan(scenario, choices, point, months)
+            return plans[point]
 
-def _optimize(
-    scenario: Scenario,
-    objective: str,
-    choices: Choices,
-    n_all: int,
-    n_search: int,
-    seed: int,
-    level: float,
-    risk_weight: float,
-    starts: Iterable[Point] | None,
-    chunk_size: int,
-    frontier_weights: Sequence[float],
-    where: Any,
-) -> Optimization:
-    costs = _costs(scenario, n_all, seed, chunk_size, where)
-    search = (
-        _Costs(scenario, costs.inputs.take(slice(0, n_search)), costs.plan_inputs, chunk_size, costs.seed, where)
-        if n_search < n_all
-        else costs
-    )
-    months = costs.plan_inputs.months
-    dims = choices.dimensions(scenario)
-    plans: dict[Point, Plan] = {}
+        n = len(choices.decided(scenario))
+        begin = list(starts) if starts is not None else _default_starts(scenario, choices)
+        costed: dict[Point, float] = {}
+        for weight in (None, *frontier_weights):
+            if weight is not None and not (np.isfinite(weight) and weight >= 0):
+                raise ValueError(f"frontier_weights: each must be finite and >= 0 [1]; got {weight!r}")
 
-    def plan_of(point: Point) -> Plan:
-        if point not in plans:
-            plans[point] = _plan(scenario, choices, point, months)
-        return plans[point]
+            def values(points: list[Point], w: float | None = weight) -> np.ndarray:
+                c = search([plan_of(p) for p in points])
+                return score(c, objective, level, risk_weight) if w is None else score(c, "mean+cvar", level, w)
 
-    n = len(choices.decided(scenario))
-    begin = list(starts) if starts is not None else _default_starts(scenario, choices)
-    costed: dict[Point, float] = {}
-    for weight in (None, *frontier_weights):
-        if weight is not None and not (np.isfinite(weight) and weight >= 0):
-            raise ValueError(f"frontier_weights: each must be finite and >= 0 [1]; got {weight!r}")
-
-        def values(points: list[Point], w: float | None = weight) -> np.ndarray:
-            c = search([plan_of(p) for p in points])
-            return score(c, objective, level, risk_weight) if w is None else score(c, "mean+cvar", level, w)
-
-        seen: dict[Point, float] = {}
-        for start in begin:
-            _search(tuple(start), dims, values, seen, lambda p: _canonical(p, choices, n))
-        costed.update(dict.fromkeys(seen, 0.0))
-    return _summarize(costs, search, [plans[p] for p in costed], objective, level, risk_weight, (0.0, *frontier_weights))
+            seen: dict[Point, float] = {}
+            for start in begin:
+                _search(tuple(start), dims, values, seen, lambda p: _canonical(p, choices, n))
+            costed.update(dict.fromkeys(seen, 0.0))
+        return _summarize(costs, search, [plans[p] for p in costed], objective, level, risk_weight, (0.0, *frontier_weights))
 
 
 def _default_starts(scenario: Scenario, choices: Choices) -> list[Point]:

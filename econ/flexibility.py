@@ -234,8 +234,9 @@ class OptionValue:
         option worth about nothing can come out below 0 by Monte Carlo error.
     committed : Estimate
         Present value of the best plan fixed at t = 0 [USD]: the exercise month (for ``stage``,
-        each hall's) chosen on the central path, the forecast, and kept on every path. It is what
-        the static planner gets by timing the decision well without waiting to learn anything.
+        each hall's, given the halls before it) whose value is highest on average over the paths,
+        or never, kept on every path. It is what a planner gets by timing the decision well
+        without waiting to learn anything.
     committed_months : tuple of int
         The months the committed plan exercises at, -1 for never (one per later hall for ``stage``).
     flexibility : Estimate
@@ -301,7 +302,7 @@ class OptionValue:
 
     @property
     def timing_value(self) -> float:
-        """``committed`` less ``static`` [USD]: what choosing the month on the forecast adds, with nothing learned."""
+        """``committed`` less ``static`` [USD]: what choosing the month today adds, with nothing learned."""
         return self.committed.value - self.static.value
 
     @property
@@ -436,13 +437,9 @@ def _split(inputs: Inputs, i: int, mw: Sequence[float], modular: Sequence[bool],
     ``build.hall_capex_multiplier``; every hall keeps its site's other fields.
     """
     k = len(mw)
-    candidates = int(np.sum(~inputs.colocation))
-    if at_end:
-        order = [*range(candidates), *([i] * k), *range(candidates, len(inputs.site_ids))]
-        cols = list(range(candidates, candidates + k))
-    else:
-        order = [*range(i), *([i] * k), *range(i + 1, len(inputs.site_ids))]
-        cols = list(range(i, i + k))
+    order = _order(inputs, i, k, at_end)
+    first = int(np.sum(~inputs.colocation)) if at_end else i
+    cols = list(range(first, first + k))
     arrays = {key: (v[:, order] if key.startswith(SITE_PREFIX) else v) for key, v in inputs.arrays.items()}
     arrays = {key: np.array(v, dtype=float) if key.startswith(SITE_PREFIX) else v for key, v in arrays.items()}
     for c, size, hall in zip(cols, mw, modular, strict=True):
@@ -692,6 +689,7 @@ def _split_plan(plan: Plan, order: list[int], cols: list[int], share: float, sta
 
 
 def _order(inputs: Inputs, i: int, k: int, at_end: bool) -> list[int]:
+    """Site order of :func:`_split`'s inputs: site ``i`` repeated ``k`` times in its place, or after the candidates."""
     candidates = int(np.sum(~inputs.colocation))
     if at_end:
         return [*range(candidates), *([i] * k), *range(candidates, len(inputs.site_ids))]
@@ -948,10 +946,9 @@ def modular_program(scenario: Scenario) -> pd.DataFrame:
     True
     """
     inputs = inputs_from_scenario(scenario)
-    candidates = [site for site, colo in zip(inputs.site_ids, inputs.colocation, strict=True) if not colo]
+    candidates = list(scenario.site_ids)  # the candidate sites, first in the inputs' site order (then the colocation option)
     modular: dict[str, float] = {}
-    for site in candidates:
-        j = inputs.site_ids.index(site)
+    for j, site in enumerate(candidates):
         modular[f"build.sites.{site}.construction_months"] = float(inputs["build.hall_construction_months"][0])
         capex = float(inputs["site.capex_usd_per_mw_it"][0, j] * inputs["build.hall_capex_multiplier"][0])
         modular[f"build.sites.{site}.capex_usd_per_mw_it"] = capex
@@ -996,7 +993,7 @@ def option_table(values: Sequence[OptionValue]) -> pd.DataFrame:
     pandas.DataFrame
         Index ``option`` (``kind`` and site); columns ``static_usd``, ``committed_usd``,
         ``flexible_usd``, ``flexible_std_error_usd``, ``option_value_usd`` (flexible less static),
-        ``timing_value_usd`` (committed less static: the month chosen on the forecast),
+        ``timing_value_usd`` (committed less static: the month chosen today),
         ``flexibility_value_usd`` and ``flexibility_std_error_usd`` (flexible less committed:
         waiting to learn), ``perfect_foresight_usd`` (NaN for stage), ``saving_vs_rent_static_usd``,
         ``saving_vs_rent_committed_usd``, ``saving_vs_rent_flexible_usd``, ``flips`` and

@@ -36,6 +36,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from typing import Any
 
+from econ.checks import whole_number
+
 CONNECT_TIMEOUT_S = 10.0
 """Seconds econ waits for a Dask scheduler to answer before giving up [s]."""
 
@@ -67,11 +69,7 @@ def _bar(total: int, description: str, on: bool) -> Any:
 
 def check_workers(workers: int | None) -> int:
     """``workers`` or every core; a ValueError naming the parameter if it is not a whole number >= 1."""
-    if workers is None:
-        return os.cpu_count() or 1
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers: must be a whole number of worker processes >= 1 [processes]; got {workers!r}")
-    return workers
+    return (os.cpu_count() or 1) if workers is None else whole_number(workers, "workers", "processes", 1)
 
 
 def _on_pool(pool: Executor, function: Callable[..., Any], tasks: Sequence[Task], on: bool, description: str) -> list[Any]:
@@ -99,10 +97,11 @@ def executor(scheduler: Any = None, workers: int | None = 1) -> Iterator[Any]:
     [32]
     """
     if scheduler is None:
-        if check_workers(workers) <= 1:
+        count = check_workers(workers)
+        if count <= 1:
             yield None
             return
-        with ProcessPoolExecutor(check_workers(workers), mp_context=multiprocessing.get_context("spawn")) as pool:
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn")) as pool:
             yield pool
         return
     with dask_client(scheduler, workers) as client:
@@ -182,6 +181,8 @@ def run_tasks(
     [8, 9]
     """
     on = show_progress(progress)
+    if isinstance(scheduler, Executor):
+        return _on_pool(scheduler, function, tasks, on, description)
     if scheduler is None:
         count = min(check_workers(workers), len(tasks))
         if count <= 1:
@@ -191,10 +192,8 @@ def run_tasks(
                     results.append(function(*task))
                     bar.update()
             return results
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with executor(None, count) as pool:
             return _on_pool(pool, function, tasks, on, description)
-    if isinstance(scheduler, Executor):
-        return _on_pool(scheduler, function, tasks, on, description)
     from dask.distributed import as_completed as dask_completed
 
     with dask_client(scheduler, workers) as client:

@@ -31,6 +31,7 @@ from econ.assumptions import Distribution, Scenario, field_for
 from econ.assumptions.schema import STRATEGIES
 from econ.assumptions.tables import data_file_hashes
 from econ.build import Schedule, site_schedule
+from econ.checks import whole_number
 from econ.inputs import Inputs, array_key, inputs_from_scenario
 from econ.parallel import run_tasks
 from econ.plans import Plan
@@ -158,11 +159,8 @@ def sample_inputs(
     >>> bool(whole.loc[6:].equals(part))
     True
     """
-    if isinstance(n_draws, bool) or not isinstance(n_draws, int | np.integer) or n_draws < 1:
-        raise ValueError(f"n_draws must be a positive integer [draws]; got {n_draws!r}")
-    for name, value in (("seed", seed), ("start", start)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-            raise ValueError(f"{name}: must be a whole number >= 0; got {value!r}")
+    _check_draws(n_draws)
+    seed, start = whole_number(seed, "seed", "1", 0), whole_number(start, "start", "draws", 0)
     one = inputs_from_scenario(scenario) if base is None else base
     inputs = one.repeat(int(n_draws))
     columns = _columns(scenario)
@@ -172,7 +170,7 @@ def sample_inputs(
     except np.linalg.LinAlgError:
         raise ValueError("risk.correlations: the implied normal correlation matrix is not positive definite") from None
     candidates = len(scenario.site_ids)  # the colocation option, after them, has no permit to lose
-    z, u = design(check_sampling(sampling), int(seed), int(start), int(start + n_draws), len(columns), candidates)
+    z, u = design(check_sampling(sampling), seed, start, start + int(n_draws), len(columns), candidates)
     uniforms = stats.norm.cdf(correlate(z, chol))
     lost = u < inputs["site.permit_loss_probability"][:, :candidates]
     lost = np.concatenate([lost, np.zeros((n_draws, inputs.permit_lost.shape[1] - candidates), dtype=bool)], axis=1)
@@ -329,10 +327,9 @@ def prepare(
 
     ``outputs_only`` leaves the sampled inputs out of each chunk's table (what a sweep ships back).
     """
-    if isinstance(n_draws, bool) or not isinstance(n_draws, int | np.integer) or n_draws < 1:
-        raise ValueError(f"n_draws must be a positive integer [draws]; got {n_draws!r}")
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
-        raise ValueError(f"chunk_size: must be a whole number of draws >= 1 [draws]; got {chunk_size!r}")
+    _check_draws(n_draws)
+    whole_number(chunk_size, "chunk_size", "draws", 1)
+    whole_number(seed, "seed", "1", 0)
     check_sampling(sampling)
     plan_inputs = inputs_from_scenario(scenario)
     check_markup(scenario, plan_inputs)
@@ -341,7 +338,8 @@ def prepare(
     strategies: list[str | Plan] = list(STRATEGIES) if chosen is None else list(chosen)
     planned = site_schedule(plan_inputs, plan_inputs["strategies.build.build_share"])
     fixed = tuple((key, float(value)) for key, value in (held or {}).items())
-    sample_inputs(scenario, 1, seed, sampling=sampling, base=plan_inputs)  # bad seeds fail here, before any task
+    for key, value in fixed:
+        _check_held(scenario, key, value)  # before any task
     run = _Run(scenario, plan_inputs, int(seed), sampling, plan, tuple(strategies), planned, fixed, data_fingerprint(), outputs_only)
     return run, [(run, a, min(a + chunk_size, int(n_draws))) for a in range(0, int(n_draws), chunk_size)]
 
@@ -357,10 +355,23 @@ def assemble(run: _Run, frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return result
 
 
+def _check_draws(n_draws: int) -> None:
+    if isinstance(n_draws, bool) or not isinstance(n_draws, int | np.integer) or n_draws < 1:
+        raise ValueError(f"n_draws must be a positive integer [draws]; got {n_draws!r}")
+
+
 def _hold(scenario: Scenario, inputs: Inputs, sampled: pd.DataFrame, key: str, value: float) -> tuple[Inputs, pd.DataFrame]:
     """The draws with ``key`` set to ``value`` in every row, in the inputs and in the table of sampled inputs."""
     from econ.breakeven import _set_per_row  # econ.breakeven imports this module's neighbours
 
+    _check_held(scenario, key, value)
+    inputs = _set_per_row(inputs, key, np.full(inputs.n, float(value)))
+    columns = [key.replace("*", site) for site in scenario.site_ids] if "*" in key else [key]
+    return inputs, sampled.assign(**dict.fromkeys(columns, float(value)))
+
+
+def _check_held(scenario: Scenario, key: str, value: float) -> None:
+    """A ValueError unless ``key`` is an uncertain input of the scenario and ``value`` within its allowed range."""
     if not any(d.key == key for d in scenario.distributions):
         uncertain = sorted(d.key for d in scenario.distributions)
         raise ValueError(f"held: {key!r} is not an uncertain input of scenario {scenario.name!r}; hold one of {uncertain}")
@@ -368,9 +379,6 @@ def _hold(scenario: Scenario, inputs: Inputs, sampled: pd.DataFrame, key: str, v
     problem = spec.check(float(value)) if spec is not None else None
     if problem is not None:
         raise ValueError(f"held: {key} = {value!r} [{spec.unit if spec else ''}] is outside its allowed range: {problem}")
-    inputs = _set_per_row(inputs, key, np.full(inputs.n, float(value)))
-    columns = [key.replace("*", site) for site in scenario.site_ids] if "*" in key else [key]
-    return inputs, sampled.assign(**dict.fromkeys(columns, float(value)))
 
 
 def summarize(draws: pd.DataFrame, quantiles: Sequence[float] = (0.1, 0.5, 0.9)) -> pd.DataFrame:

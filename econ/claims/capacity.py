@@ -215,8 +215,7 @@ STAGING = "06_real_options#Modular halls and staging (C23)"
 def _staged_site(ev: Evidence) -> str:
     """The build program's largest site, the earliest online among equals: where staging is valued (C23)."""
     sites = ev.evaluation.sites
-    inputs = inputs_from_scenario(ev.scenario)
-    candidates = [s for s, colo in zip(inputs.site_ids, inputs.colocation, strict=True) if not colo and s in sites.index]
+    candidates = [s for s in ev.scenario.site_ids if s in sites.index]  # the candidates, not the colocation option
     ranked = sites.loc[candidates].assign(neg_mw=lambda t: -t["it_mw"]).sort_values(["neg_mw", "online_month"], kind="stable")
     return str(ranked.index[0])
 
