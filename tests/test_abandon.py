@@ -116,6 +116,30 @@ def amounts(site: str, schedule: Schedule) -> dict[str, float]:
     }
 
 
+def assert_gpu_order_cancelled(
+    s: int, stop: float, a: dict[str, float], completed: tuple[Schedule, Fleet, OwnedResult], fleet_: Fleet, flows: dict[str, np.ndarray]
+) -> float:
+    """Site ``s`` bought no GPUs and paid the cancellation share of the completed site's first purchase at the stop."""
+    first_cost = float(completed[1].cost[0, s, 0])
+    assert completed[1].at[0, s, 0] == completed[0].online[0, s]
+    assert fleet_.cancelled[0, s] == pytest.approx(first_cost, rel=1e-12)
+    assert first_cost > 0
+    assert not np.isfinite(fleet_.at[0, s]).any()  # no GPUs bought
+    gpu = flows["gpu_capex"][0]
+    assert gpu.sum() == pytest.approx(-a["cancel"] * first_cost, rel=1e-12)
+    assert gpu[col(stop)] == pytest.approx(-a["cancel"] * first_cost, rel=1e-12)
+    return first_cost
+
+
+def assert_land_sold_and_nothing_run(start: float, stop: float, a: dict[str, float], flows: dict[str, np.ndarray]) -> None:
+    """Land bought at the start and sold at cost at the stop; no GPUs, opex, retrofit or residual value."""
+    assert flows["land"].sum() == pytest.approx(0.0, abs=1e-6 * a["land"])
+    assert flows["land"][0, col(stop)] == pytest.approx(a["land"], rel=1e-12)
+    assert flows["land"][0, col(max(start, 1.0))] == pytest.approx(-a["land"], rel=1e-12)
+    for name in ("retrofit", "gpu_resale", "residual_value", *OPEX):
+        assert not flows[name].any(), name
+
+
 def col(month: float) -> int:
     """Array column of a whole month (month m is column m - 1)."""
     return int(month) - 1
@@ -272,23 +296,10 @@ def test_stop_during_construction(site: str, stop: float) -> None:
     assert flows["equipment_deposit"].sum() == pytest.approx(-a["deposit"], rel=1e-12)
 
     # the GPU order placed at permit: the first purchase the completed site makes, cancelled for a share
-    first_cost = float(completed[1].cost[0, s, 0])
-    assert completed[1].at[0, s, 0] == schedule.online[0, s]
-    assert fleet_.cancelled[0, s] == pytest.approx(first_cost, rel=1e-12)
-    assert first_cost > 0
-    assert not np.isfinite(fleet_.at[0, s]).any()  # no GPUs bought
-    gpu = flows["gpu_capex"][0]
-    assert gpu.sum() == pytest.approx(-a["cancel"] * first_cost, rel=1e-12)
-    assert gpu[col(stop)] == pytest.approx(-a["cancel"] * first_cost, rel=1e-12)
+    first_cost = assert_gpu_order_cancelled(s, stop, a, completed, fleet_, flows)
 
-    # land bought at start, sold at cost at the stop
-    assert flows["land"].sum() == pytest.approx(0.0, abs=1e-6 * a["land"])
-    assert flows["land"][0, col(stop)] == pytest.approx(a["land"], rel=1e-12)
-    assert flows["land"][0, col(max(start, 1.0))] == pytest.approx(-a["land"], rel=1e-12)
-
-    # no GPUs, no opex, no retrofit, no residual value
-    for name in ("retrofit", "gpu_resale", "residual_value", *OPEX):
-        assert not flows[name].any(), name
+    # land bought at start, sold at cost at the stop; no GPUs, no opex, no retrofit, no residual value
+    assert_land_sold_and_nothing_run(start, stop, a, flows)
 
     # the only tax: the loss deducted at the stop month
     deduction = (a["dev"] + a["deposit"] + construction - salvage + a["cancel"] * first_cost) * a["tax_rate"]
@@ -347,23 +358,10 @@ def test_stop_after_permit_before_construction(site: str, stop: float) -> None:
     assert flows["equipment_deposit"][0, col(max(start, 1.0))] == pytest.approx(-a["deposit"], rel=1e-12)
 
     # the GPU order was placed at permit, before construction: cancelled for a share of the first purchase, at the stop
-    first_cost = float(completed[1].cost[0, s, 0])
-    assert completed[1].at[0, s, 0] == schedule.online[0, s]
-    assert fleet_.cancelled[0, s] == pytest.approx(first_cost, rel=1e-12)
-    assert first_cost > 0
-    assert not np.isfinite(fleet_.at[0, s]).any()  # no GPUs bought
-    gpu = flows["gpu_capex"][0]
-    assert gpu.sum() == pytest.approx(-a["cancel"] * first_cost, rel=1e-12)
-    assert gpu[col(stop)] == pytest.approx(-a["cancel"] * first_cost, rel=1e-12)
+    first_cost = assert_gpu_order_cancelled(s, stop, a, completed, fleet_, flows)
 
-    # land bought at start, sold at cost at the stop
-    assert flows["land"].sum() == pytest.approx(0.0, abs=1e-6 * a["land"])
-    assert flows["land"][0, col(stop)] == pytest.approx(a["land"], rel=1e-12)
-    assert flows["land"][0, col(max(start, 1.0))] == pytest.approx(-a["land"], rel=1e-12)
-
-    # no GPUs, no opex, no retrofit, no residual value
-    for name in ("retrofit", "gpu_resale", "residual_value", *OPEX):
-        assert not flows[name].any(), name
+    # land bought at start, sold at cost at the stop; no GPUs, no opex, no retrofit, no residual value
+    assert_land_sold_and_nothing_run(start, stop, a, flows)
 
     # the only tax: the loss (development, deposit, cancellation) deducted at the stop month
     deduction = (a["dev"] + a["deposit"] + a["cancel"] * first_cost) * a["tax_rate"]
