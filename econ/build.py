@@ -287,8 +287,10 @@ def owned_capacity_by_bloc(inputs: Inputs, fleet_: Fleet) -> tuple[tuple[str, ..
     A purchase paid at the end of month m serves from month m + 1 (docs/design.md: events
     happen at month end); the fleet it replaces serves through month m.
     """
-    increment = np.diff(fleet_.capacity, axis=2, prepend=0.0)
     blocs = tuple(dict.fromkeys(inputs.site_blocs))
+    if not fleet_.capacity.any():  # a program that buys nothing (renting): no work to place month by month
+        return blocs, np.zeros((inputs.n, len(blocs), inputs.months))
+    increment = np.diff(fleet_.capacity, axis=2, prepend=0.0)
     site_bloc = np.array(inputs.site_blocs)
     serving = fleet_.at + 1.0
     levels = [step(inputs.months, serving[:, site_bloc == b], increment[:, site_bloc == b]) for b in blocs]
@@ -360,6 +362,8 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
         Flows, tax and facility capex.
     """
     months, n = inputs.months, inputs.n
+    if not schedule.mw.any():  # a program of no sites (renting) spends and earns nothing
+        return OwnedResult({name: np.zeros((n, months)) for name in OWNED_CATEGORIES}, np.zeros((n, months)), np.zeros(schedule.mw.shape))
     built, stopped = schedule.built, np.isfinite(schedule.stop)
     site_rate = inputs["site.tax_rate"]
     escalation = inputs["build.construction_escalation_annual"][:, None]

@@ -215,19 +215,16 @@ def tranche_price(reserved: np.ndarray, price: np.ndarray, contract: Contract) -
     >>> tranche_price(np.array([[10.0, 20.0, 20.0]]), np.array([[2.0, 1.0, 0.5]]), c).tolist()
     [[2.0, 1.5, 1.5]]
     """
-    n, months = reserved.shape
     span = slice(contract.start_month, contract.end_month)
-    level = np.zeros((n, months))
-    level[:, span] = reserved[:, span]
-    within = np.diff(level[:, span], axis=1)
-    if np.any(within < -1e-9 * np.maximum(np.abs(level[:, span][:, 1:]), 1.0)):
+    level = reserved[:, span]
+    within = np.diff(level, axis=1)
+    if np.any(within < -1e-9 * np.maximum(np.abs(level[:, 1:]), 1.0)):
         raise ValueError(f"strategies.*.contracts.{contract.name}: the reserved capacity [reference GPUs] falls within the term")
     added = np.maximum(np.diff(level, axis=1, prepend=0.0), 0.0)
-    added[:, : contract.start_month] = 0.0
     units = np.cumsum(added, axis=1)
-    paid = np.cumsum(added * price, axis=1)
-    average: np.ndarray = np.divide(paid, units, out=np.zeros_like(paid), where=units > 0)
-    average[:, contract.end_month :] = 0.0
+    paid = np.cumsum(added * price[:, span], axis=1)
+    average = np.zeros(reserved.shape)
+    np.divide(paid, units, out=average[:, span], where=units > 0)
     return average
 
 
@@ -237,6 +234,7 @@ def contract_tier(
     contract: Contract,
     schedule: DiscountSchedule,
     premium: np.ndarray,
+    tranche: np.ndarray | None = None,
 ) -> np.ndarray:
     """Discount a contract reserving ``forecast_units`` over its term earns [1], shape (n,).
 
@@ -258,6 +256,9 @@ def contract_tier(
         The discount schedule.
     premium : numpy.ndarray
         Price premium of a departing customer [1], shape (n,).
+    tranche : numpy.ndarray, optional
+        :func:`tranche_price` of ``forecast_units`` and ``list_usd``, when the caller has it
+        [USD per reference GPU-hour], shape (n, months).
 
     Returns
     -------
@@ -273,7 +274,8 @@ def contract_tier(
     >>> contract_tier(np.full((1, 12), 100.0), np.full((1, 12), 2.0), Contract("c1", 0, 12), s, np.array([0.0])).tolist()
     [0.3]
     """
-    at_list = np.sum(forecast_units * tranche_price(forecast_units, list_usd, contract), axis=1) * HOURS_PER_MONTH
+    tranche = tranche_price(forecast_units, list_usd, contract) if tranche is None else tranche
+    at_list = np.sum(forecast_units * tranche, axis=1) * HOURS_PER_MONTH
     at_list = at_list * (1.0 + premium) * 12.0 / contract.term_months
     best = np.zeros(at_list.shape)
     for i in range(schedule.term_months.size):
@@ -492,13 +494,12 @@ def rented_costs(
         if in_contract[span].any():
             raise ValueError(f"strategies.*.contracts.{contract.name}: its term overlaps another contract of the same strategy")
         in_contract[span] = True
-        level = np.zeros((n, months))
-        level[:, span] = reserved[:, span]
-        covered = np.minimum(beyond, level)
-        used += covered * locked
-        unused += (level - covered) * locked
-        premium_paid += level * locked * premium[:, None]
-        beyond = beyond - covered
+        level, price_locked = reserved[:, span], locked[:, span]
+        covered = np.minimum(beyond[:, span], level)
+        used[:, span] += covered * price_locked
+        unused[:, span] += (level - covered) * price_locked
+        premium_paid[:, span] += level * price_locked * premium[:, None]
+        beyond[:, span] -= covered
     short_price = price * short_term_factor[:, None]
     added, short_term = short_term_tranches(beyond, short_price, short_term_months)
     premium_paid += held_for_term(added * short_price * np.where(window, departing_premium[:, None], 0.0), short_term_months)

@@ -237,15 +237,15 @@ class Forecast:
     last_online: dict[str, np.ndarray]
 
     def broadcast(self, n: int) -> Forecast:
-        """Each of the forecast's rows repeated for ``n / rows`` consecutive draws (a one-draw forecast for all n)."""
+        """Each of the forecast's rows repeated for ``n / rows`` consecutive draws (a one-draw forecast for all n, as read-only views)."""
         rows = self.price.shape[0]
         if rows == n:
             return self
         if n % rows:
             raise ValueError(f"n: {n} draws cannot be split evenly among a forecast of {rows} rows")
 
-        def rep(a: np.ndarray) -> np.ndarray:
-            return np.repeat(a, n // rows, axis=0)
+        def rep(a: np.ndarray) -> np.ndarray:  # one row: a read-only view, not n copies
+            return np.broadcast_to(a, (n, *a.shape[1:])) if rows == 1 else np.repeat(a, n // rows, axis=0)
 
         return Forecast(
             rep(self.price),
@@ -540,9 +540,10 @@ def run_strategy(
             planned = planned * ratio[:, None]
         departing[contract.name] = _in_window(inputs, contract, last_online)
         premium = np.where(departing[contract.name], inputs["cloud.departing_contract_premium"], 0.0)
-        discount = contract_tier(planned, price, contract, inputs.commit_schedule, premium)
+        tranche = tranche_price(planned, price, contract)
+        discount = contract_tier(planned, price, contract, inputs.commit_schedule, premium, tranche)
         discounts[contract.name] = discount
-        locked = tranche_price(planned, price, contract) * (1.0 - discount)[:, None]
+        locked = tranche * (1.0 - discount)[:, None]
         contracts.append((contract, planned, locked, premium))
     short_term = (1.0 - inputs.commit_schedule.shortest) * (1.0 + inputs["cloud.short_term_premium"])
     rented = rented_costs(

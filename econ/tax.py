@@ -18,7 +18,7 @@ import pandas as pd
 
 from econ.assumptions.tables import load_table
 from econ.finance import macrs_rates
-from econ.timeline import scatter
+from econ.timeline import scatter_rows
 
 METHODS = ("macrs", "straight_line", "declining_balance", "none")
 """Depreciation methods a schedule may use."""
@@ -206,14 +206,14 @@ def deductions(
     """
     years = min(np.shape(rates)[-1], months // 12 + 1)  # tax years that can start within the horizon
     rates = np.broadcast_to(np.atleast_2d(rates), (placed.shape[1], np.shape(rates)[-1]))[:, :years]
-    at = placed[..., None] + 12.0 * np.arange(years)
-    amount = basis[..., None] * rates[None, :, :]
-    end = np.full(placed.shape, np.inf) if retired is None else retired
-    inside = placed <= months
-    taken = inside[..., None] & (at < end[..., None]) & (at <= months)
-    left = np.where(inside, basis - np.sum(np.where(taken, amount, 0.0), axis=2), 0.0)
-    saved = amount if shield_rate is None else amount * shield_rate[..., None]
-    deduction = scatter(months, np.where(taken, at, np.inf), saved)
+    row, asset = np.nonzero(placed <= months)  # only the assets placed within the horizon, in row-major order
+    at = placed[row, asset][:, None] + 12.0 * np.arange(years)
+    amount = basis[row, asset][:, None] * rates[asset]
+    taken = at <= months if retired is None else (at < retired[row, asset][:, None]) & (at <= months)
+    left = np.zeros(placed.shape)
+    left[row, asset] = basis[row, asset] - np.sum(np.where(taken, amount, 0.0), axis=1)
+    saved = amount if shield_rate is None else amount * shield_rate[row, asset][:, None]
+    deduction = scatter_rows(months, placed.shape[0], row[:, None], np.where(taken, at, np.inf), saved)
     return deduction, left
 
 

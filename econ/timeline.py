@@ -44,8 +44,24 @@ def scatter(months: int, at: np.ndarray, amount: np.ndarray) -> np.ndarray:
     """
     at = np.asarray(at, dtype=float)
     n = at.shape[0]
+    return scatter_rows(months, n, np.arange(n).reshape((n,) + (1,) * (at.ndim - 1)), at, amount)
+
+
+def scatter_rows(months: int, n: int, rows: np.ndarray, at: np.ndarray, amount: np.ndarray) -> np.ndarray:
+    """Sum amounts into an (n, months) array at whole event months, each into its given row.
+
+    :func:`scatter` with the rows stated: ``rows`` and ``amount`` broadcast to ``at``, so a
+    caller can pass only the events that happen. Amounts meeting in one cell are added in
+    the order of ``at`` (row-major), as :func:`numpy.bincount` does.
+
+    Examples
+    --------
+    >>> scatter_rows(3, 2, np.array([1, 1, 0]), np.array([1.0, 1.0, 3.0]), np.array([2.0, 5.0, 1.0])).tolist()
+    [[0.0, 0.0, 1.0], [7.0, 0.0, 0.0]]
+    """
+    at = np.asarray(at, dtype=float)
     amount = np.broadcast_to(amount, at.shape)
-    rows = np.broadcast_to(np.arange(n).reshape((n,) + (1,) * (at.ndim - 1)), at.shape)
+    rows = np.broadcast_to(rows, at.shape)
     inside = (at >= 1) & (at <= months)
     flat = rows[inside] * months + at[inside].astype(np.int64) - 1
     summed: np.ndarray = np.bincount(flat, weights=amount[inside], minlength=n * months).astype(float, copy=False)
