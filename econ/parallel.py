@@ -72,12 +72,25 @@ def check_workers(workers: int | None) -> int:
     return (os.cpu_count() or 1) if workers is None else whole_number(workers, "workers", "processes", 1)
 
 
-def _on_pool(pool: Executor, function: Callable[..., Any], tasks: Sequence[Task], on: bool, description: str) -> list[Any]:
+def _call(function: Callable[..., Any], task: Task, keep: bool) -> Any:
+    """``function(*task)``, or the exception it raised if ``keep``."""
+    if not keep:
+        return function(*task)
+    try:
+        return function(*task)
+    except Exception as error:  # returned in the task's place, for the caller to report
+        return error
+
+
+def _on_pool(pool: Executor, function: Callable[..., Any], tasks: Sequence[Task], on: bool, description: str, keep: bool) -> list[Any]:
     out: list[Any] = [None] * len(tasks)
     with _bar(len(tasks), description, on) as bar:
         futures = {pool.submit(function, *task): k for k, task in enumerate(tasks)}
         for future in as_completed(futures):
-            out[futures[future]] = future.result()
+            error = future.exception()
+            if error is not None and not keep:
+                raise error
+            out[futures[future]] = future.result() if error is None else error
             bar.update()
     return out
 
@@ -150,6 +163,7 @@ def run_tasks(
     workers: int | None = None,
     progress: bool | None = None,
     description: str = "econ",
+    errors: str = "raise",
 ) -> list[Any]:
     """``function(*task)`` for every task, in the order of the tasks, wherever ``scheduler`` says (module docstring).
 
@@ -169,31 +183,46 @@ def run_tasks(
         Draw a progress bar (:func:`show_progress`).
     description : str
         Label of the bar.
+    errors : {"raise", "return"}
+        What a task that raises does: ``"raise"`` stops the run with its exception (the
+        default); ``"return"`` puts the exception in the task's place and runs the others, so
+        that a batch loses nothing that succeeded. On Dask that includes a task whose workers
+        kept dying (``KilledWorker``) after the scheduler's retries.
 
     Returns
     -------
     list
-        The results, in task order.
+        The results (or, with ``errors="return"``, the exceptions), in task order.
+
+    Raises
+    ------
+    ValueError
+        If ``errors`` is not ``"raise"`` or ``"return"``.
 
     Examples
     --------
     >>> run_tasks(pow, [(2, 3), (3, 2)], workers=1)
     [8, 9]
+    >>> run_tasks(int, [("7",), ("seven",)], errors="return")
+    [7, ValueError("invalid literal for int() with base 10: 'seven'")]
     """
+    if errors not in ("raise", "return"):
+        raise ValueError(f"errors: must be 'raise' or 'return'; got {errors!r}")
+    keep = errors == "return"
     on = show_progress(progress)
     if isinstance(scheduler, Executor):
-        return _on_pool(scheduler, function, tasks, on, description)
+        return _on_pool(scheduler, function, tasks, on, description, keep)
     if scheduler is None:
         count = min(check_workers(workers), len(tasks))
         if count <= 1:
             results = []
             with _bar(len(tasks), description, on) as bar:
                 for task in tasks:
-                    results.append(function(*task))
+                    results.append(_call(function, task, keep))
                     bar.update()
             return results
         with executor(None, count) as pool:
-            return _on_pool(pool, function, tasks, on, description)
+            return _on_pool(pool, function, tasks, on, description, keep)
     from dask.distributed import as_completed as dask_completed
 
     with dask_client(scheduler, workers) as client:
@@ -201,8 +230,8 @@ def run_tasks(
         order = {future.key: k for k, future in enumerate(submitted)}
         fetched: list[Any] = [None] * len(tasks)
         with _bar(len(tasks), description, on) as bar:
-            for future, result in dask_completed(submitted, with_results=True):
-                fetched[order[future.key]] = result
+            for future, result in dask_completed(submitted, with_results=True, raise_errors=not keep):
+                fetched[order[future.key]] = future.exception() if future.status == "error" else result
                 submitted[order[future.key]] = None  # fetched: the worker may drop it, so results do not pile up there
                 future.release()
                 bar.update()

@@ -327,10 +327,7 @@ def prepare(
 
     ``outputs_only`` leaves the sampled inputs out of each chunk's table (what a sweep ships back).
     """
-    _check_draws(n_draws)
-    whole_number(chunk_size, "chunk_size", "draws", 1)
-    whole_number(seed, "seed", "1", 0)
-    check_sampling(sampling)
+    check_arguments(n_draws, seed, chunk_size, sampling)
     plan_inputs = inputs_from_scenario(scenario)
     check_markup(scenario, plan_inputs)
     chosen = with_rent(plan_inputs, plans)
@@ -353,6 +350,14 @@ def assemble(run: _Run, frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     scenario = run.scenario
     result.attrs.update({"scenario": scenario.name, "scenario_hash": scenario.hash, "seed": run.seed, "sampling": run.sampling})
     return result
+
+
+def check_arguments(n_draws: int, seed: int, chunk_size: int, sampling: str) -> None:
+    """A ValueError naming the first of a simulation's counts or its design that is invalid (:func:`simulate`)."""
+    _check_draws(n_draws)
+    whole_number(chunk_size, "chunk_size", "draws", 1)
+    whole_number(seed, "seed", "1", 0)
+    check_sampling(sampling)
 
 
 def _check_draws(n_draws: int) -> None:

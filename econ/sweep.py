@@ -8,6 +8,7 @@ A chunk sends back only its draws' outputs, not their sampled inputs (a tenth of
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,7 +17,7 @@ import pandas as pd
 
 from econ.assumptions import Scenario, load_scenario
 from econ.parallel import run_tasks
-from econ.risk import _chunk, assemble, prepare
+from econ.risk import _chunk, _Run, assemble, check_arguments, prepare
 
 Case = Scenario | str | Mapping[str, Any]
 
@@ -38,16 +39,16 @@ def _scenario(case: Case, base: str | Scenario) -> Scenario:
         return case
     if isinstance(case, str):
         return load_scenario(case)
-    if isinstance(case, Mapping):
-        start = base if isinstance(base, Scenario) else load_scenario(base)
-        return start.with_overrides(dict(case))
-    raise ValueError(f"cases: each case must be a Scenario, a scenario name or path, or a mapping of overrides; got {case!r}")
+    start = base if isinstance(base, Scenario) else load_scenario(base)
+    return start.with_overrides(dict(case))
 
 
-def _label(case: Case, scenario: Scenario) -> str:
+def _label(case: Case, scenario: Scenario | None) -> str:
     if isinstance(case, Mapping):
-        return ", ".join(f"{k}={v}" for k, v in case.items()) or scenario.name
-    return scenario.name
+        return ", ".join(f"{k}={v}" for k, v in case.items()) or (scenario.name if scenario else "(no overrides)")
+    if isinstance(case, Scenario):
+        return case.name
+    return scenario.name if scenario else case
 
 
 def _rows(label: str, draws: pd.DataFrame, strategies: Sequence[str]) -> list[dict[str, Any]]:
@@ -85,6 +86,7 @@ def sweep(
     scheduler: Any = None,
     workers: int | None = 1,
     progress: bool | None = None,
+    strict: bool = False,
 ) -> pd.DataFrame:
     """Simulate every case and summarize each strategy of each: one row per case and strategy.
 
@@ -101,20 +103,27 @@ def sweep(
         The scenario that override mappings apply to.
     sampling, chunk_size, scheduler, workers, progress
         As in :func:`econ.simulate`; every case's chunks are submitted together.
+    strict : bool, default False
+        Raise the first error of any case. By default a case that cannot be simulated (its
+        scenario is invalid, or one of its tasks fails) gets one row of NaN statistics with the
+        error, the other cases are kept, and a ``RuntimeWarning`` names the failed cases: a
+        long sweep loses nothing that succeeded.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``case`` (the label), ``scenario``, ``scenario_hash``, ``strategy`` and
-        :data:`STATISTICS`: draws, the mean and 10th/50th/90th percentiles of the NPV cost
+        Columns ``case`` (the label), ``scenario``, ``scenario_hash``, ``strategy``,
+        :data:`STATISTICS` (draws, the mean and 10th/50th/90th percentiles of the NPV cost
         [USD], the mean difference from renting and its standard error [USD], and the share of
-        draws cheaper than renting [1] (NaN for rent itself).
+        draws cheaper than renting [1], NaN for rent itself) and ``error`` (empty, or the
+        exception that stopped the case).
 
     Raises
     ------
     ValueError
-        If ``cases`` is empty or a case is not a scenario, a name or a mapping; or as
-        :func:`econ.simulate`.
+        If ``cases`` is empty or a case is not a scenario, a name or a mapping, or if
+        ``n_draws``, ``seed``, ``chunk_size`` or ``sampling`` is invalid (as in
+        :func:`econ.simulate`). With ``strict``, whatever stopped a case.
 
     Examples
     --------
@@ -128,15 +137,60 @@ def sweep(
     items = list(named.values()) if named is not None else list(cases)
     if not items:
         raise ValueError("cases: give at least one scenario, scenario name or mapping of overrides")
-    scenarios = [_scenario(case, base) for case in items]
-    labels = list(named) if named is not None else [_label(c, s) for c, s in zip(items, scenarios, strict=True)]
-    prepared = [prepare(s, n_draws, seed, chunk_size=chunk_size, sampling=sampling, outputs_only=True) for s in scenarios]
-    tasks = [task for _, chunks in prepared for task in chunks]
-    results = run_tasks(_chunk, tasks, scheduler=scheduler, workers=workers, progress=progress, description="sweep")
+    bad = next((c for c in items if not isinstance(c, Scenario | str | Mapping)), None)
+    if bad is not None:
+        raise ValueError(f"cases: each case must be a Scenario, a scenario name or path, or a mapping of overrides; got {bad!r}")
+    check_arguments(n_draws, seed, chunk_size, sampling)  # wrong for every case: raised, not recorded
+    labels = list(named) if named is not None else [None] * len(items)
+    options = {"chunk_size": chunk_size, "sampling": sampling, "outputs_only": True}
+    prepared = [_prepare(case, label, base, n_draws, seed, options, strict) for label, case in zip(labels, items, strict=True)]
+    tasks = [task for _, ready in prepared if not isinstance(ready, Exception) for task in ready[1]]
+    errors = "raise" if strict else "return"
+    results = iter(run_tasks(_chunk, tasks, scheduler=scheduler, workers=workers, progress=progress, description="sweep", errors=errors))
     rows: list[dict[str, Any]] = []
-    first = 0
-    for label, (run, chunks) in zip(labels, prepared, strict=True):
-        draws = assemble(run, results[first : first + len(chunks)])
-        first += len(chunks)
-        rows += _rows(label, draws, [s if isinstance(s, str) else s.name for s in run.strategies])
-    return pd.DataFrame(rows, columns=["case", "scenario", "scenario_hash", "strategy", *STATISTICS])
+    failed = []
+    for label, ready in prepared:
+        if isinstance(ready, Exception):
+            failed.append(label)
+            rows.append(_failed(label, ready))
+            continue
+        run, chunks = ready
+        frames = [next(results) for _ in chunks]
+        error = next((f for f in frames if isinstance(f, Exception)), None)
+        if error is not None:
+            failed.append(label)
+            rows.append(_failed(label, error, run.scenario))
+            continue
+        strategies = [s if isinstance(s, str) else s.name for s in run.strategies]
+        rows += [row | {"error": ""} for row in _rows(label, assemble(run, frames), strategies)]
+    if failed:
+        warnings.warn(
+            f"sweep: {len(failed)} of {len(prepared)} cases failed and have NaN statistics (their error column says why): {failed}",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    table = pd.DataFrame(rows, columns=["case", "scenario", "scenario_hash", "strategy", *STATISTICS, "error"])
+    return table.astype({"draws": "Int64"})  # a failed case has no count: missing, not a float NaN
+
+
+def _prepare(
+    case: Case, label: str | None, base: str | Scenario, n_draws: int, seed: int, options: dict[str, Any], strict: bool
+) -> tuple[str, tuple[_Run, list[tuple[_Run, int, int]]] | Exception]:
+    """A case's label and its simulation's tasks (:func:`econ.risk.prepare`), or the error that stops it (raised if ``strict``)."""
+    scenario = None
+    try:
+        scenario = _scenario(case, base)
+        return label or _label(case, scenario), prepare(scenario, n_draws, seed, **options)
+    except ValueError as error:  # ScenarioError is one
+        if strict:
+            raise
+        return label or _label(case, scenario), error
+
+
+def _failed(label: str, error: Exception, scenario: Scenario | None = None) -> dict[str, Any]:
+    """The row of a case that could not be simulated: NaN statistics and the error."""
+    row: dict[str, Any] = {"case": label, "scenario": None, "scenario_hash": None}
+    if scenario is not None:
+        row |= {"scenario": scenario.name, "scenario_hash": scenario.hash}
+    row |= {"strategy": None} | dict.fromkeys(STATISTICS, np.nan) | {"error": f"{type(error).__name__}: {error}"}
+    return row

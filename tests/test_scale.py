@@ -7,6 +7,7 @@ is killed in the middle of a run.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import signal
@@ -23,6 +24,7 @@ from scipy.stats import qmc
 
 import econ
 from econ.assumptions import load_scenario
+from econ.checks import whole_number
 from econ.parallel import run_tasks, show_progress
 from econ.risk import sample_inputs
 from econ.sampling import BLOCK, design
@@ -109,6 +111,55 @@ def test_an_unreachable_scheduler_fails_clearly_within_thirty_seconds() -> None:
 # A real Dask cluster: two worker processes on loopback
 
 
+GOOD_AND_BAD = [(3, "n", "u", 1), (0, "n", "u", 1), (5, "n", "u", 1)]  # econ.checks.whole_number: the second raises
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failed_task_is_returned_in_its_place_when_asked_and_raised_otherwise(workers: int) -> None:
+    out = run_tasks(whole_number, GOOD_AND_BAD, workers=workers, errors="return")
+    assert out[0] == 3 and out[2] == 5
+    assert isinstance(out[1], ValueError) and "n: must be an integer >= 1 [u]; got 0" in str(out[1])
+    with pytest.raises(ValueError, match="got 0"):
+        run_tasks(whole_number, GOOD_AND_BAD, workers=workers)
+    with pytest.raises(ValueError, match="errors: must be 'raise' or 'return'; got 'ignore'"):
+        run_tasks(whole_number, GOOD_AND_BAD, workers=workers, errors="ignore")
+
+
+def test_a_sweep_keeps_every_case_that_succeeded_and_says_why_the_others_failed(monkeypatch: pytest.MonkeyPatch) -> None:
+    sweeping = importlib.import_module("econ.sweep")  # the module: econ.sweep is the function
+
+    cheap = {"cloud.list_usd_per_gpu_hour": 2.0}  # below the provider's cost: the scenario is refused
+    alone = econ.sweep({"ok": {}}, 60, seed=4, chunk_size=25)
+    cases = {"cheap": cheap, "ok": {}, "broken": "build", "rent-only": "rent-only"}
+    with pytest.warns(RuntimeWarning, match=r"1 of 4 cases failed .*\['cheap'\]"):
+        table = econ.sweep(cases, 60, seed=4, chunk_size=25)
+    pd.testing.assert_frame_equal(table[table["case"] == "ok"].reset_index(drop=True), alone, check_exact=True)
+    assert table.loc[table["case"] == "cheap", "error"].item().startswith("ScenarioError: scenario 'base' is invalid")
+    assert table.loc[table["case"] == "cheap", STATS].isna().all(axis=None)
+
+    real = sweeping._chunk
+
+    def fails_for_build(run: object, start: int, stop: int) -> pd.DataFrame:  # a task failing mid-sweep (serial: patched in-process)
+        if run.scenario.name == "build" and start >= 25:  # type: ignore[attr-defined]
+            raise MemoryError("chunk 2 of build")
+        return real(run, start, stop)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sweeping, "_chunk", fails_for_build)
+    with pytest.warns(RuntimeWarning, match=r"2 of 4 cases failed .*\['cheap', 'broken'\]"):
+        table = econ.sweep(cases, 60, seed=4, chunk_size=25)
+    assert table.loc[table["case"] == "broken", "error"].item() == "MemoryError: chunk 2 of build"
+    assert table.loc[table["case"] == "broken", "scenario"].item() == "build"
+    assert set(table.loc[table["case"] == "rent-only", "strategy"]) == {"rent", "build", "hybrid"}
+    pd.testing.assert_frame_equal(table[table["case"] == "ok"].reset_index(drop=True), alone, check_exact=True)
+    with pytest.raises(MemoryError, match="chunk 2 of build"):
+        econ.sweep({"ok": {}, "broken": "build"}, 60, seed=4, chunk_size=25, strict=True)
+    with pytest.raises(ValueError, match="n_draws must be a positive integer"):
+        econ.sweep({"ok": {}}, 0, seed=4)  # wrong for every case: raised, not recorded
+
+
+STATS = list(importlib.import_module("econ.sweep").STATISTICS)
+
+
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[object]:
     from dask.distributed import Client, LocalCluster
@@ -147,6 +198,13 @@ def test_a_worker_killed_during_a_run_loses_and_duplicates_nothing(cluster: obje
     assert remote.index.is_unique and len(remote) == 6000
     cluster.wait_for_workers(2, timeout=60)  # type: ignore[attr-defined]  # the nanny restarts it
     assert pids[0] not in cluster.run(os.getpid).values()  # type: ignore[attr-defined]
+
+
+def test_a_task_failing_on_the_cluster_is_returned_in_its_place(cluster: object) -> None:
+    out = run_tasks(whole_number, GOOD_AND_BAD, scheduler=cluster, errors="return")
+    assert out[0] == 3 and out[2] == 5 and isinstance(out[1], ValueError) and "got 0" in str(out[1])
+    with pytest.raises(ValueError, match="got 0"):
+        run_tasks(whole_number, GOOD_AND_BAD, scheduler=cluster)
 
 
 def test_a_sweep_of_four_scenarios_matches_four_local_runs(cluster: object) -> None:
