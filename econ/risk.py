@@ -39,6 +39,7 @@ from econ.sampling import check_sampling, correlate, design
 from econ.strategies import (
     Forecast,
     check_markup,
+    demand_path,
     discount_factors_monthly,
     forecast,
     market,
@@ -227,11 +228,12 @@ def _chunk(run: _Run, start: int, stop: int) -> pd.DataFrame:
         inputs, sampled = _hold(run.scenario, inputs, sampled, key, value)
     factors = discount_factors_monthly(inputs["finance.discount_rate_annual"], inputs.months)
     shared = market(inputs)
+    demand = demand_path(inputs, *shared, run.plan.broadcast(inputs.n).price)  # the same work for every strategy
     out: dict[str, np.ndarray] = {}
     for strategy in run.strategies:
         label = strategy if isinstance(strategy, str) else strategy.name
-        result = run_strategy(inputs, strategy, run.plan, shared)
-        out[f"npv_cost_usd_{label}"] = npv_cost(inputs, result)
+        result = run_strategy(inputs, strategy, run.plan, shared, demand)
+        out[f"npv_cost_usd_{label}"] = npv_cost(inputs, result, factors)
         out[f"take_or_pay_pv_usd_{label}"] = -np.einsum("nm,nm->n", result.flows["take_or_pay_shortfall"], factors)
         if label == "build":
             out["sites_on_time_share"] = on_time_share(result.schedule, run.planned, inputs["build.on_time_grace_months"])

@@ -327,8 +327,10 @@ def serve(
     regulated_rented = np.zeros_like(demand)
     for b, (bloc, share) in enumerate(zip(demand_blocs, bloc_shares, strict=True)):  # blocs, not draws
         need = demand * share * reg[:, b : b + 1]
-        own = capacity[:, capacity_blocs.index(bloc)] if bloc in capacity_blocs else np.zeros_like(demand)
-        got = np.minimum(need, own)
+        if bloc not in capacity_blocs:  # nothing owned there: all of it rented in the bloc
+            regulated_rented += need
+            continue
+        got = np.minimum(need, capacity[:, capacity_blocs.index(bloc)])
         served_regulated += got
         regulated_rented += need - got
     unregulated = demand * (1.0 - reg @ np.asarray(bloc_shares, dtype=float))[:, None]
@@ -587,9 +589,13 @@ def total_flow(run: StrategyRun) -> np.ndarray:
     return total
 
 
-def npv_cost(inputs: Inputs, run: StrategyRun) -> np.ndarray:
-    """Present value of all after-tax costs, as a positive number [USD], shape (n,)."""
-    factors = discount_factors_monthly(inputs["finance.discount_rate_annual"], inputs.months)
+def npv_cost(inputs: Inputs, run: StrategyRun, factors: np.ndarray | None = None) -> np.ndarray:
+    """Present value of all after-tax costs, as a positive number [USD], shape (n,).
+
+    ``factors`` are the inputs' :func:`discount_factors_monthly`, when the caller has them.
+    """
+    if factors is None:
+        factors = discount_factors_monthly(inputs["finance.discount_rate_annual"], inputs.months)
     pv: np.ndarray = -np.einsum("nm,nm->n", total_flow(run), factors)
     return pv
 
