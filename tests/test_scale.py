@@ -25,7 +25,7 @@ from scipy.stats import qmc
 import econ
 from econ.assumptions import load_scenario
 from econ.checks import whole_number
-from econ.parallel import run_tasks, show_progress
+from econ.parallel import dask_client, run_tasks, show_progress
 from econ.risk import sample_inputs
 from econ.sampling import BLOCK, design
 
@@ -162,13 +162,15 @@ STATS = list(importlib.import_module("econ.sweep").STATISTICS)
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[object]:
-    from dask.distributed import Client, LocalCluster
-
-    with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0") as local,
-        Client(local) as client,
-    ):
+    with dask_client("dask", 2) as client:  # econ's LocalCluster: 2 single-threaded worker processes on 127.0.0.1
         yield client
+
+
+def test_local_workers_keep_mallocs_defaults_and_leave_this_process_alone(cluster: object) -> None:
+    """Dask's MALLOC_TRIM_THRESHOLD_ turns off glibc's dynamic mmap threshold and slowed a chunk 1.5x (econ.parallel)."""
+    found = cluster.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))  # type: ignore[attr-defined]
+    assert len(found) == 2 and set(found.values()) == {None}
+    assert "MALLOC_TRIM_THRESHOLD_" not in os.environ  # a LocalCluster's nannies run here and would set it for later pools
 
 
 def test_simulate_on_the_cluster_is_identical_to_local(cluster: object) -> None:
