@@ -27,8 +27,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# glibc malloc as econ's workers get it (econ.parallel.MALLOC_ENV): the same numbers, about 18 % faster Monte Carlo
+MALLOC := MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824
+
 unit: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -q
+	$(MALLOC) $(BIN)/python -m pytest -n 2 -q
 
 test: lint typecheck unit
 

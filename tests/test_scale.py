@@ -25,7 +25,7 @@ from scipy.stats import qmc
 import econ
 from econ.assumptions import load_scenario
 from econ.checks import whole_number
-from econ.parallel import dask_client, run_tasks, show_progress
+from econ.parallel import MALLOC_ENV, dask_client, run_tasks, show_progress, tune_malloc
 from econ.risk import sample_inputs
 from econ.sampling import BLOCK, design
 
@@ -166,11 +166,25 @@ def cluster() -> Iterator[object]:
         yield client
 
 
-def test_local_workers_keep_mallocs_defaults_and_leave_this_process_alone(cluster: object) -> None:
-    """Dask's MALLOC_TRIM_THRESHOLD_ turns off glibc's dynamic mmap threshold and slowed a chunk 1.5x (econ.parallel)."""
-    found = cluster.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))  # type: ignore[attr-defined]
-    assert len(found) == 2 and set(found.values()) == {None}
-    assert "MALLOC_TRIM_THRESHOLD_" not in os.environ  # a LocalCluster's nannies run here and would set it for later pools
+def test_local_workers_reuse_their_memory_and_leave_this_process_alone(cluster: object) -> None:
+    """Dask's own MALLOC_TRIM_THRESHOLD_=65536 slowed a chunk 1.5x; econ's workers get MALLOC_ENV (econ.parallel)."""
+    found = cluster.run(lambda: {key: os.environ.get(key) for key in MALLOC_ENV})  # type: ignore[attr-defined]
+    assert list(found.values()) == [MALLOC_ENV, MALLOC_ENV]
+    assert run_tasks(tune_malloc, [(), ()], workers=2) == [True, True]  # glibc, as on every machine CI runs on
+
+
+def test_make_test_runs_under_the_workers_malloc_settings() -> None:
+    line = next(x for x in (Path(__file__).parents[1] / "Makefile").read_text().splitlines() if x.startswith("MALLOC :="))
+    assert dict(item.split("=") for item in line.removeprefix("MALLOC :=").split()) == MALLOC_ENV
+
+
+def test_a_local_cluster_gives_this_process_its_environment_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in MALLOC_ENV:
+        monkeypatch.delenv(key, raising=False)  # as in a fresh process (another test's cluster may be open here)
+    with dask_client("dask", 1) as client:
+        found = client.run(lambda: os.environ.get("MALLOC_MMAP_THRESHOLD_"))
+        assert list(found.values()) == [MALLOC_ENV["MALLOC_MMAP_THRESHOLD_"]]
+    assert not any(key in os.environ for key in MALLOC_ENV)
 
 
 def test_simulate_on_the_cluster_is_identical_to_local(cluster: object) -> None:

@@ -83,6 +83,7 @@ from typing import Any
 import nbformat
 import papermill
 
+from econ.parallel import MALLOC_ENV
 from econ.reports.files import atomic_write_json, atomic_write_text, leftover_temporaries
 from econ.reports.html import export_html, notebook_title
 from econ.reports.provenance import RESULTS_NAME
@@ -703,7 +704,8 @@ def run_batch(
 def _start(spec: RunSpec) -> _Running:
     spec.log_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=spec.log_path.parent, prefix=f".{spec.log_path.name}.", suffix=".tmp")
-    env = {"ECON_PROGRESS": "0", **os.environ, "PYTHONUNBUFFERED": "1", RUN_ENV: spec.run_id}  # no bars in logs unless asked
+    # no bars in logs unless asked; malloc tuned for the kernel's Monte Carlo (econ.parallel.MALLOC_ENV) unless set
+    env = {"ECON_PROGRESS": "0", **MALLOC_ENV, **os.environ, "PYTHONUNBUFFERED": "1", RUN_ENV: spec.run_id}
     try:
         with os.fdopen(fd, "wb") as handle:
             proc = subprocess.Popen(
