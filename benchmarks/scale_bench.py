@@ -11,7 +11,7 @@ Prints, for the 10-site scenario ``build`` (15 years monthly, 3 strategies):
 3. ``econ.sweep`` of C override sets (the commitment discount level from 0 to 1) x M draws on
    the same cluster;
 4. the projection of that sweep on 10 and 100 workers from measured quantities: the compute
-   time of one sweep task (one chunk of 5,000 draws, in this process and on a Dask worker), the
+   time of one sweep task (one chunk of 2,000 draws, the default, in this process and on a Dask worker), the
    scheduler's overhead per task (a cluster round of 2,000 no-op tasks), and the bytes shipped
    per task (the pickled task and its result, outputs only as a sweep ships them).
 """
@@ -32,7 +32,7 @@ from econ.assumptions import load_scenario
 from econ.parallel import dask_client
 from econ.risk import _chunk, prepare
 
-CHUNK = 5000
+CHUNK = 2000
 
 
 def _noop(i: int) -> int:

@@ -392,7 +392,7 @@ def optimize(
     level: float = 0.9,
     risk_weight: float = 1.0,
     starts: Iterable[Point] | None = None,
-    chunk_size: int = 5_000,
+    chunk_size: int = 2_000,
     frontier_weights: Sequence[float] = (0.25, 1.0, 4.0),
     scheduler: Any = None,
     workers: int | None = 1,

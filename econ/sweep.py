@@ -82,7 +82,7 @@ def sweep(
     *,
     base: str | Scenario = "base",
     sampling: str = "random",
-    chunk_size: int = 5000,
+    chunk_size: int = 2000,
     scheduler: Any = None,
     workers: int | None = 1,
     progress: bool | None = None,
