@@ -181,6 +181,9 @@ def dask_client(scheduler: Any, workers: int | None = None) -> Iterator[Any]:
                     n_workers=check_workers(workers), threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
                 )
             with cluster, Client(cluster) as client:
+                from econ.dask_plugins import IgnoreInterrupt
+
+                client.register_plugin(IgnoreInterrupt())
                 yield client
         finally:
             for key, value in before.items():

@@ -11,6 +11,8 @@ import importlib
 import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -245,6 +247,53 @@ def test_econ_report_runs_notebooks_as_tasks_on_a_local_dask_cluster(tmp_path: P
     assert status == 0
     record = json.loads((tmp_path / "base" / "00_finance_kernels.results.json").read_text())
     assert record["run"]["status"] == "ok" and (tmp_path / "base" / "00_finance_kernels.html").exists()
+
+
+def test_ctrl_c_stops_the_report_runs_already_started_on_dask(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the whole foreground group) stops a run under way on a Dask worker and one not started; nothing is left."""
+    from econ.reports import runner
+
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "econ", "report", "-n", "06", "-s", "base", "-s", "build", "--dask", "--jobs", "1", "--out", str(out)]
+    with (tmp_path / "econ.log").open("wb") as log:
+        batch = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120.0
+        while not (workers := _report_workers(out)) and time.monotonic() < deadline and batch.poll() is None:
+            time.sleep(0.2)
+        assert workers, "no run started"
+        time.sleep(3.0)  # its kernel is running notebook 06, which takes far longer
+        run_ids = [_environ(pid).get(runner.RUN_ENV, "") for pid in workers]
+        assert runner.run_processes(run_ids), "the run ended before the interruption"
+        os.killpg(batch.pid, signal.SIGINT)
+        stopped = time.monotonic()
+        status = batch.wait(timeout=60)
+        assert status == 130, (tmp_path / "econ.log").read_text()[-2000:]
+        assert time.monotonic() - stopped < runner.STOP_POLL_S + runner.STOP_GRACE_S + 2 * runner.KILL_WAIT_S + 10.0
+        assert runner.run_processes(run_ids) == []  # the worker and its kernel are gone
+        assert not list(out.rglob("06_real_options*"))  # neither run published (the batch's index page may be written)
+        assert not [p for p in out.rglob("*") if p.name.startswith(".")]  # no temporaries
+    finally:
+        if batch.poll() is None:
+            os.killpg(batch.pid, signal.SIGKILL)
+
+
+def _report_workers(out: Path) -> list[int]:
+    """Process ids of econ.reports.worker processes writing into ``out``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError):
+            continue
+        if b"econ.reports.worker" in cmdline and any(str(out).encode() in part for part in cmdline):
+            found.append(int(entry.name))
+    return found
+
+
+def _environ(pid: int) -> dict[str, str]:
+    pairs = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(p.decode(errors="replace").split("=", 1) for p in pairs if b"=" in p)
 
 
 def test_econ_report_with_an_unreachable_scheduler_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -96,6 +96,8 @@ NOTEBOOK_DIR = Path(__file__).resolve().parent.parent.parent / "notebooks"
 STOP_GRACE_S = 10.0
 #: Seconds to wait for killed processes to disappear (SIGKILL cannot be ignored).
 KILL_WAIT_S = 5.0
+#: Seconds between a Dask run's checks of its batch's stop event.
+STOP_POLL_S = 0.5
 SCRATCH_PREFIX = ".run-"
 #: Environment variable holding the run id in a worker and every process it starts.
 RUN_ENV = "ECON_REPORT_RUN"
@@ -825,14 +827,31 @@ def run_notebook(
     return run_one(spec)
 
 
-def run_spec(spec_json: str) -> dict[str, Any]:
+def run_spec(spec_json: str, stop_event: str | None = None) -> dict[str, Any]:
     """One run in a worker process of its own, wherever this is called (a Dask task): its ``results.json`` record.
 
     The outputs go to the spec's folder, so on a cluster of several machines that folder must be
-    on a file system every worker sees (docs/scale.md).
+    on a file system every worker sees (docs/scale.md). With ``stop_event``, the name of a
+    ``distributed.Event`` of the batch, the run is stopped as :func:`run_batch` stops one (its
+    worker and kernel ended, its temporaries removed) once that event is set, checked every
+    :data:`STOP_POLL_S`, and ``RuntimeError`` is raised.
     """
+    if stop_event is None:
+        item = _start(RunSpec.from_json(spec_json))
+        item.proc.wait()
+        return _finish(item)
+    from distributed import Event
+
+    stop = Event(stop_event)
+    if stop.is_set():
+        raise RuntimeError("run not started: its batch was interrupted")
     item = _start(RunSpec.from_json(spec_json))
-    item.proc.wait()
+    while item.proc.poll() is None:
+        if stop.is_set():
+            _stop([item], _StopRequest())
+            raise RuntimeError(f"run {item.spec.run_id} stopped: its batch was interrupted")
+        with suppress(subprocess.TimeoutExpired):
+            item.proc.wait(timeout=STOP_POLL_S)
     return _finish(item)
 
 
@@ -845,20 +864,24 @@ def run_batch_on(
     """Run every spec as a Dask task (:func:`run_spec`) on ``scheduler`` (:func:`econ.parallel.dask_client`).
 
     A run whose Dask worker dies is rerun from the start on another (its outputs are published
-    atomically, so a half-done run leaves nothing). On Ctrl-C the runs not started are
-    cancelled and ``KeyboardInterrupt`` is raised; runs already started finish on their workers.
+    atomically, so a half-done run leaves nothing). On Ctrl-C a ``distributed.Event`` of the
+    batch is set, which :func:`run_spec` watches: runs already started are stopped on their
+    workers, as :func:`run_batch` stops its own (worst case about ``STOP_POLL_S + STOP_GRACE_S
+    + 2 * KILL_WAIT_S``), runs not yet started end without starting, and ``KeyboardInterrupt``
+    is raised once they have.
 
     Returns
     -------
     list of dict
         The ``results.json`` record of each run, in the order of ``specs``.
     """
-    from dask.distributed import as_completed
+    from dask.distributed import Event, as_completed, wait
 
     from econ.parallel import dask_client
 
     with dask_client(scheduler, workers) as client:
-        futures = {client.submit(run_spec, s.to_json(), key=f"econ-report-{s.run_id}", pure=False): s for s in specs}
+        stop = f"econ-report-stop-{uuid.uuid4().hex}"
+        futures = {client.submit(run_spec, s.to_json(), stop, key=f"econ-report-{s.run_id}", pure=False): s for s in specs}
         records: dict[str, dict[str, Any]] = {}
         try:
             for future in as_completed(futures):
@@ -866,6 +889,8 @@ def run_batch_on(
                 if on_done is not None:
                     on_done(len(records), len(specs), record)
         except KeyboardInterrupt:
-            client.cancel(list(futures))
+            Event(stop, client=client).set()  # started runs stop themselves, the others end unstarted
+            with suppress(TimeoutError):
+                wait(list(futures), timeout=STOP_POLL_S + STOP_GRACE_S + 2 * KILL_WAIT_S + 5.0)
             raise
     return [records[s.run_id] for s in specs]
