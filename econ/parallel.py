@@ -21,6 +21,12 @@ since a task's result depends only on its arguments, the result is the same. Tas
 they need (the scenario and its resolved inputs), so a worker needs only econ installed at the
 same version, not the data files (docs/scale.md).
 
+A task that raises stops the run, or with ``errors="return"`` (what :func:`econ.sweep` uses)
+leaves its exception in its place while the others run. The processes econ starts to run tasks
+(pool workers, the local cluster's workers) get :data:`MALLOC_ENV`, which lets a chunk reuse its
+freed memory; the local cluster's workers ignore SIGINT, so that Ctrl-C stops the client, which
+then stops what runs (:mod:`econ.dask_plugins`).
+
 Progress is shown with ``tqdm`` (``tqdm.auto``: a bar in a terminal or in JupyterLab) when
 ``progress`` is True, and by default only in an interactive terminal or notebook; ``econ report``
 sets ``ECON_PROGRESS=0`` so that batch logs and published reports carry no bars.
@@ -111,12 +117,12 @@ def check_workers(workers: int | None) -> int:
 
 def _call(function: Callable[..., Any], task: Task, keep: bool) -> Any:
     """``function(*task)``, or the exception it raised if ``keep``."""
-    if not keep:
-        return function(*task)
     try:
         return function(*task)
-    except Exception as error:  # returned in the task's place, for the caller to report
-        return error
+    except Exception as error:
+        if not keep:
+            raise
+        return error  # in the task's place, for the caller to report
 
 
 def _on_pool(pool: Executor, function: Callable[..., Any], tasks: Sequence[Task], on: bool, description: str, keep: bool) -> list[Any]:

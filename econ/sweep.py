@@ -34,13 +34,14 @@ STATISTICS = (
 """Columns of :func:`sweep` after the case, scenario and strategy."""
 
 
-def _scenario(case: Case, base: str | Scenario) -> Scenario:
+def _scenario(case: Case, base: Scenario | None) -> Scenario:
+    """The case's scenario; ``base`` (loaded once, and a bad base raised up front) is given when any case is a mapping."""
     if isinstance(case, Scenario):
         return case
     if isinstance(case, str):
         return load_scenario(case)
-    start = base if isinstance(base, Scenario) else load_scenario(base)
-    return start.with_overrides(dict(case))
+    assert base is not None
+    return base.with_overrides(dict(case))
 
 
 def _label(case: Case, scenario: Scenario | None) -> str:
@@ -121,9 +122,9 @@ def sweep(
     Raises
     ------
     ValueError
-        If ``cases`` is empty or a case is not a scenario, a name or a mapping, or if
-        ``n_draws``, ``seed``, ``chunk_size`` or ``sampling`` is invalid (as in
-        :func:`econ.simulate`). With ``strict``, whatever stopped a case.
+        If ``cases`` is empty or a case is not a scenario, a name or a mapping, if ``n_draws``,
+        ``seed``, ``chunk_size`` or ``sampling`` is invalid (as in :func:`econ.simulate`), or if
+        ``base`` does not load while a case overrides it. With ``strict``, whatever stopped a case.
 
     Examples
     --------
@@ -141,9 +142,10 @@ def sweep(
     if bad is not None:
         raise ValueError(f"cases: each case must be a Scenario, a scenario name or path, or a mapping of overrides; got {bad!r}")
     check_arguments(n_draws, seed, chunk_size, sampling)  # wrong for every case: raised, not recorded
+    start = base if isinstance(base, Scenario) else load_scenario(base) if any(isinstance(c, Mapping) for c in items) else None
     labels = list(named) if named is not None else [None] * len(items)
     options = {"chunk_size": chunk_size, "sampling": sampling, "outputs_only": True}
-    prepared = [_prepare(case, label, base, n_draws, seed, options, strict) for label, case in zip(labels, items, strict=True)]
+    prepared = [_prepare(case, label, start, n_draws, seed, options, strict) for label, case in zip(labels, items, strict=True)]
     tasks = [task for _, ready in prepared if not isinstance(ready, Exception) for task in ready[1]]
     errors = "raise" if strict else "return"
     results = iter(run_tasks(_chunk, tasks, scheduler=scheduler, workers=workers, progress=progress, description="sweep", errors=errors))
@@ -174,7 +176,7 @@ def sweep(
 
 
 def _prepare(
-    case: Case, label: str | None, base: str | Scenario, n_draws: int, seed: int, options: dict[str, Any], strict: bool
+    case: Case, label: str | None, base: Scenario | None, n_draws: int, seed: int, options: dict[str, Any], strict: bool
 ) -> tuple[str, tuple[_Run, list[tuple[_Run, int, int]]] | Exception]:
     """A case's label and its simulation's tasks (:func:`econ.risk.prepare`), or the error that stops it (raised if ``strict``)."""
     scenario = None

@@ -157,6 +157,8 @@ def test_a_sweep_keeps_every_case_that_succeeded_and_says_why_the_others_failed(
         econ.sweep({"ok": {}, "broken": "build"}, 60, seed=4, chunk_size=25, strict=True)
     with pytest.raises(ValueError, match="n_draws must be a positive integer"):
         econ.sweep({"ok": {}}, 0, seed=4)  # wrong for every case: raised, not recorded
+    with pytest.raises(ValueError, match=r"no-such-base\.yaml: file not found"):
+        econ.sweep({"ok": {}, "build": "build"}, 60, seed=4, base="no-such-base")  # likewise a base that does not load
 
 
 STATS = list(importlib.import_module("econ.sweep").STATISTICS)
