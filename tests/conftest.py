@@ -9,8 +9,10 @@ depends on what an earlier run stored. Tests that pass their own ``settings`` ke
 
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -50,3 +52,24 @@ def pytest_report_header() -> str:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.write_line(profile_line())
+
+
+@pytest.fixture(scope="session")
+def published_reports(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[Path, int]:
+    """``econ report -s base -s rent-only --jobs 2``, run once per test session and shared: its folder and exit status.
+
+    The notebooks test and the browser tests both need every notebook published; running the batch
+    once saves about three minutes. Under pytest-xdist the workers share the session's temporary
+    folder, and the first to get here runs the batch while the others wait on a lock (the
+    pattern of pytest-xdist's documentation, "Making session-scoped fixtures execute only once").
+    """
+    from econ import cli
+
+    root = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    out, status = root / "published" / "reports", root / "published" / "status"
+    status.parent.mkdir(exist_ok=True)
+    with (root / "published.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not status.exists():
+            status.write_text(str(cli.main(["report", "-s", "base", "-s", "rent-only", "--jobs", "2", "--out", str(out)])))
+    return out, int(status.read_text())

@@ -27,7 +27,6 @@ import nbformat
 import pandas as pd
 import pytest
 
-from econ import cli
 from econ.reports import format_table
 from econ.reports.html import CSS, export_html
 
@@ -146,9 +145,10 @@ def report_page(tmp_path: Path, table: pd.DataFrame, money: list[str]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("browser") / "reports"
-    assert cli.main(["report", "--scenario", "base", "--out", str(out)]) == 0
+def published(published_reports: tuple[Path, int]) -> Path:
+    """The reports of base and rent-only, published once for the session (tests/conftest.py); these tests open base's."""
+    out, status = published_reports
+    assert status == 0, "see the logs in " + str(out)
     return out
 
 

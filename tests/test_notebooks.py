@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from econ import cli
 from econ.assumptions import load_scenario
 from econ.claims import evaluate_claims
 from econ.reports import discover_notebooks, run_notebook
@@ -80,9 +79,8 @@ def test_notebook_holds_no_model_logic(notebook: Path):
 
 
 @pytest.mark.notebook
-def test_every_notebook_runs_for_base_and_another_scenario(tmp_path: Path):
-    out = tmp_path / "reports"
-    status = cli.main(["report", "-s", "base", "-s", "rent-only", "--jobs", "2", "--out", str(out)])
+def test_every_notebook_runs_for_base_and_another_scenario(published_reports: tuple[Path, int], tmp_path: Path):
+    out, status = published_reports  # `econ report -s base -s rent-only --jobs 2`, shared with the browser tests
     assert status == 0, "see the logs in " + str(out)
     for scenario in ("base", "rent-only"):
         for notebook in NOTEBOOKS:
