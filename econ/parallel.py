@@ -130,10 +130,7 @@ def _on_pool(pool: Executor, function: Callable[..., Any], tasks: Sequence[Task]
     with _bar(len(tasks), description, on) as bar:
         futures = {pool.submit(function, *task): k for k, task in enumerate(tasks)}
         for future in as_completed(futures):
-            error = future.exception()
-            if error is not None and not keep:
-                raise error
-            out[futures[future]] = future.result() if error is None else error
+            out[futures[future]] = _call(future.result, (), keep)
             bar.update()
     return out
 

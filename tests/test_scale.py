@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import psutil
 import pytest
 from scipy import stats
 from scipy.stats import qmc
@@ -265,7 +266,7 @@ def test_ctrl_c_stops_the_report_runs_already_started_on_dask(tmp_path: Path) ->
             time.sleep(0.2)
         assert workers, "no run started"
         time.sleep(3.0)  # its kernel is running notebook 06, which takes far longer
-        run_ids = [_environ(pid).get(runner.RUN_ENV, "") for pid in workers]
+        run_ids = [proc.environ().get(runner.RUN_ENV, "") for proc in workers]
         assert runner.run_processes(run_ids), "the run ended before the interruption"
         os.killpg(batch.pid, signal.SIGINT)
         stopped = time.monotonic()
@@ -280,22 +281,14 @@ def test_ctrl_c_stops_the_report_runs_already_started_on_dask(tmp_path: Path) ->
             os.killpg(batch.pid, signal.SIGKILL)
 
 
-def _report_workers(out: Path) -> list[int]:
-    """Process ids of econ.reports.worker processes writing into ``out``."""
+def _report_workers(out: Path) -> list[psutil.Process]:
+    """The econ.reports.worker processes writing into ``out``."""
     found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
-        except (OSError, ValueError):
-            continue
-        if b"econ.reports.worker" in cmdline and any(str(out).encode() in part for part in cmdline):
-            found.append(int(entry.name))
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = proc.info["cmdline"] or []
+        if "econ.reports.worker" in cmdline and any(str(out) in part for part in cmdline):
+            found.append(proc)
     return found
-
-
-def _environ(pid: int) -> dict[str, str]:
-    pairs = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-    return dict(p.decode(errors="replace").split("=", 1) for p in pairs if b"=" in p)
 
 
 def test_econ_report_with_an_unreachable_scheduler_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -836,18 +836,16 @@ def run_spec(spec_json: str, stop_event: str | None = None) -> dict[str, Any]:
     worker and kernel ended, its temporaries removed) once that event is set, checked every
     :data:`STOP_POLL_S`, and ``RuntimeError`` is raised.
     """
-    if stop_event is None:
-        item = _start(RunSpec.from_json(spec_json))
-        item.proc.wait()
-        return _finish(item)
-    from distributed import Event
+    stop = None
+    if stop_event is not None:
+        from distributed import Event
 
-    stop = Event(stop_event)
-    if stop.is_set():
-        raise RuntimeError("run not started: its batch was interrupted")
+        stop = Event(stop_event)
+        if stop.is_set():
+            raise RuntimeError("run not started: its batch was interrupted")
     item = _start(RunSpec.from_json(spec_json))
     while item.proc.poll() is None:
-        if stop.is_set():
+        if stop is not None and stop.is_set():
             _stop([item], _StopRequest())
             raise RuntimeError(f"run {item.spec.run_id} stopped: its batch was interrupted")
         with suppress(subprocess.TimeoutExpired):
