@@ -69,7 +69,7 @@ def main() -> None:
         f"peak RSS this process {_peak_gb(resource.RUSAGE_SELF):.2f} GB, largest worker {_peak_gb(resource.RUSAGE_CHILDREN):.2f} GB"
     )
 
-    with dask_client("dask", 2) as client:  # econ's LocalCluster: 2 single-threaded workers on loopback, malloc at its defaults
+    with dask_client("dask", 2) as client:  # econ's LocalCluster: 2 single-threaded workers on loopback, with MALLOC_ENV
         start = time.perf_counter()
         remote = econ.simulate(scenario, args.draws, seed=1, chunk_size=CHUNK, scheduler=client)
         cluster_s = time.perf_counter() - start
