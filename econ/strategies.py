@@ -281,6 +281,7 @@ def serve(
     regulated_share: np.ndarray,
     capacity: np.ndarray,
     capacity_blocs: tuple[str, ...],
+    total: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Demand served by owned capacity, and the regulated demand left to rent in-bloc.
 
@@ -301,6 +302,8 @@ def serve(
         Installed owned capacity [reference GPUs], shape (n, C, months).
     capacity_blocs : tuple of str
         Blocs of ``capacity``.
+    total : numpy.ndarray, optional
+        ``capacity`` summed over its blocs, when the caller has it [reference GPUs], shape (n, months).
 
     Returns
     -------
@@ -318,22 +321,19 @@ def serve(
     >>> float(served[0, 0]), float(reg[0, 0])
     (50.0, 50.0)
     """
-    total_capacity = capacity.sum(axis=1)
+    total_capacity = capacity.sum(axis=1) if total is None else total
     share_by_bloc = np.asarray(regulated_share, dtype=float)
     reg = np.repeat(share_by_bloc[:, None], len(demand_blocs), axis=1) if share_by_bloc.ndim == 1 else share_by_bloc
     if not np.any(reg > 0):
         return np.minimum(demand, total_capacity), np.zeros_like(demand)
+    weight = reg * np.asarray(bloc_shares, dtype=float)  # regulated demand of each bloc as a share of the total, (n, B)
     served_regulated = np.zeros_like(demand)
-    regulated_rented = np.zeros_like(demand)
-    for b, (bloc, share) in enumerate(zip(demand_blocs, bloc_shares, strict=True)):  # blocs, not draws
-        need = demand * share * reg[:, b : b + 1]
-        if bloc not in capacity_blocs:  # nothing owned there: all of it rented in the bloc
-            regulated_rented += need
-            continue
-        got = np.minimum(need, capacity[:, capacity_blocs.index(bloc)])
-        served_regulated += got
-        regulated_rented += need - got
-    unregulated = demand * (1.0 - reg @ np.asarray(bloc_shares, dtype=float))[:, None]
+    for b, bloc in enumerate(demand_blocs):  # blocs, not draws; a bloc with no owned capacity rents all of it
+        if bloc in capacity_blocs:
+            served_regulated += np.minimum(demand * weight[:, b : b + 1], capacity[:, capacity_blocs.index(bloc)])
+    regulated = weight.sum(axis=1)[:, None]
+    regulated_rented = demand * regulated - served_regulated
+    unregulated = demand * (1.0 - regulated)
     served = served_regulated + np.minimum(unregulated, total_capacity - served_regulated)
     return served, regulated_rented
 
@@ -392,8 +392,8 @@ def _volumes(
     schedule = site_schedule(inputs, plan.shares(inputs.n, len(inputs.site_ids)), plan.starts(inputs), plan.stops(inputs))
     fleet_ = fleet(inputs, schedule, path)
     blocs, capacity = owned_capacity_by_bloc(inputs, fleet_)
-    served, regulated = serve(provisioned, inputs.bloc_shares, inputs.blocs, regulated_by_bloc(inputs), capacity, blocs)
     installed = capacity.sum(axis=1)
+    served, regulated = serve(provisioned, inputs.bloc_shares, inputs.blocs, regulated_by_bloc(inputs), capacity, blocs, installed)
     premium = inputs["demand.sovereign_cloud_premium"][:, None]
     rented_units = provisioned - served + regulated * premium
     return {
