@@ -182,11 +182,11 @@ def frontier(
             f"months from t = 0 are {available_month.tolist()}"
         )
     at, p, k, w = extrapolate(available_month, price, kw, work, months, cadence_months, growth)
-    month = np.arange(1, months + 1)
-    unit_price = np.where((at[None, None, :] <= month[None, :, None]), (p / w)[:, None, :], np.inf)  # (n, M, G')
-    choice = np.argmin(unit_price, axis=2)
-    rows = np.arange(p.shape[0])[:, None]
-    return Trajectory(choice, p[rows, choice], k[rows, choice], w[rows, choice])
+    available = at[None, :] <= np.arange(1, months + 1)[:, None]  # (M, G'): the same for every draw
+    sets, of_month = np.unique(available, axis=0, return_inverse=True)  # one set a generation's arrival changes
+    choice_by_set = np.argmin(np.where(sets[:, None, :], (p / w)[None, :, :], np.inf), axis=2)  # (sets, n); ties: first
+    choice = np.ascontiguousarray(choice_by_set[np.ravel(of_month)].T)
+    return Trajectory(choice, *(np.take_along_axis(x, choice, axis=1) for x in (p, k, w)))
 
 
 def capacity_cost_per_gpu_hour(
