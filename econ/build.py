@@ -43,7 +43,7 @@ import numpy as np
 from econ.hardware import Trajectory, gpus_in
 from econ.inputs import Inputs
 from econ.tax import deductions
-from econ.timeline import HOURS_PER_MONTH, event_month, growth, scatter, spread, step
+from econ.timeline import HOURS_PER_MONTH, event_month, growth, scatter, scatter_rows, spread, step
 
 OWNED_CATEGORIES = (
     "land",
@@ -291,10 +291,10 @@ def owned_capacity_by_bloc(inputs: Inputs, fleet_: Fleet) -> tuple[tuple[str, ..
     if not fleet_.capacity.any():  # a program that buys nothing (renting): no work to place month by month
         return blocs, np.zeros((inputs.n, len(blocs), inputs.months))
     increment = np.diff(fleet_.capacity, axis=2, prepend=0.0)
-    site_bloc = np.array(inputs.site_blocs)
-    serving = fleet_.at + 1.0
-    levels = [step(inputs.months, serving[:, site_bloc == b], increment[:, site_bloc == b]) for b in blocs]
-    return blocs, np.stack(levels, axis=1) if levels else np.zeros((inputs.n, 0, inputs.months))
+    n, months, count = inputs.n, inputs.months, len(blocs)
+    row = np.arange(n)[:, None, None] * count + np.array([blocs.index(b) for b in inputs.site_blocs])[None, :, None]
+    added = scatter_rows(months, n * count, row, fleet_.at + 1.0, increment)  # one row per draw and bloc
+    return blocs, np.cumsum(added, axis=1).reshape(n, count, months)
 
 
 @dataclass(frozen=True)
