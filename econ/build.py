@@ -42,8 +42,9 @@ import numpy as np
 
 from econ.hardware import Trajectory, gpus_in
 from econ.inputs import Inputs
-from econ.tax import deductions
-from econ.timeline import HOURS_PER_MONTH, event_month, growth, scatter, scatter_rows, spread, step
+from econ.ledger import Ledger, Monthly, PresentValue
+from econ.tax import carried_factors, deductions
+from econ.timeline import HOURS_PER_MONTH, event_month, growth, scatter_rows
 
 OWNED_CATEGORIES = (
     "land",
@@ -342,7 +343,20 @@ def facility_capex(inputs: Inputs, schedule: Schedule) -> np.ndarray:
     return capex
 
 
-def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndarray) -> OwnedResult:
+def ledgers(inputs: Inputs, factors: np.ndarray | None = None) -> tuple[Ledger, Ledger]:
+    """Where the owned program's cash and its tax go (:mod:`econ.ledger`): by month, or at ``factors`` (n, months).
+
+    The tax ledger's factors are those of a loss carried forward to ``tax.loss_carry_forward_until_month``;
+    with none carried, the two are one ledger (which then reuses its index sums for both).
+    """
+    if factors is None:
+        return Monthly(inputs.n, inputs.months), Monthly(inputs.n, inputs.months)
+    cash = PresentValue(factors)
+    carried = carried_factors(factors, float(inputs["tax.loss_carry_forward_until_month"][0]))
+    return cash, cash if carried is factors else PresentValue(carried)
+
+
+def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndarray, factors: np.ndarray | None = None) -> OwnedResult:
     """Cash flows and tax of the owned program.
 
     Parameters
@@ -355,6 +369,11 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
         GPU purchases (:func:`fleet`).
     busy : numpy.ndarray
         Share of installed owned GPU-hours doing work [1], shape (n, months).
+    factors : numpy.ndarray, optional
+        Discount factors, shape (n, months). Given, each flow and the tax are their present
+        values [USD], shape (n,), summed event by event without monthly arrays
+        (:class:`econ.ledger.PresentValue`); the tax at the factors of its losses carried
+        forward (:func:`econ.tax.carried_factors`), where the monthly tax is not yet carried.
 
     Returns
     -------
@@ -362,8 +381,9 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
         Flows, tax and facility capex.
     """
     months, n = inputs.months, inputs.n
+    cash, tax = ledgers(inputs, factors)
     if not schedule.mw.any():  # a program of no sites (renting) spends and earns nothing
-        return OwnedResult({name: np.zeros((n, months)) for name in OWNED_CATEGORIES}, np.zeros((n, months)), np.zeros(schedule.mw.shape))
+        return OwnedResult({name: cash.zero() for name in OWNED_CATEGORIES}, tax.zero(), np.zeros(schedule.mw.shape))
     built, stopped = schedule.built, np.isfinite(schedule.stop)
     site_rate = inputs["site.tax_rate"]
     escalation = inputs["build.construction_escalation_annual"][:, None]
@@ -387,23 +407,22 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
     cancellation = fleet_.cancelled * inputs["build.gpu_order_cancellation_share"][:, None]
     stop_at = np.where(stopped, np.maximum(schedule.stop, 1), np.inf)  # paid at month end, like the start
     flows: dict[str, np.ndarray] = {
-        "land": -scatter(months, np.maximum(schedule.start, 1), land) + scatter(months, stop_at, land),
-        "development": -spread(months, schedule.start, dev_end, dev * dev_done),
-        "equipment_deposit": -scatter(months, np.maximum(schedule.start, 1), deposit),
-        "facility_capex": -spread(months, schedule.construction, build_end, construction + sunk_construction)
-        + scatter(months, stop_at, salvage),
+        "land": -cash.at(np.maximum(schedule.start, 1), land) + cash.at(stop_at, land),
+        "development": -cash.spread(schedule.start, dev_end, dev * dev_done),
+        "equipment_deposit": -cash.at(np.maximum(schedule.start, 1), deposit),
+        "facility_capex": -cash.spread(schedule.construction, build_end, construction + sunk_construction) + cash.at(stop_at, salvage),
     }
     retrofit_at = np.where(built, schedule.energize + np.round(inputs["build.retrofit_after_years"] * 12.0)[:, None], np.inf)
     retrofit_in = np.isfinite(retrofit_at) & (retrofit_at <= months)
     retrofit_years = (np.where(retrofit_in, retrofit_at, priced) - priced) / 12.0  # escalated from the capex's price date
     retrofit_share = inputs["build.retrofit_share_of_capex"][:, None]
     retrofit = np.where(retrofit_in, capex * retrofit_share * np.power(1.0 + escalation, retrofit_years), 0.0)
-    flows["retrofit"] = -scatter(months, retrofit_at, retrofit)
-    flows["gpu_capex"] = -scatter(months, fleet_.at, fleet_.cost) - scatter(months, stop_at, cancellation)
+    flows["retrofit"] = -cash.at(retrofit_at, retrofit)
+    flows["gpu_capex"] = -cash.at(fleet_.at, fleet_.cost) - cash.at(stop_at, cancellation)
     sold = np.isfinite(fleet_.retired) & (fleet_.retired <= months)
     age_at_sale = np.where(sold, fleet_.retired, 0.0) - np.where(sold, fleet_.at, 0.0)
     sale = np.where(sold, fleet_.cost * resale_share(age_at_sale, inputs), 0.0)
-    flows["gpu_resale"] = scatter(months, np.where(sold, fleet_.retired, np.inf), sale)
+    flows["gpu_resale"] = cash.at(np.where(sold, fleet_.retired, np.inf), sale)
 
     # Running costs. A cost stated in the capex's prices (maintenance, insurance) is indexed
     # from the capex's price date, not from t = 0.
@@ -427,7 +446,7 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
 
     def opex(at: np.ndarray, rate: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """A running cost switched on at ``at``, and its tax shield at each site's rate."""
-        return -step(months, at, rate) * index, step(months, at, rate * site_rate) * index
+        return -cash.step(at, rate, index), tax.step(at, rate * site_rate, index)
 
     rent_rate = np.where(leased, mw_on, 0.0) * 1000.0 * inputs["colo.price_usd_per_kw_month"][:, None]
     rent_index = growth(inputs["colo.rent_escalation_annual"], months)
@@ -439,7 +458,7 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
         "water": opex(serving, water_rate, HOURS_PER_MONTH * draw * inflation),
         "property_tax_insurance": opex(schedule.energize, insured, inflation),
     }
-    shield = np.zeros((n, months))
+    shield = tax.zero()
     for name, (flow, saved) in opex_flows.items():
         flows[name] = flow
         shield += saved
@@ -449,12 +468,12 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
     gpu_increment = np.diff(fleet_.gpus, axis=2, prepend=0.0)
     staff_per_gpu = inputs["build.staff_usd_per_gpu_per_year"][:, None, None] / 12.0
     gpu_rates = (inputs["site.gpu_property_tax_share_per_year"] + inputs["site.insurance_share_per_year"])[..., None] / 12.0
-    gpu_staff = step(months, fleet_.at, gpu_increment * staff_per_gpu) * inflation
-    gpu_property = step(months, fleet_.at, held_cost * gpu_rates)
+    gpu_staff = cash.step(fleet_.at, gpu_increment * staff_per_gpu, inflation)
+    gpu_property = cash.step(fleet_.at, held_cost * gpu_rates)
     flows["staff"] = flows["staff"] - gpu_staff
     flows["property_tax_insurance"] = flows["property_tax_insurance"] - gpu_property
-    shield += step(months, fleet_.at, gpu_increment * staff_per_gpu * site_rate[..., None]) * inflation
-    shield += step(months, fleet_.at, held_cost * gpu_rates * site_rate[..., None])
+    shield += tax.step(fleet_.at, gpu_increment * staff_per_gpu * site_rate[..., None], inflation)
+    shield += tax.step(fleet_.at, held_cost * gpu_rates * site_rate[..., None])
 
     # Tax: GPUs from purchase by the server schedule until sold; facility (capex,
     # development, deposit) and retrofit from placement by the facility schedule; a stopped
@@ -463,15 +482,16 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
     placed, cost, retired = (a.reshape(n, -1) for a in (fleet_.at, fleet_.cost, fleet_.retired))
     server_rates = np.repeat(inputs.server_tax_schedules, k, axis=0)
     rate_k = np.repeat(site_rate, k, axis=1)
-    gpu_shield, gpu_left = deductions(months, placed, cost, server_rates, retired, shield_rate=rate_k)
+    gpu_shield, gpu_left = deductions(months, placed, cost, server_rates, retired, shield_rate=rate_k, ledger=tax)
     facility_at = np.where(built, schedule.energize, np.inf)
     facility_basis = np.where(built, capex + dev, 0.0)
-    facility_shield, facility_left = deductions(months, facility_at, facility_basis, inputs.facility_tax_schedules, shield_rate=site_rate)
-    retrofit_shield, retrofit_left = deductions(months, retrofit_at, retrofit, inputs.facility_tax_schedules, shield_rate=site_rate)
-    abandoned = scatter(months, stop_at, (dev * dev_done + deposit + sunk_construction - salvage + cancellation) * site_rate)
+    schedules = inputs.facility_tax_schedules
+    facility_shield, facility_left = deductions(months, facility_at, facility_basis, schedules, shield_rate=site_rate, ledger=tax)
+    retrofit_shield, retrofit_left = deductions(months, retrofit_at, retrofit, schedules, shield_rate=site_rate, ledger=tax)
+    abandoned = tax.at(stop_at, (dev * dev_done + deposit + sunk_construction - salvage + cancellation) * site_rate)
     # Sale at refresh: tax on the proceeds over the basis left (a loss is deducted).
     sale_gain = sale - gpu_left.reshape(fleet_.at.shape)
-    disposal_tax = scatter(months, np.where(sold, fleet_.retired, np.inf), -sale_gain * site_rate[..., None])
+    disposal_tax = tax.at(np.where(sold, fleet_.retired, np.inf), -sale_gain * site_rate[..., None])
 
     # Residual value at the horizon (a going concern): GPUs at their used-market value, the
     # facility and its retrofit at depreciated replacement cost (their cost escalated from
@@ -493,11 +513,11 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
     gpu_value_site = gpu_value.sum(axis=2)
     residual = gpu_value_site + facility_value + retrofit_value + land_value
     horizon = np.full((n, 1), float(months))
-    flows["residual_value"] = scatter(months, horizon, residual.sum(axis=1)[:, None])
+    flows["residual_value"] = cash.at(horizon, residual.sum(axis=1)[:, None])
     gpu_left_held = np.where(held, gpu_left.reshape(fleet_.at.shape), 0.0).sum(axis=2)
     facility_basis_left = np.where(schedule.energize > months, spent, facility_left)  # work in progress: its cost
     gain = gpu_value_site - gpu_left_held + np.where(built, facility_value - facility_basis_left, 0.0) + retrofit_value - retrofit_left
-    residual_tax = scatter(months, horizon, -(gain * site_rate).sum(axis=1)[:, None])
+    residual_tax = tax.at(horizon, -(gain * site_rate).sum(axis=1)[:, None])
 
     tax = shield + gpu_shield + facility_shield + retrofit_shield + abandoned + disposal_tax + residual_tax
     ordered = {name: flows[name] for name in OWNED_CATEGORIES}

@@ -232,9 +232,9 @@ def _chunk(run: _Run, start: int, stop: int) -> pd.DataFrame:
     out: dict[str, np.ndarray] = {}
     for strategy in run.strategies:
         label = strategy if isinstance(strategy, str) else strategy.name
-        result = run_strategy(inputs, strategy, run.plan, shared, demand)
-        out[f"npv_cost_usd_{label}"] = npv_cost(inputs, result, factors)
-        out[f"take_or_pay_pv_usd_{label}"] = -np.einsum("nm,nm->n", result.flows["take_or_pay_shortfall"], factors)
+        result = run_strategy(inputs, strategy, run.plan, shared, demand, factors)  # present values, not monthly flows
+        out[f"npv_cost_usd_{label}"] = npv_cost(inputs, result)
+        out[f"take_or_pay_pv_usd_{label}"] = -result.flows["take_or_pay_shortfall"]
         if label == "build":
             out["sites_on_time_share"] = on_time_share(result.schedule, run.planned, inputs["build.on_time_grace_months"])
     chunk: pd.DataFrame = pd.DataFrame(out, index=sampled.index) if run.outputs_only else sampled.assign(**out)

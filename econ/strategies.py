@@ -26,7 +26,7 @@ from econ.hardware import Trajectory, capacity_cost_per_gpu_hour, frontier, gpus
 from econ.inputs import Inputs, inputs_from_scenario
 from econ.load_shape import fleet_utilization, owned_work
 from econ.plans import Plan, named_plans
-from econ.tax import carry_forward
+from econ.tax import carried_factors, carry_forward
 from econ.timeline import HOURS_PER_MONTH, growth
 
 CLOUD_CATEGORIES = ("cloud_contract", "take_or_pay_shortfall", "cloud_short_term", "departing_premium")
@@ -257,7 +257,11 @@ class Forecast:
 
 @dataclass(frozen=True)
 class StrategyRun:
-    """Everything one strategy produced for n draws (arrays shape (n, months) unless noted)."""
+    """Everything one strategy produced for n draws (arrays shape (n, months) unless noted).
+
+    ``flows`` are monthly [USD/month], or their present values [USD], shape (n,), from
+    :func:`run_strategy` with ``factors``.
+    """
 
     flows: dict[str, np.ndarray]
     demand: np.ndarray
@@ -491,8 +495,9 @@ def run_strategy(
     plan: Forecast,
     shared: tuple[Trajectory, np.ndarray] | None = None,
     demand: np.ndarray | None = None,
+    factors: np.ndarray | None = None,
 ) -> StrategyRun:
-    """After-tax monthly cash flows of one strategy (or plan) for every draw.
+    """After-tax monthly cash flows of one strategy (or plan) for every draw, or their present values.
 
     Parameters
     ----------
@@ -510,6 +515,10 @@ def run_strategy(
     demand : numpy.ndarray, optional
         Busy work demanded [reference GPUs], shape (n, M), instead of the model's
         (:func:`demand_path`): the demand paths of :mod:`econ.flexibility`.
+    factors : numpy.ndarray, optional
+        The inputs' :func:`discount_factors_monthly`, shape (n, M). Given, each flow is its
+        present value [USD], shape (n,), and the owned program's are summed event by event
+        without monthly arrays (:mod:`econ.ledger`): what a Monte Carlo needs.
 
     Returns
     -------
@@ -529,7 +538,7 @@ def run_strategy(
     installed, served = np.asarray(v["installed"]), np.asarray(v["served"])
     work = owned_work(inputs, np.asarray(v["demand"]), served)
     busy = np.divide(work, installed, out=np.zeros_like(served), where=installed > 0)
-    owned = owned_costs(inputs, schedule, fleet_, busy)
+    owned = owned_costs(inputs, schedule, fleet_, busy, factors)
 
     last_online = plan.last_online[strategy]
     window = departure_window(inputs.months, last_online, inputs["cloud.departure_tail_months"])
@@ -551,12 +560,17 @@ def run_strategy(
     rented = rented_costs(
         units, price, contracts, short_term, inputs["cloud.departing_contract_premium"], window, inputs.commit_schedule.shortest_term
     )
-    flows = dict(owned.flows) | rented
     cloud_spend = sum(rented[c] for c in CLOUD_CATEGORIES)
-    flows["tax_owned"] = carry_forward(owned.tax, float(inputs["tax.loss_carry_forward_until_month"][0]))
-    flows["tax_cloud"] = carry_forward(
-        -inputs["tax.home_rate"][:, None] * cloud_spend, float(inputs["tax.loss_carry_forward_until_month"][0])
-    )
+    cloud_tax = -inputs["tax.home_rate"][:, None] * cloud_spend
+    until = float(inputs["tax.loss_carry_forward_until_month"][0])
+    if factors is None:
+        flows = dict(owned.flows) | rented
+        flows["tax_owned"] = carry_forward(owned.tax, until)
+        flows["tax_cloud"] = carry_forward(cloud_tax, until)
+    else:  # the owned program's present values come with its tax carried forward
+        flows = dict(owned.flows) | {c: np.einsum("nm,nm->n", rented[c], factors) for c in CLOUD_CATEGORIES}
+        flows["tax_owned"] = owned.tax
+        flows["tax_cloud"] = np.einsum("nm,nm->n", cloud_tax, carried_factors(factors, until))
     return StrategyRun(
         flows={c: flows[c] for c in CATEGORIES},
         demand=np.asarray(v["demand"]),
@@ -592,11 +606,15 @@ def total_flow(run: StrategyRun) -> np.ndarray:
 def npv_cost(inputs: Inputs, run: StrategyRun, factors: np.ndarray | None = None) -> np.ndarray:
     """Present value of all after-tax costs, as a positive number [USD], shape (n,).
 
-    ``factors`` are the inputs' :func:`discount_factors_monthly`, when the caller has them.
+    ``factors`` are the inputs' :func:`discount_factors_monthly`, when the caller has them. A
+    run whose flows are already present values (:func:`run_strategy` with ``factors``) is summed.
     """
+    total = total_flow(run)
+    if total.ndim == 1:
+        return -total
     if factors is None:
         factors = discount_factors_monthly(inputs["finance.discount_rate_annual"], inputs.months)
-    pv: np.ndarray = -np.einsum("nm,nm->n", total_flow(run), factors)
+    pv: np.ndarray = -np.einsum("nm,nm->n", total, factors)
     return pv
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from econ.assumptions.tables import load_table
 from econ.finance import macrs_rates
-from econ.timeline import scatter_rows
+from econ.ledger import Ledger, Monthly
 
 METHODS = ("macrs", "straight_line", "declining_balance", "none")
 """Depreciation methods a schedule may use."""
@@ -163,6 +163,7 @@ def deductions(
     rates: np.ndarray,
     retired: np.ndarray | None = None,
     shield_rate: np.ndarray | None = None,
+    ledger: Ledger | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Tax deductions by month, and the basis each asset has left when it leaves the books.
 
@@ -181,12 +182,15 @@ def deductions(
     shield_rate : numpy.ndarray, optional
         Tax rate of each asset [1], shape (n, K): the first result is then the tax saved,
         ``deduction x rate`` (the basis left is still in USD of basis).
+    ledger : Monthly or PresentValue, optional
+        Where the deductions go (:mod:`econ.ledger`): by month (the default) or their present value.
 
     Returns
     -------
     deduction : numpy.ndarray
         Deductions taken while the asset is held and within the horizon, or the tax they
-        save if ``shield_rate`` is given [USD, positive], shape (n, months).
+        save if ``shield_rate`` is given [USD, positive], shape (n, months); with a
+        :class:`~econ.ledger.PresentValue` ledger, their present value, shape (n,).
     left : numpy.ndarray
         Basis not yet deducted when the asset is sold, or at the horizon if it is still
         held [USD], shape (n, K) (zero for assets never placed within the horizon). Under
@@ -213,7 +217,8 @@ def deductions(
     left = np.zeros(placed.shape)
     left[row, asset] = basis[row, asset] - np.sum(np.where(taken, amount, 0.0), axis=1)
     saved = amount if shield_rate is None else amount * shield_rate[row, asset][:, None]
-    deduction = scatter_rows(months, placed.shape[0], row[:, None], np.where(taken, at, np.inf), saved)
+    book = Monthly(placed.shape[0], months) if ledger is None else ledger
+    deduction = book.rows(row[:, None], np.where(taken, at, np.inf), saved)
     return deduction, left
 
 
@@ -250,4 +255,38 @@ def carry_forward(tax_flow: np.ndarray, until_month: float) -> np.ndarray:
     out = tax_flow.copy()
     out[:, m - 1] = tax_flow[:, :m].sum(axis=1)
     out[:, : m - 1] = 0.0
+    return out
+
+
+def carried_factors(factors: np.ndarray, until_month: float) -> np.ndarray:
+    """Discount factors of tax flows whose losses are carried forward to ``until_month`` (:func:`carry_forward`).
+
+    A flow of month ``t <= until_month`` is paid in ``until_month``, so it is worth the factor
+    of that month: ``sum_t carry_forward(f)_t d_t = sum_t f_t d'_t`` with ``d'_t = d_max(t, until)``.
+
+    Parameters
+    ----------
+    factors : numpy.ndarray
+        Discount factor of each month's end, shape (n, months).
+    until_month : float
+        First month in which deductions can be used [months]; 0 for none carried.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n, months): ``factors`` itself when nothing is carried.
+
+    Examples
+    --------
+    >>> flow, d = np.array([[1.0, 2.0, 3.0, 4.0]]), np.array([[0.9, 0.8, 0.7, 0.6]])
+    >>> carried_factors(d, 3).tolist()
+    [[0.7, 0.7, 0.7, 0.6]]
+    >>> bool(np.isclose((flow * carried_factors(d, 3)).sum(), (carry_forward(flow, 3) * d).sum()))
+    True
+    """
+    m = min(int(until_month), factors.shape[1])
+    if m <= 1:
+        return factors
+    out = factors.copy()
+    out[:, : m - 1] = factors[:, m - 1 : m]
     return out

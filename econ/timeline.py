@@ -73,20 +73,6 @@ def step(months: int, at: np.ndarray, amount: np.ndarray) -> np.ndarray:
     return np.cumsum(scatter(months, at, amount), axis=1)
 
 
-def spread(months: int, start: np.ndarray, end: np.ndarray, total: np.ndarray) -> np.ndarray:
-    """Spread ``total`` evenly over months ``start + 1 .. end`` (whole months), shape (n, months).
-
-    A zero-length window puts the whole amount in month ``max(end, 1)``.
-    """
-    start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
-    length = end - start
-    rate = np.where(length > 0, total / np.where(length > 0, length, 1.0), 0.0)
-    level: np.ndarray = step(months, np.maximum(start + 1, 1), rate) - step(months, np.maximum(end + 1, 1), rate)
-    lump: np.ndarray = scatter(months, np.maximum(end, 1), np.where(length > 0, 0.0, total))
-    flow: np.ndarray = level + lump
-    return flow
-
-
 def growth(rate_annual: np.ndarray, months: int) -> np.ndarray:
     """Escalation index ``(1 + rate) ** (m / 12)`` at each month end, shape (n, months)."""
     index: np.ndarray = np.power.outer(1.0 + np.asarray(rate_annual, dtype=float), year_of_month(months))

@@ -841,7 +841,7 @@ class _Model:
           ``build.facility_capex_multiplier`` (which scales the market guides); costs stated in its
           prices (maintenance, facility insurance, the retrofit) are indexed from that middle;
         - development (``build.development_share_of_capex`` of the fit-out) falls at the start: its
-          window start .. permit is empty, and econ.timeline.spread's docstring puts the whole amount
+          window start .. permit is empty, and econ.ledger.Monthly.spread's docstring puts the whole amount
           of a zero-length window in month max(end, 1);
         - power: ``colo.power_price_usd_per_mwh`` x ``build.power_price_multiplier``, escalated at
           ``build.power_price_escalation_annual`` as an owned site's;
