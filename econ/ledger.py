@@ -88,6 +88,7 @@ class PresentValue:
         self.factors = np.asarray(factors, dtype=float)
         self.n, self.months = self.factors.shape
         self._tails: dict[int | None, tuple[object, np.ndarray]] = {}
+        self._looked_up: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def zero(self) -> np.ndarray:
         """No flow, shape (n,)."""
@@ -126,12 +127,26 @@ class PresentValue:
     def _value(self, table: np.ndarray, at: np.ndarray, amount: np.ndarray) -> np.ndarray:
         """``sum_k amount_k table[t_k - 1]`` over each draw's events within the horizon, shape (n,)."""
         at = np.asarray(at, dtype=float)
-        amount = np.broadcast_to(amount, at.shape)
-        inside = ((at >= 1) & (at <= self.months)).reshape(self.n, -1)
-        cell = np.where(inside, at.reshape(self.n, -1), 1.0).astype(np.int64) + (np.arange(self.n) * self.months - 1)[:, None]
-        worth = table.ravel().take(cell) * amount.reshape(self.n, -1)
+        inside, looked_up = self._look_up(table, at)
+        worth = looked_up * np.broadcast_to(amount, at.shape).reshape(self.n, -1)
         value: np.ndarray = np.where(inside, worth, 0.0).sum(axis=1)
         return value
+
+    def _look_up(self, table: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which events fall within the horizon, and ``table`` at their months, each (n, events).
+
+        Kept per table and event array: the owned program switches several costs on at the
+        same months (a site's energization) with the same index. Holding both arrays keeps
+        their ids their own; the ledger lives for one call of the owned program, which does
+        not change an event array once made.
+        """
+        key = (id(table), id(at))
+        if key not in self._looked_up:
+            inside = ((at >= 1) & (at <= self.months)).reshape(self.n, -1)
+            cell = np.where(inside, at.reshape(self.n, -1), 1.0).astype(np.int64) + (np.arange(self.n) * self.months - 1)[:, None]
+            self._looked_up[key] = (table, at, inside, table.ravel().take(cell))
+        _, _, inside, looked_up = self._looked_up[key]
+        return inside, looked_up
 
 
 Ledger = Monthly | PresentValue
