@@ -208,17 +208,26 @@ def deductions(
     >>> saved[0, [0, 12]].tolist(), left.tolist()
     ([12.5, 7.5], [[20.0]])
     """
-    years = min(np.shape(rates)[-1], months // 12 + 1)  # tax years that can start within the horizon
-    rates = np.broadcast_to(np.atleast_2d(rates), (placed.shape[1], np.shape(rates)[-1]))[:, :years]
     row, asset = np.nonzero(placed <= months)  # only the assets placed within the horizon, in row-major order
-    at = placed[row, asset][:, None] + 12.0 * np.arange(years)
-    amount = basis[row, asset][:, None] * rates[asset]
-    taken = at <= months if retired is None else (at < retired[row, asset][:, None]) & (at <= months)
+    start = placed[row, asset]
+    first = min(float(start.min()) if start.size else 1.0, 1.0)
+    years = min(np.shape(rates)[-1], int((months - first) // 12) + 1)  # tax years that can start within the horizon
+    rates = np.broadcast_to(np.atleast_2d(rates), (placed.shape[1], np.shape(rates)[-1]))[:, :years]
+    written = rates != 0
+    length = np.where(written.any(axis=1), years - np.argmax(written[:, ::-1], axis=1), 0)  # through the last year with a rate
+    # the deductions taken are a run of years from placement: within the schedule, the horizon and until sold
+    taken = np.minimum(length[asset], np.floor((months - start) / 12.0) + 1.0)
+    if retired is not None:
+        taken = np.minimum(taken, np.maximum(np.ceil((retired[row, asset] - start) / 12.0), 0.0))
+    count = taken.astype(np.int64)
+    of = np.repeat(np.arange(row.size), count)  # each deduction's asset, in the order of the assets, then of years
+    year = np.arange(of.size) - np.repeat(np.cumsum(count) - count, count)
+    amount = basis[row, asset][of] * rates[asset[of], year]
     left = np.zeros(placed.shape)
-    left[row, asset] = basis[row, asset] - np.sum(np.where(taken, amount, 0.0), axis=1)
-    saved = amount if shield_rate is None else amount * shield_rate[row, asset][:, None]
+    left[row, asset] = basis[row, asset] - np.bincount(of, weights=amount, minlength=row.size)
+    saved = amount if shield_rate is None else amount * shield_rate[row, asset][of]
     book = Monthly(placed.shape[0], months) if ledger is None else ledger
-    deduction = book.rows(row[:, None], np.where(taken, at, np.inf), saved)
+    deduction = book.rows(row[of], start[of] + 12.0 * year, saved)
     return deduction, left
 
 

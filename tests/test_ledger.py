@@ -115,3 +115,39 @@ def test_a_simulation_matches_the_monthly_model_draw_by_draw():
     for strategy in ("rent", "build", "hybrid"):
         expected = npv_cost(inputs, run_strategy(inputs, strategy, plan, shared))
         _close(draws[f"npv_cost_usd_{strategy}"].to_numpy(), expected)
+
+
+def _deductions_by_hand(months, placed, basis, rates, retired):
+    """One asset and one tax year at a time: year j's deduction at ``placed + 12 j``, while held and within the horizon."""
+    n, k = placed.shape
+    flow, left = np.zeros((n, months)), np.zeros((n, k))
+    for i in range(n):
+        for a in range(k):
+            if placed[i, a] > months:
+                continue
+            taken = 0.0
+            for j, rate in enumerate(rates[a]):
+                at = placed[i, a] + 12 * j
+                if at > months or at >= retired[i, a]:
+                    break
+                taken += basis[i, a] * rate
+                if at >= 1:
+                    flow[i, int(at) - 1] += basis[i, a] * rate
+            left[i, a] = basis[i, a] - taken
+    return flow, left
+
+
+@given(
+    st.integers(1, 80),
+    st.lists(st.sampled_from([-5.0, 1.0, 6.0, 13.0, 40.0, 79.0, 80.0, np.inf]), min_size=6, max_size=6),
+    st.lists(st.sampled_from([3.0, 12.0, 25.0, 60.0, np.inf]), min_size=6, max_size=6),
+    st.lists(st.lists(st.sampled_from([0.0, 0.1, 0.2, 0.5]), min_size=8, max_size=8), min_size=3, max_size=3),
+)
+def test_deductions_match_a_year_by_year_loop(months, placed, held, rates):
+    placed_, rates_ = np.reshape(placed, (2, 3)), np.array(rates)
+    retired = placed_ + np.reshape(held, (2, 3))
+    basis = np.array([[100.0, 250.0, 7.0], [1e6, 3.5, 40.0]])
+    flow, left = deductions(months, placed_, basis, rates_, retired)
+    expected_flow, expected_left = _deductions_by_hand(months, placed_, basis, rates_, retired)
+    np.testing.assert_allclose(flow, expected_flow, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(left, expected_left, rtol=1e-12, atol=1e-9)
