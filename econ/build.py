@@ -283,19 +283,19 @@ def resale_share(age_months: np.ndarray, inputs: Inputs, *, sold: bool = True) -
 
 
 def owned_capacity_by_bloc(inputs: Inputs, fleet_: Fleet) -> tuple[tuple[str, ...], np.ndarray]:
-    """Installed owned capacity [reference GPUs] per sovereignty bloc, shape (n, B, months).
+    """Installed owned capacity [reference GPUs] per sovereignty bloc, shape (B, n, months): bloc by bloc, each contiguous.
 
     A purchase paid at the end of month m serves from month m + 1 (docs/design.md: events
     happen at month end); the fleet it replaces serves through month m.
     """
     blocs = tuple(dict.fromkeys(inputs.site_blocs))
-    if not fleet_.capacity.any():  # a program that buys nothing (renting): no work to place month by month
-        return blocs, np.zeros((inputs.n, len(blocs), inputs.months))
-    increment = np.diff(fleet_.capacity, axis=2, prepend=0.0)
     n, months, count = inputs.n, inputs.months, len(blocs)
-    row = np.arange(n)[:, None, None] * count + np.array([blocs.index(b) for b in inputs.site_blocs])[None, :, None]
-    added = scatter_rows(months, n * count, row, fleet_.at + 1.0, increment)  # one row per draw and bloc
-    return blocs, np.cumsum(added, axis=1).reshape(n, count, months)
+    if not fleet_.capacity.any():  # a program that buys nothing (renting): no work to place month by month
+        return blocs, np.zeros((count, n, months))
+    increment = np.diff(fleet_.capacity, axis=2, prepend=0.0)
+    row = np.array([blocs.index(b) for b in inputs.site_blocs])[None, :, None] * n + np.arange(n)[:, None, None]
+    added = scatter_rows(months, count * n, row, fleet_.at + 1.0, increment)  # one row per bloc and draw
+    return blocs, np.cumsum(added, axis=1).reshape(count, n, months)
 
 
 @dataclass(frozen=True)

@@ -318,14 +318,14 @@ def short_term_tranches(need: np.ndarray, price: np.ndarray, term_months: int) -
     ([[10.0, 0.0, 0.0, 0.0]], [[10.0, 10.0, 10.0, 0.0]])
     """
     n, months = need.shape
-    added = np.zeros((n, months))
+    need_by_month, by_month = np.ascontiguousarray(need.T), np.zeros((months, n))  # month by month, each contiguous
     held = np.zeros(n)  # capacity the tranches signed so far still hold this month
     for t in range(months):
         if t >= term_months:
-            held -= added[:, t - term_months]
-        add = np.maximum(need[:, t] - held, 0.0)
-        added[:, t] = add
-        held += add
+            held -= by_month[t - term_months]
+        np.maximum(np.subtract(need_by_month[t], held, out=by_month[t]), 0.0, out=by_month[t])
+        held += by_month[t]
+    added = np.ascontiguousarray(by_month.T)
     return added, held_for_term(added * price, term_months)
 
 

@@ -303,7 +303,7 @@ def serve(
     regulated_share : numpy.ndarray
         Regulated share of each bloc's demand [1], shape (n,) (every bloc alike) or (n, B).
     capacity : numpy.ndarray
-        Installed owned capacity [reference GPUs], shape (n, C, months).
+        Installed owned capacity [reference GPUs], shape (C, n, months).
     capacity_blocs : tuple of str
         Blocs of ``capacity``.
     total : numpy.ndarray, optional
@@ -325,7 +325,7 @@ def serve(
     >>> float(served[0, 0]), float(reg[0, 0])
     (50.0, 50.0)
     """
-    total_capacity = capacity.sum(axis=1) if total is None else total
+    total_capacity = capacity.sum(axis=0) if total is None else total
     share_by_bloc = np.asarray(regulated_share, dtype=float)
     reg = np.repeat(share_by_bloc[:, None], len(demand_blocs), axis=1) if share_by_bloc.ndim == 1 else share_by_bloc
     if not np.any(reg > 0):
@@ -334,7 +334,7 @@ def serve(
     served_regulated = np.zeros_like(demand)
     for b, bloc in enumerate(demand_blocs):  # blocs, not draws; a bloc with no owned capacity rents all of it
         if bloc in capacity_blocs:
-            served_regulated += np.minimum(demand * weight[:, b : b + 1], capacity[:, capacity_blocs.index(bloc)])
+            served_regulated += np.minimum(demand * weight[:, b : b + 1], capacity[capacity_blocs.index(bloc)])
     regulated = weight.sum(axis=1)[:, None]
     regulated_rented = demand * regulated - served_regulated
     unregulated = demand * (1.0 - regulated)
@@ -396,7 +396,7 @@ def _volumes(
     schedule = site_schedule(inputs, plan.shares(inputs.n, len(inputs.site_ids)), plan.starts(inputs), plan.stops(inputs))
     fleet_ = fleet(inputs, schedule, path)
     blocs, capacity = owned_capacity_by_bloc(inputs, fleet_)
-    installed = capacity.sum(axis=1)
+    installed = capacity.sum(axis=0)
     served, regulated = serve(provisioned, inputs.bloc_shares, inputs.blocs, regulated_by_bloc(inputs), capacity, blocs, installed)
     premium = inputs["demand.sovereign_cloud_premium"][:, None]
     rented_units = provisioned - served + regulated * premium

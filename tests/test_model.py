@@ -664,7 +664,7 @@ def test_a_regulated_share_stated_for_every_bloc_is_the_global_share() -> None:
     rng = np.random.default_rng(4)
     demand = rng.uniform(50.0, 150.0, (3, 6))
     shares = np.array([0.5, 0.3, 0.2])
-    capacity = rng.uniform(0.0, 60.0, (3, 2, 6))
+    capacity = rng.uniform(0.0, 60.0, (2, 3, 6))  # blocs x draws x months
     x = np.array([0.2, 0.6, 1.0])
     alone = serve(demand, shares, ("US", "EU", "JP"), x, capacity, ("US", "EU"))
     by_bloc = serve(demand, shares, ("US", "EU", "JP"), np.repeat(x[:, None], 3, axis=1), capacity, ("US", "EU"))
