@@ -266,10 +266,10 @@ def simulate(
         Root seed (>= 0); results are reproducible and independent of ``chunk_size``,
         ``workers`` and ``scheduler``.
     chunk_size : int
-        Draws sampled and evaluated per task (bounds memory: about 60 MB per 1,000 draws
-        for a 10-site, 180-month scenario, per worker). At 2,000 the largest arrays (draws x
-        sites x months) stay within the 32 MiB that a worker's heap reuses
-        (:data:`econ.parallel.MALLOC_ENV`); 5,000 was 9 % slower a draw.
+        Draws sampled and evaluated per task (bounds memory: about 60-70 MB per 1,000 draws
+        for a 10-site, 180-month scenario, per worker). At 2,000 the largest arrays (owned
+        capacity by bloc, blocs x draws x months) stay within the 32 MiB that a worker's heap
+        reuses (:data:`econ.parallel.MALLOC_ENV`); 1,000 to 4,000 are within 5 % a draw.
     plans : sequence of Plan, optional
         Plans to simulate instead of the named build and hybrid (:func:`econ.plans.make_plan`),
         on the same draws (common random numbers); the named ``rent`` is always included.
@@ -290,7 +290,7 @@ def simulate(
         A pool starts its processes with ``spawn``, which imports the calling script again: in
         a script, call from under ``if __name__ == "__main__":`` (Python, "multiprocessing
         programming guidelines"); a notebook needs nothing. Starting a process and importing
-        econ takes 3-4 s, the work of about 10,000 draws of the 10-site scenario in one process.
+        econ takes 3-4 s, the work of about 20,000 draws of the 10-site scenario in one process.
     progress : bool, optional
         Draw a progress bar over the chunks (default: only when interactive).
 
