@@ -44,7 +44,7 @@ from econ.hardware import Trajectory, gpus_in
 from econ.inputs import Inputs
 from econ.ledger import Ledger, Monthly, PresentValue
 from econ.tax import carried_factors, deductions
-from econ.timeline import HOURS_PER_MONTH, event_month, growth, scatter_rows
+from econ.timeline import HOURS_PER_MONTH, event_month, growth
 
 OWNED_CATEGORIES = (
     "land",
@@ -280,22 +280,6 @@ def resale_share(age_months: np.ndarray, inputs: Inputs, *, sold: bool = True) -
     f = inputs["hardware.liquidation_share"].reshape(b.shape) if sold else np.ones_like(b)
     share: np.ndarray = np.power(b, np.maximum(age_months, 0.0) / 12.0) * f
     return share
-
-
-def owned_capacity_by_bloc(inputs: Inputs, fleet_: Fleet) -> tuple[tuple[str, ...], np.ndarray]:
-    """Installed owned capacity [reference GPUs] per sovereignty bloc, shape (B, n, months): bloc by bloc, each contiguous.
-
-    A purchase paid at the end of month m serves from month m + 1 (docs/design.md: events
-    happen at month end); the fleet it replaces serves through month m.
-    """
-    blocs = tuple(dict.fromkeys(inputs.site_blocs))
-    n, months, count = inputs.n, inputs.months, len(blocs)
-    if not fleet_.capacity.any():  # a program that buys nothing (renting): no work to place month by month
-        return blocs, np.zeros((count, n, months))
-    increment = np.diff(fleet_.capacity, axis=2, prepend=0.0)
-    row = np.array([blocs.index(b) for b in inputs.site_blocs])[None, :, None] * n + np.arange(n)[:, None, None]
-    added = scatter_rows(months, count * n, row, fleet_.at + 1.0, increment)  # one row per bloc and draw
-    return blocs, np.cumsum(added, axis=1).reshape(count, n, months)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from econ.kernels import rented_draws, tranche_draws
 from econ.timeline import HOURS_PER_MONTH, growth
 
 
@@ -199,7 +200,7 @@ def tranche_price(reserved: np.ndarray, price: np.ndarray, contract: Contract) -
 
     Capacity added in month t (``R(t) - R(t - 1)``, the first month's whole reservation
     included) is priced at ``price(t)`` and keeps it, and its size, to the end of the term.
-    Outside the term the result is 0.
+    Outside the term the result is 0. Compiled (:func:`econ.kernels.tranche_draws`).
 
     Raises
     ------
@@ -216,15 +217,13 @@ def tranche_price(reserved: np.ndarray, price: np.ndarray, contract: Contract) -
     [[2.0, 1.5, 1.5]]
     """
     span = slice(contract.start_month, contract.end_month)
-    level = reserved[:, span]
-    within = np.diff(level, axis=1)
-    if np.any(within < -1e-9 * np.maximum(np.abs(level[:, 1:]), 1.0)):
+    within, falls = tranche_draws(
+        np.ascontiguousarray(reserved[:, span], dtype=float), np.ascontiguousarray(price[:, span], dtype=float), 1e-9
+    )
+    if falls:
         raise ValueError(f"strategies.*.contracts.{contract.name}: the reserved capacity [reference GPUs] falls within the term")
-    added = np.maximum(np.diff(level, axis=1, prepend=0.0), 0.0)
-    units = np.cumsum(added, axis=1)
-    paid = np.cumsum(added * price[:, span], axis=1)
     average = np.zeros(reserved.shape)
-    np.divide(paid, units, out=average[:, span], where=units > 0)
+    average[:, span] = within
     return average
 
 
@@ -463,6 +462,10 @@ def rented_costs(
         departing-customer premium adds to all three, claim C04; a short-term tranche pays
         it if it starts in the window), each shape (n, months).
 
+    Month by month, in compiled code (:func:`econ.kernels.rented_draws`): the need a
+    contract's reservation covers is paid at its locked price, the rest of the reservation as
+    take-or-pay, and the need beyond it in short-term tranches (:func:`short_term_tranches`).
+
     Raises
     ------
     ValueError
@@ -485,30 +488,27 @@ def rented_costs(
     """
     n, months = rented_units.shape
     in_contract = np.zeros(months, dtype=bool)
-    used = np.zeros((n, months))
-    unused = np.zeros((n, months))
-    premium_paid = np.zeros((n, months))
-    beyond = rented_units.copy()
-    for contract, reserved, locked, premium in contracts:
+    level, locked_price, surcharge = np.zeros((n, months)), np.zeros((n, months)), np.zeros((n, months))
+    for contract, reserved, locked, premium in contracts:  # the contract of each month, as one array each
         span = slice(contract.start_month, contract.end_month)
         if in_contract[span].any():
             raise ValueError(f"strategies.*.contracts.{contract.name}: its term overlaps another contract of the same strategy")
         in_contract[span] = True
-        level, price_locked = reserved[:, span], locked[:, span]
-        covered = np.minimum(beyond[:, span], level)
-        used[:, span] += covered * price_locked
-        unused[:, span] += (level - covered) * price_locked
-        premium_paid[:, span] += level * price_locked * premium[:, None]
-        beyond[:, span] -= covered
-    short_price = price * short_term_factor[:, None]
-    added, short_term = short_term_tranches(beyond, short_price, short_term_months)
-    premium_paid += held_for_term(added * short_price * np.where(window, departing_premium[:, None], 0.0), short_term_months)
-    return {
-        "cloud_contract": -used * HOURS_PER_MONTH,
-        "take_or_pay_shortfall": -unused * HOURS_PER_MONTH,
-        "cloud_short_term": -short_term * HOURS_PER_MONTH,
-        "departing_premium": -premium_paid * HOURS_PER_MONTH,
-    }
+        level[:, span], locked_price[:, span], surcharge[:, span] = reserved[:, span], locked[:, span], premium[:, None]
+    window_premium = np.where(window, departing_premium[:, None], 0.0)
+    used, unused, short_term, premium_paid = rented_draws(
+        np.ascontiguousarray(rented_units, dtype=float),
+        np.ascontiguousarray(price, dtype=float),
+        in_contract,
+        level,
+        locked_price,
+        surcharge,
+        np.ascontiguousarray(short_term_factor, dtype=float),
+        window_premium,
+        int(short_term_months),
+        HOURS_PER_MONTH,
+    )
+    return {"cloud_contract": used, "take_or_pay_shortfall": unused, "cloud_short_term": short_term, "departing_premium": premium_paid}
 
 
 def provisioned_hours(units: np.ndarray) -> np.ndarray:

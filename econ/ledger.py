@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from econ.kernels import tail_sums
 from econ.timeline import scatter, scatter_rows, step
 
 
@@ -85,7 +86,7 @@ class PresentValue:
     """
 
     def __init__(self, factors: np.ndarray) -> None:
-        self.factors = np.asarray(factors, dtype=float)
+        self.factors = np.ascontiguousarray(factors, dtype=float)
         self.n, self.months = self.factors.shape
         self._tails: dict[int | None, tuple[object, np.ndarray]] = {}
         self._looked_up: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
@@ -120,8 +121,8 @@ class PresentValue:
         """``sum_{m >= t} I_m d_m`` at column ``t - 1``, shape (n, months), kept per index (holding the index keeps its id its own)."""
         key = None if index is None else id(index)
         if key not in self._tails:
-            weighted = self.factors if index is None else index * self.factors
-            self._tails[key] = (index, np.cumsum(weighted[:, ::-1], axis=1)[:, ::-1])
+            values = self.factors if index is None else np.ascontiguousarray(np.broadcast_to(index, self.factors.shape), dtype=float)
+            self._tails[key] = (index, tail_sums(values, self.factors, index is not None))
         return self._tails[key][1]
 
     def _value(self, table: np.ndarray, at: np.ndarray, amount: np.ndarray) -> np.ndarray:

@@ -18,12 +18,13 @@ import pandas as pd
 
 from econ.assumptions import Scenario, ScenarioError
 from econ.assumptions.schema import STRATEGIES
-from econ.build import OWNED_CATEGORIES, Fleet, Schedule, fleet, owned_capacity_by_bloc, owned_costs, site_schedule
+from econ.build import OWNED_CATEGORIES, Fleet, Schedule, fleet, owned_costs, site_schedule
 from econ.cloud import Contract, cheapest_reservation, contract_tier, departure_window, list_price, rented_costs, tranche_price
 from econ.demand import demand_work, price_response
 from econ.finance import annual_rate, discount_factors, discounted_payback_period, irr, payback_period, periodic_rate
 from econ.hardware import Trajectory, capacity_cost_per_gpu_hour, frontier, gpus_in
 from econ.inputs import Inputs, inputs_from_scenario
+from econ.kernels import serve_draws
 from econ.load_shape import fleet_utilization, owned_work
 from econ.plans import Plan, named_plans
 from econ.tax import carried_factors, carry_forward
@@ -283,14 +284,19 @@ def serve(
     bloc_shares: np.ndarray,
     demand_blocs: tuple[str, ...],
     regulated_share: np.ndarray,
-    capacity: np.ndarray,
-    capacity_blocs: tuple[str, ...],
-    total: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Demand served by owned capacity, and the regulated demand left to rent in-bloc.
+    serving_from: np.ndarray,
+    added: np.ndarray,
+    site_blocs: tuple[str, ...],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Demand served by owned capacity, the regulated demand left to rent in-bloc, and the capacity installed.
 
     Regulated demand of bloc b is served only by owned capacity in b; capacity left over
-    anywhere serves the unregulated demand of every bloc (claims C09, C10).
+    anywhere serves the unregulated demand of every bloc (claims C09, C10). A site's capacity
+    is the sum of its purchases from the month each serves. Month by month:
+    ``got = sum_b min(D w_b, C_b)`` over the blocs with owned capacity, ``rented = D w - got``
+    and ``served = got + min(D (1 - w), C - got)``, for demand D, regulated shares ``w_b`` of
+    the total (``w`` their sum), capacity ``C_b`` per bloc and ``C`` in all. Compiled
+    (:func:`econ.kernels.serve_draws`).
 
     Parameters
     ----------
@@ -302,12 +308,12 @@ def serve(
         Blocs of ``bloc_shares``.
     regulated_share : numpy.ndarray
         Regulated share of each bloc's demand [1], shape (n,) (every bloc alike) or (n, B).
-    capacity : numpy.ndarray
-        Installed owned capacity [reference GPUs], shape (C, n, months).
-    capacity_blocs : tuple of str
-        Blocs of ``capacity``.
-    total : numpy.ndarray, optional
-        ``capacity`` summed over its blocs, when the caller has it [reference GPUs], shape (n, months).
+    serving_from : numpy.ndarray
+        Month from which each purchase serves [months], shape (n, S, K) (``inf`` for none).
+    added : numpy.ndarray
+        Reference GPUs each purchase adds, less those of the purchase it replaces, shape (n, S, K).
+    site_blocs : tuple of str
+        Bloc of each of the S sites.
 
     Returns
     -------
@@ -315,31 +321,41 @@ def serve(
         Demand served by owned capacity [reference GPUs], shape (n, months).
     regulated_rented : numpy.ndarray
         Regulated demand rented in-bloc [reference GPUs], shape (n, months).
+    installed : numpy.ndarray
+        Owned capacity installed [reference GPUs], shape (n, months).
 
     Examples
     --------
-    Half of demand is in the EU and all of it regulated; the only site is in the US.
+    Half of demand is in the EU and all of it regulated; the only site, in the US, has 80
+    reference GPUs serving from month 1.
 
-    >>> d = np.array([[100.0]])
-    >>> served, reg = serve(d, np.array([0.5, 0.5]), ("US", "EU"), np.array([1.0]), np.array([[[80.0]]]), ("US",))
-    >>> float(served[0, 0]), float(reg[0, 0])
-    (50.0, 50.0)
+    >>> one = np.array([[[1.0]]])
+    >>> served, reg, installed = serve(np.array([[100.0]]), np.array([0.5, 0.5]), ("US", "EU"), np.array([1.0]), one, 80 * one, ("US",))
+    >>> float(served[0, 0]), float(reg[0, 0]), float(installed[0, 0])
+    (50.0, 50.0, 80.0)
     """
-    total_capacity = capacity.sum(axis=0) if total is None else total
+    n = demand.shape[0]
     share_by_bloc = np.asarray(regulated_share, dtype=float)
     reg = np.repeat(share_by_bloc[:, None], len(demand_blocs), axis=1) if share_by_bloc.ndim == 1 else share_by_bloc
-    if not np.any(reg > 0):
-        return np.minimum(demand, total_capacity), np.zeros_like(demand)
-    weight = reg * np.asarray(bloc_shares, dtype=float)  # regulated demand of each bloc as a share of the total, (n, B)
-    served_regulated = np.zeros_like(demand)
-    for b, bloc in enumerate(demand_blocs):  # blocs, not draws; a bloc with no owned capacity rents all of it
-        if bloc in capacity_blocs:
-            served_regulated += np.minimum(demand * weight[:, b : b + 1], capacity[capacity_blocs.index(bloc)])
-    regulated = weight.sum(axis=1)[:, None]
-    regulated_rented = demand * regulated - served_regulated
-    unregulated = demand * (1.0 - regulated)
-    served = served_regulated + np.minimum(unregulated, total_capacity - served_regulated)
-    return served, regulated_rented
+    weight = np.ascontiguousarray(reg * np.asarray(bloc_shares, dtype=float))  # regulated demand of each bloc as a share of the total
+    capacity_blocs = tuple(dict.fromkeys(site_blocs))
+    own = np.array([capacity_blocs.index(b) if b in capacity_blocs else -1 for b in demand_blocs], dtype=np.int64)
+    site = np.array([capacity_blocs.index(b) for b in site_blocs], dtype=np.int64)
+    shape = (n, len(site_blocs), -1)
+    at = np.ascontiguousarray(np.asarray(serving_from, dtype=float).reshape(shape))
+    add = np.ascontiguousarray(np.broadcast_to(np.asarray(added, dtype=float), np.shape(serving_from)).reshape(shape))
+    result: tuple[np.ndarray, np.ndarray, np.ndarray] = serve_draws(
+        np.ascontiguousarray(demand, dtype=float),
+        weight,
+        weight.sum(axis=1),
+        bool(np.any(reg > 0)),
+        own,
+        site,
+        at,
+        add,
+        len(capacity_blocs),
+    )
+    return result
 
 
 def regulated_by_bloc(inputs: Inputs) -> np.ndarray:
@@ -395,9 +411,10 @@ def _volumes(
     provisioned = demand / fleet_utilization(inputs)[:, None]
     schedule = site_schedule(inputs, plan.shares(inputs.n, len(inputs.site_ids)), plan.starts(inputs), plan.stops(inputs))
     fleet_ = fleet(inputs, schedule, path)
-    blocs, capacity = owned_capacity_by_bloc(inputs, fleet_)
-    installed = capacity.sum(axis=0)
-    served, regulated = serve(provisioned, inputs.bloc_shares, inputs.blocs, regulated_by_bloc(inputs), capacity, blocs, installed)
+    added = np.diff(fleet_.capacity, axis=2, prepend=0.0)  # a purchase serves from the month after it is paid (docs/design.md)
+    served, regulated, installed = serve(
+        provisioned, inputs.bloc_shares, inputs.blocs, regulated_by_bloc(inputs), fleet_.at + 1.0, added, inputs.site_blocs
+    )
     premium = inputs["demand.sovereign_cloud_premium"][:, None]
     rented_units = provisioned - served + regulated * premium
     return {

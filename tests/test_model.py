@@ -664,10 +664,11 @@ def test_a_regulated_share_stated_for_every_bloc_is_the_global_share() -> None:
     rng = np.random.default_rng(4)
     demand = rng.uniform(50.0, 150.0, (3, 6))
     shares = np.array([0.5, 0.3, 0.2])
-    capacity = rng.uniform(0.0, 60.0, (2, 3, 6))  # blocs x draws x months
+    serving_from = rng.integers(1, 7, (3, 2, 2)).astype(float)  # draws x sites x purchases
+    added = rng.uniform(0.0, 60.0, (3, 2, 2))
     x = np.array([0.2, 0.6, 1.0])
-    alone = serve(demand, shares, ("US", "EU", "JP"), x, capacity, ("US", "EU"))
-    by_bloc = serve(demand, shares, ("US", "EU", "JP"), np.repeat(x[:, None], 3, axis=1), capacity, ("US", "EU"))
+    alone = serve(demand, shares, ("US", "EU", "JP"), x, serving_from, added, ("US", "EU"))
+    by_bloc = serve(demand, shares, ("US", "EU", "JP"), np.repeat(x[:, None], 3, axis=1), serving_from, added, ("US", "EU"))
     for a, b in zip(alone, by_bloc, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12)
 

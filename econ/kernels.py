@@ -1,0 +1,252 @@
+"""Compiled loops of the model's hottest paths, draw by draw and month by month (numba).
+
+A Monte Carlo spends most of its time in a few monthly recurrences over arrays of draws x
+months. NumPy evaluates each step of them as a pass over a whole array; these kernels walk one
+draw at a time through its months with every step fused, in machine code compiled by numba
+(Lam, Pitrou & Seibert, "Numba: a LLVM-based Python JIT compiler", *Proc. LLVM-HPC*, 2015) and
+cached on disk after the first call. They do the same floating-point operations in the same order
+as the NumPy formulation they replace (no fast-math, no reassociation), so results are the same
+to the bit; ``tests/test_kernels.py`` checks each against that formulation.
+
+Callers go through the model's functions (:func:`econ.strategies.serve`); these take
+contiguous float64 arrays and do no checking of their own.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def _smaller(a: float, b: float) -> float:
+    """``numpy.minimum`` of two floats: NaN if either is NaN."""
+    if a != a or b != b:
+        return np.nan
+    return a if a <= b else b
+
+
+@njit(cache=True)
+def serve_draws(
+    demand: np.ndarray,
+    weight: np.ndarray,
+    regulated: np.ndarray,
+    any_regulated: bool,
+    own: np.ndarray,
+    site: np.ndarray,
+    at: np.ndarray,
+    added: np.ndarray,
+    blocs: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Owned capacity by bloc, month by month, and the demand it serves (:func:`econ.strategies.serve`).
+
+    Parameters
+    ----------
+    demand : numpy.ndarray
+        Provisioned demand [reference GPUs], shape (n, M).
+    weight : numpy.ndarray
+        Regulated demand of each demand bloc as a share of the total [1], shape (n, B).
+    regulated : numpy.ndarray
+        ``weight`` summed over the blocs [1], shape (n,).
+    any_regulated : bool
+        Whether any demand is regulated; if not, owned capacity serves any demand.
+    own : numpy.ndarray
+        Capacity bloc of each demand bloc, -1 where no site is in it, shape (B,) int64.
+    site : numpy.ndarray
+        Capacity bloc of each site, shape (S,) int64.
+    at : numpy.ndarray
+        Month from which each purchase serves, shape (n, S, K); outside 1..M it is dropped.
+    added : numpy.ndarray
+        Reference GPUs each purchase adds (less what it replaces), shape (n, S, K).
+    blocs : int
+        Number of capacity blocs.
+
+    Returns
+    -------
+    served, regulated_rented, installed : numpy.ndarray
+        Each shape (n, M) [reference GPUs].
+    """
+    n, months = demand.shape
+    served = np.empty((n, months))
+    rented = np.empty((n, months))
+    installed = np.empty((n, months))
+    step = np.zeros((blocs, months))
+    level = np.zeros(blocs)
+    for i in range(n):
+        step[:, :] = 0.0
+        for s in range(at.shape[1]):
+            for k in range(at.shape[2]):
+                t = at[i, s, k]
+                if t >= 1.0 and t <= months:
+                    step[site[s], int(t) - 1] += added[i, s, k]
+        level[:] = 0.0
+        for m in range(months):
+            total = 0.0
+            for c in range(blocs):
+                level[c] += step[c, m]
+                total += level[c]
+            installed[i, m] = total
+            d = demand[i, m]
+            if not any_regulated:
+                served[i, m] = _smaller(d, total)
+                rented[i, m] = 0.0
+                continue
+            got = 0.0
+            for b in range(own.shape[0]):
+                if own[b] >= 0:
+                    got += _smaller(d * weight[i, b], level[own[b]])
+            rented[i, m] = d * regulated[i] - got
+            served[i, m] = got + _smaller(d * (1.0 - regulated[i]), total - got)
+    return served, rented, installed
+
+
+@njit(cache=True)
+def rented_draws(
+    units: np.ndarray,
+    price: np.ndarray,
+    in_contract: np.ndarray,
+    reserved: np.ndarray,
+    locked: np.ndarray,
+    premium: np.ndarray,
+    short_factor: np.ndarray,
+    window_premium: np.ndarray,
+    term: int,
+    hours: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Cash flows of rented capacity, month by month (:func:`econ.cloud.rented_costs`).
+
+    Parameters
+    ----------
+    units : numpy.ndarray
+        Capacity rented [reference GPUs], shape (n, M).
+    price : numpy.ndarray
+        List price [USD per reference GPU-hour], shape (n, M).
+    in_contract : numpy.ndarray
+        Whether a contract's term covers the month, shape (M,) bool.
+    reserved, locked, premium : numpy.ndarray
+        The contract of the month: capacity reserved [reference GPUs], its locked price [USD
+        per reference GPU-hour] and departing-customer premium [1], each (n, M); read only
+        where ``in_contract``.
+    short_factor : numpy.ndarray
+        Price of short-term capacity as a multiple of the list [1], shape (n,).
+    window_premium : numpy.ndarray
+        Departing-customer premium on a short-term tranche started that month, 0 outside the
+        window [1], shape (n, M).
+    term : int
+        Term of each short-term tranche [months], >= 1.
+    hours : float
+        Hours in a month [h].
+
+    Returns
+    -------
+    cloud_contract, take_or_pay_shortfall, cloud_short_term, departing_premium : numpy.ndarray
+        Each shape (n, M) [USD/month], negative.
+    """
+    n, months = units.shape
+    used = np.empty((n, months))
+    unused = np.empty((n, months))
+    short = np.empty((n, months))
+    extra = np.empty((n, months))
+    added = np.empty(months)
+    paid = np.empty(months)  # cumulative sums of what the tranches started cost, and of their premium
+    charged = np.empty(months)
+    for i in range(n):
+        held = 0.0
+        for m in range(months):
+            beyond = units[i, m]
+            on_contract = 0.0
+            idle = 0.0
+            surcharge = 0.0
+            if in_contract[m]:
+                level = reserved[i, m]
+                covered = _smaller(beyond, level)
+                on_contract = covered * locked[i, m]
+                idle = (level - covered) * locked[i, m]
+                surcharge = level * locked[i, m] * premium[i, m]
+                beyond = beyond - covered
+            if m >= term:
+                held -= added[m - term]
+            gap = beyond - held
+            add = np.nan if gap != gap else (gap if gap > 0.0 else 0.0)
+            added[m] = add
+            held += add
+            start_price = price[i, m] * short_factor[i]
+            cost = add * start_price
+            paid[m] = cost if m == 0 else paid[m - 1] + cost
+            charge = cost * window_premium[i, m]
+            charged[m] = charge if m == 0 else charged[m - 1] + charge
+            held_cost = paid[m] if m < term else paid[m] - paid[m - term]
+            held_charge = charged[m] if m < term else charged[m] - charged[m - term]
+            used[i, m] = -on_contract * hours
+            unused[i, m] = -idle * hours
+            short[i, m] = -held_cost * hours
+            extra[i, m] = -(surcharge + held_charge) * hours
+    return used, unused, short, extra
+
+
+@njit(cache=True)
+def tranche_draws(level: np.ndarray, price: np.ndarray, tolerance: float) -> tuple[np.ndarray, bool]:
+    """Average locked price of a reservation within its term, and whether it ever falls (:func:`econ.cloud.tranche_price`).
+
+    Parameters
+    ----------
+    level : numpy.ndarray
+        Capacity reserved in each month of the term [reference GPUs], shape (n, T).
+    price : numpy.ndarray
+        List price in those months [USD per reference GPU-hour], shape (n, T).
+    tolerance : float
+        A fall counts if it exceeds ``tolerance x max(|level|, 1)`` [1].
+
+    Returns
+    -------
+    average : numpy.ndarray
+        Shape (n, T) [USD per reference GPU-hour]; 0 while nothing is reserved.
+    falls : bool
+        Whether the reservation falls within the term in any draw.
+    """
+    n, months = level.shape
+    average = np.zeros((n, months))
+    falls = False
+    for i in range(n):
+        units = 0.0
+        paid = 0.0
+        for m in range(months):
+            change = level[i, m] - (level[i, m - 1] if m > 0 else 0.0)
+            if m > 0 and change < -tolerance * max(abs(level[i, m]), 1.0):
+                falls = True
+            added = np.nan if change != change else (change if change > 0.0 else 0.0)
+            cost = added * price[i, m]
+            units = added if m == 0 else units + added
+            paid = cost if m == 0 else paid + cost
+            if units > 0.0:
+                average[i, m] = paid / units
+    return average, falls
+
+
+@njit(cache=True)
+def tail_sums(index: np.ndarray, factors: np.ndarray, indexed: bool) -> np.ndarray:
+    """``sum_{m >= t} I_m d_m`` at each month t, from the last month back (:class:`econ.ledger.PresentValue`).
+
+    Parameters
+    ----------
+    index : numpy.ndarray
+        Index ``I`` [1], shape (n, M); read only if ``indexed``.
+    factors : numpy.ndarray
+        Discount factors ``d``, shape (n, M).
+    indexed : bool
+        Whether to weight the factors by ``index`` (else ``I = 1``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n, M).
+    """
+    n, months = factors.shape
+    out = np.empty((n, months))
+    for i in range(n):
+        total = 0.0
+        for m in range(months - 1, -1, -1):
+            value = index[i, m] * factors[i, m] if indexed else factors[i, m]
+            total = value if m == months - 1 else total + value
+            out[i, m] = total
+    return out

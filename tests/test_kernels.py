@@ -1,0 +1,150 @@
+"""Compiled kernels (econ.kernels) against the NumPy formulation they replace, to the bit.
+
+Each reference below is the array-at-a-time NumPy code the kernel replaced: the kernel must do
+the same floating-point operations in the same order, so the results are equal, not just close.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from econ.cloud import Contract, held_for_term, rented_costs, short_term_tranches, tranche_price
+from econ.kernels import tail_sums
+from econ.strategies import serve
+from econ.timeline import HOURS_PER_MONTH, scatter_rows
+
+
+def _serve_numpy(demand, bloc_shares, demand_blocs, regulated_share, serving_from, added, site_blocs):
+    """Capacity per bloc by one scatter and a cumulative sum, then serving bloc by bloc over whole arrays."""
+    n, months = demand.shape
+    blocs = tuple(dict.fromkeys(site_blocs))
+    row = np.array([blocs.index(b) for b in site_blocs])[None, :, None] * n + np.arange(n)[:, None, None]
+    capacity = np.cumsum(scatter_rows(months, len(blocs) * n, row, serving_from, added), axis=1).reshape(len(blocs), n, months)
+    total = capacity.sum(axis=0)
+    share = np.asarray(regulated_share, dtype=float)
+    reg = np.repeat(share[:, None], len(demand_blocs), axis=1) if share.ndim == 1 else share
+    if not np.any(reg > 0):
+        return np.minimum(demand, total), np.zeros_like(demand), total
+    weight = reg * np.asarray(bloc_shares, dtype=float)
+    got = np.zeros_like(demand)
+    for b, bloc in enumerate(demand_blocs):
+        if bloc in blocs:
+            got += np.minimum(demand * weight[:, b : b + 1], capacity[blocs.index(bloc)])
+    regulated = weight.sum(axis=1)[:, None]
+    return got + np.minimum(demand * (1.0 - regulated), total - got), demand * regulated - got, total
+
+
+MONTHS = st.sampled_from([-2.0, 0.0, 1.0, 2.0, 5.0, 12.0, 13.0, np.inf])
+
+
+@given(
+    st.integers(1, 4),
+    st.integers(1, 12),
+    st.lists(MONTHS, min_size=48, max_size=48),
+    st.lists(st.floats(-50.0, 80.0), min_size=48, max_size=48),
+    st.lists(st.floats(0.0, 1.0), min_size=16, max_size=16),
+    st.sampled_from(["alike", "by bloc", "none"]),
+)
+def test_serve_is_its_numpy_formulation_to_the_bit(n, months, at, added, shares, regulated):
+    rng = np.random.default_rng(n * 100 + months)
+    demand = rng.uniform(0.0, 300.0, (n, months))
+    site_blocs = ("US", "EU", "US", "EEA")  # EEA has capacity but no demand of its own
+    demand_blocs = ("US", "EU", "JP")  # JP has demand but no site
+    bloc_shares = np.array([0.5, 0.3, 0.2])
+    at_, added_ = np.reshape(at[: n * 12], (n, 4, 3)), np.reshape(added[: n * 12], (n, 4, 3))
+    share = {"alike": np.array(shares[:n]), "by bloc": np.reshape(shares[: n * 3], (n, 3)), "none": np.zeros(n)}[regulated]
+    got = serve(demand, bloc_shares, demand_blocs, share, at_, added_, site_blocs)
+    expected = _serve_numpy(demand, bloc_shares, demand_blocs, share, at_, added_, site_blocs)
+    for a, b in zip(got, expected, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_serve_keeps_nan_demand_as_numpy_does():
+    demand = np.array([[np.nan, 50.0]])
+    args = (np.array([0.6, 0.4]), ("US", "EU"), np.array([0.5]), np.array([[[1.0]]]), np.array([[[80.0]]]), ("US",))
+    for a, b in zip(serve(demand, *args), _serve_numpy(demand, *args), strict=True):
+        assert np.array_equal(a, b, equal_nan=True)
+
+
+def _rented_numpy(rented_units, price, contracts, short_term_factor, departing_premium, window, short_term_months):
+    """Contract by contract over whole arrays, then the short-term tranches and their premium."""
+    n, months = rented_units.shape
+    used, unused, premium_paid = np.zeros((n, months)), np.zeros((n, months)), np.zeros((n, months))
+    beyond = rented_units.copy()
+    for contract, reserved, locked, premium in contracts:
+        span = slice(contract.start_month, contract.end_month)
+        level, price_locked = reserved[:, span], locked[:, span]
+        covered = np.minimum(beyond[:, span], level)
+        used[:, span] += covered * price_locked
+        unused[:, span] += (level - covered) * price_locked
+        premium_paid[:, span] += level * price_locked * premium[:, None]
+        beyond[:, span] -= covered
+    short_price = price * short_term_factor[:, None]
+    added, short_term = short_term_tranches(beyond, short_price, short_term_months)
+    premium_paid += held_for_term(added * short_price * np.where(window, departing_premium[:, None], 0.0), short_term_months)
+    return [-used * HOURS_PER_MONTH, -unused * HOURS_PER_MONTH, -short_term * HOURS_PER_MONTH, -premium_paid * HOURS_PER_MONTH]
+
+
+@given(st.integers(1, 4), st.integers(2, 30), st.integers(1, 13), st.booleans(), st.integers(0, 10**6))
+def test_rented_costs_are_their_numpy_formulation_to_the_bit(n, months, term, gap, seed):
+    rng = np.random.default_rng(seed)
+    units = rng.uniform(0.0, 100.0, (n, months)) * rng.integers(0, 2, (n, months))  # needs that come and go
+    price = rng.uniform(1.0, 3.0, (n, months))
+    first = Contract("c1", 0, months // 2)
+    second = Contract("c2", months // 2 + (1 if gap else 0), months - months // 2 - (1 if gap else 0))
+    contracts = []
+    for c in (first, second):
+        if c.term_months < 1:
+            continue
+        reserved = np.zeros((n, months))
+        reserved[:, c.start_month : c.end_month] = np.maximum.accumulate(rng.uniform(0.0, 80.0, (n, c.term_months)), axis=1)
+        locked = np.zeros((n, months))
+        locked[:, c.start_month : c.end_month] = rng.uniform(0.5, 2.0, (n, c.term_months))
+        contracts.append((c, reserved, locked, rng.uniform(0.0, 0.3, n)))
+    factor, departing = rng.uniform(0.8, 1.3, n), rng.uniform(0.0, 0.2, n)
+    window = rng.integers(0, 2, (n, months)).astype(bool)
+    got = rented_costs(units, price, contracts, factor, departing, window, term)
+    expected = _rented_numpy(units, price, contracts, factor, departing, window, term)
+    for a, b in zip(got.values(), expected, strict=True):
+        assert np.array_equal(a, b)
+
+
+def _tranche_numpy(reserved, price, contract):
+    span = slice(contract.start_month, contract.end_month)
+    level = reserved[:, span]
+    within = np.diff(level, axis=1)
+    if np.any(within < -1e-9 * np.maximum(np.abs(level[:, 1:]), 1.0)):
+        raise ValueError("falls")
+    added = np.maximum(np.diff(level, axis=1, prepend=0.0), 0.0)
+    units, paid = np.cumsum(added, axis=1), np.cumsum(added * price[:, span], axis=1)
+    average = np.zeros(reserved.shape)
+    np.divide(paid, units, out=average[:, span], where=units > 0)
+    return average
+
+
+@given(st.integers(1, 4), st.integers(1, 20), st.integers(0, 5), st.booleans(), st.integers(0, 10**6))
+def test_tranche_price_is_its_numpy_formulation_to_the_bit(n, term, start, falls, seed):
+    rng = np.random.default_rng(seed)
+    contract, months = Contract("c", start, term), start + term + 3
+    reserved = np.zeros((n, months))
+    steps = rng.uniform(0.0, 50.0, (n, term)) * rng.integers(0, 2, (n, term))
+    reserved[:, start : start + term] = np.cumsum(steps, axis=1) - falls * rng.uniform(0.0, 5.0, (n, term))
+    price = rng.uniform(0.5, 3.0, (n, months))
+    try:
+        expected = _tranche_numpy(reserved, price, contract)
+    except ValueError:
+        with pytest.raises(ValueError, match="falls within the term"):
+            tranche_price(reserved, price, contract)
+        return
+    assert np.array_equal(tranche_price(reserved, price, contract), expected)
+
+
+@given(st.integers(1, 4), st.integers(1, 40), st.booleans(), st.integers(0, 10**6))
+def test_tail_sums_are_a_reversed_cumulative_sum_to_the_bit(n, months, indexed, seed):
+    rng = np.random.default_rng(seed)
+    index, factors = rng.uniform(0.5, 3.0, (n, months)), rng.uniform(0.1, 1.0, (n, months))
+    weighted = index * factors if indexed else factors
+    assert np.array_equal(tail_sums(index, factors, indexed), np.cumsum(weighted[:, ::-1], axis=1)[:, ::-1])
