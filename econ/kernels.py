@@ -250,3 +250,99 @@ def tail_sums(index: np.ndarray, factors: np.ndarray, indexed: bool) -> np.ndarr
             total = value if m == months - 1 else total + value
             out[i, m] = total
     return out
+
+
+@njit(cache=True)
+def present_rows(rows: np.ndarray, at: np.ndarray, amount: np.ndarray, factors: np.ndarray) -> np.ndarray:
+    """Present value of amounts paid at whole months, each into its draw, summed in event order (:meth:`econ.ledger.PresentValue.rows`).
+
+    Parameters
+    ----------
+    rows : numpy.ndarray
+        Draw of each event, shape (E,) int64.
+    at : numpy.ndarray
+        Month of each event, shape (E,); outside 1..M it is dropped.
+    amount : numpy.ndarray
+        Amount of each event [USD], shape (E,).
+    factors : numpy.ndarray
+        Discount factors, shape (n, M).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n,) [USD].
+    """
+    n, months = factors.shape
+    out = np.zeros(n)
+    for e in range(at.shape[0]):
+        t = at[e]
+        if t >= 1.0 and t <= months:
+            out[rows[e]] += amount[e] * factors[rows[e], int(t) - 1]
+    return out
+
+
+@njit(cache=True)
+def _pairwise_sum(values: np.ndarray, count: int) -> float:
+    """Sum of ``values[:count]`` as NumPy sums a contiguous row: pairwise, eight partial sums in blocks of up to 128.
+
+    The order of ``umath`` ``pairwise_sum`` (numpy/_core/src/umath/loops_utils.h.src), so that a
+    kernel's sum over events equals ``ndarray.sum(axis=-1)`` to the bit.
+    """
+    if count < 8:
+        total = 0.0
+        for k in range(count):
+            total += values[k]
+        return total
+    if count <= 128:
+        r0, r1, r2, r3 = values[0], values[1], values[2], values[3]
+        r4, r5, r6, r7 = values[4], values[5], values[6], values[7]
+        k = 8
+        while k < count - count % 8:
+            r0 += values[k]
+            r1 += values[k + 1]
+            r2 += values[k + 2]
+            r3 += values[k + 3]
+            r4 += values[k + 4]
+            r5 += values[k + 5]
+            r6 += values[k + 6]
+            r7 += values[k + 7]
+            k += 8
+        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while k < count:
+            total += values[k]
+            k += 1
+        return float(total)
+    half = count // 2
+    half -= half % 8
+    total = _pairwise_sum(values, half) + _pairwise_sum(values[half:], count - half)
+    return float(total)
+
+
+@njit(cache=True)
+def present_events(table: np.ndarray, at: np.ndarray, amount: np.ndarray) -> np.ndarray:
+    """``sum_k amount_k table[t_k - 1]`` over each draw's events within 1..M (:class:`econ.ledger.PresentValue`).
+
+    Parameters
+    ----------
+    table : numpy.ndarray
+        Discount factors, or tail sums of index x factors, shape (n, M).
+    at : numpy.ndarray
+        Month of each event, shape (n, E); outside 1..M it counts 0.
+    amount : numpy.ndarray
+        Amount (or rate) of each event, shape (n, E).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n,); each draw's events summed as ``ndarray.sum(axis=1)`` sums them.
+    """
+    n, months = table.shape
+    events = at.shape[1]
+    out = np.empty(n)
+    worth = np.empty(events)
+    for i in range(n):
+        for k in range(events):
+            t = at[i, k]
+            worth[k] = table[i, int(t) - 1] * amount[i, k] if t >= 1.0 and t <= months else 0.0
+        out[i] = 0.0 + _pairwise_sum(worth, events)
+    return out

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from econ.kernels import tail_sums
+from econ.kernels import present_events, present_rows, tail_sums
 from econ.timeline import scatter, scatter_rows, step
 
 
@@ -89,7 +89,6 @@ class PresentValue:
         self.factors = np.ascontiguousarray(factors, dtype=float)
         self.n, self.months = self.factors.shape
         self._tails: dict[int | None, tuple[object, np.ndarray]] = {}
-        self._looked_up: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def zero(self) -> np.ndarray:
         """No flow, shape (n,)."""
@@ -102,11 +101,8 @@ class PresentValue:
     def rows(self, rows: np.ndarray, at: np.ndarray, amount: np.ndarray) -> np.ndarray:
         """Present value of amounts paid at whole months, each into its given draw, shape (n,)."""
         at = np.asarray(at, dtype=float)
-        amount, rows = np.broadcast_to(amount, at.shape), np.broadcast_to(rows, at.shape)
-        inside = (at >= 1) & (at <= self.months)
-        row = rows[inside]
-        worth = amount[inside] * self.factors.ravel().take(row * self.months + at[inside].astype(np.int64) - 1)
-        value: np.ndarray = np.bincount(row, weights=worth, minlength=self.n).astype(float, copy=False)
+        row, month, worth = (np.ascontiguousarray(np.broadcast_to(a, at.shape)).ravel() for a in (rows, at, amount))
+        value: np.ndarray = present_rows(row.astype(np.int64), month, worth.astype(float), self.factors)
         return value
 
     def step(self, at: np.ndarray, rate: np.ndarray, index: np.ndarray | None = None) -> np.ndarray:
@@ -126,28 +122,12 @@ class PresentValue:
         return self._tails[key][1]
 
     def _value(self, table: np.ndarray, at: np.ndarray, amount: np.ndarray) -> np.ndarray:
-        """``sum_k amount_k table[t_k - 1]`` over each draw's events within the horizon, shape (n,)."""
+        """``sum_k amount_k table[t_k - 1]`` over each draw's events within the horizon, shape (n,) (compiled)."""
         at = np.asarray(at, dtype=float)
-        inside, looked_up = self._look_up(table, at)
-        worth = looked_up * np.broadcast_to(amount, at.shape).reshape(self.n, -1)
-        value: np.ndarray = np.where(inside, worth, 0.0).sum(axis=1)
+        when = np.ascontiguousarray(at.reshape(self.n, -1))
+        worth = np.ascontiguousarray(np.broadcast_to(amount, at.shape), dtype=float).reshape(self.n, -1)
+        value: np.ndarray = present_events(table, when, worth)
         return value
-
-    def _look_up(self, table: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Which events fall within the horizon, and ``table`` at their months, each (n, events).
-
-        Kept per table and event array: the owned program switches several costs on at the
-        same months (a site's energization) with the same index. Holding both arrays keeps
-        their ids their own; the ledger lives for one call of the owned program, which does
-        not change an event array once made.
-        """
-        key = (id(table), id(at))
-        if key not in self._looked_up:
-            inside = ((at >= 1) & (at <= self.months)).reshape(self.n, -1)
-            cell = np.where(inside, at.reshape(self.n, -1), 1.0).astype(np.int64) + (np.arange(self.n) * self.months - 1)[:, None]
-            self._looked_up[key] = (table, at, inside, table.ravel().take(cell))
-        _, _, inside, looked_up = self._looked_up[key]
-        return inside, looked_up
 
 
 Ledger = Monthly | PresentValue

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from econ.cloud import Contract, held_for_term, rented_costs, short_term_tranches, tranche_price
-from econ.kernels import tail_sums
+from econ.kernels import present_events, present_rows, tail_sums
 from econ.strategies import serve
 from econ.timeline import HOURS_PER_MONTH, scatter_rows
 
@@ -148,3 +148,28 @@ def test_tail_sums_are_a_reversed_cumulative_sum_to_the_bit(n, months, indexed, 
     index, factors = rng.uniform(0.5, 3.0, (n, months)), rng.uniform(0.1, 1.0, (n, months))
     weighted = index * factors if indexed else factors
     assert np.array_equal(tail_sums(index, factors, indexed), np.cumsum(weighted[:, ::-1], axis=1)[:, ::-1])
+
+
+@given(st.integers(1, 300), st.integers(0, 10**6))
+def test_event_sums_are_numpys_row_sums_to_the_bit(events, seed):
+    """present_events sums a draw's events in NumPy's pairwise order, at any number of events."""
+    rng = np.random.default_rng(seed)
+    n, months = 3, 24
+    table = rng.uniform(0.1, 1.0, (n, months))
+    at = rng.integers(-2, months + 3, (n, events)).astype(float)
+    amount = rng.standard_normal((n, events)) * 10.0 ** rng.integers(-3, 9, (n, events))
+    inside = (at >= 1) & (at <= months)
+    looked_up = np.take_along_axis(table, np.where(inside, at, 1.0).astype(np.int64) - 1, axis=1)
+    assert np.array_equal(present_events(table, at, amount), np.where(inside, looked_up * amount, 0.0).sum(axis=1))
+
+
+@given(st.integers(0, 200), st.integers(0, 10**6))
+def test_present_rows_sum_events_in_order_as_bincount_does(events, seed):
+    rng = np.random.default_rng(seed)
+    n, months = 4, 30
+    factors = rng.uniform(0.1, 1.0, (n, months))
+    rows, at = rng.integers(0, n, events), rng.integers(-1, months + 2, events).astype(float)
+    amount = rng.standard_normal(events) * 1e6
+    inside = (at >= 1) & (at <= months)
+    worth = amount[inside] * factors[rows[inside], at[inside].astype(np.int64) - 1]
+    assert np.array_equal(present_rows(rows, at, amount, factors), np.bincount(rows[inside], weights=worth, minlength=n).astype(float))
