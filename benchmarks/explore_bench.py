@@ -22,7 +22,7 @@ import time
 import numpy as np
 
 import econ
-from econ.explore import STRATEGY, explore
+from econ.explorer import STRATEGY, explore
 
 
 def fractions(n: int) -> np.ndarray:

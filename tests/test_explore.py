@@ -19,7 +19,7 @@ import pytest
 import econ
 from econ.assumptions import ScenarioError
 from econ.breakeven import _bounds
-from econ.explore import CHOICE_KEYS, STRATEGY, explore
+from econ.explorer import CHOICE_KEYS, STRATEGY, explore
 from econ.reports.display import format_money
 from econ.reports.html import TEMPLATE_DIR, export_html
 
