@@ -346,3 +346,72 @@ def present_events(table: np.ndarray, at: np.ndarray, amount: np.ndarray) -> np.
             worth[k] = table[i, int(t) - 1] * amount[i, k] if t >= 1.0 and t <= months else 0.0
         out[i] = 0.0 + _pairwise_sum(worth, events)
     return out
+
+
+@njit(cache=True)
+def deduction_events(
+    placed: np.ndarray,
+    basis: np.ndarray,
+    rates: np.ndarray,
+    length: np.ndarray,
+    retired: np.ndarray,
+    shield: np.ndarray,
+    shielded: bool,
+    months: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The tax deductions taken, one event each, and the basis each asset has left (:func:`econ.tax.deductions`).
+
+    Asset by asset in row-major order, each its run of tax years from placement: within its
+    schedule (``length``), the horizon and until sold.
+
+    Parameters
+    ----------
+    placed, basis, retired : numpy.ndarray
+        Month placed in service, depreciable basis [USD] and month sold (``inf`` if held), each (n, K).
+    rates : numpy.ndarray
+        Fractions per tax year, shape (K, Y).
+    length : numpy.ndarray
+        Years through each schedule's last rate, shape (K,) int64.
+    shield : numpy.ndarray
+        Tax rate of each asset [1], shape (n, K); used if ``shielded``.
+    shielded : bool
+        Whether the events are the tax saved rather than the deductions.
+    months : int
+        Horizon [months].
+
+    Returns
+    -------
+    rows, at, amount : numpy.ndarray
+        Each event's draw (int64), month and deduction (or tax saved) [USD], shape (E,).
+    left : numpy.ndarray
+        Basis not deducted [USD], shape (n, K); 0 for assets placed after the horizon.
+    """
+    n, k = placed.shape
+    count = np.zeros((n, k), dtype=np.int64)
+    events = 0
+    for i in range(n):
+        for a in range(k):
+            start = placed[i, a]
+            if start <= months:
+                taken = min(float(length[a]), np.floor((months - start) / 12.0) + 1.0)
+                taken = min(taken, max(np.ceil((retired[i, a] - start) / 12.0), 0.0))
+                count[i, a] = int(taken)
+                events += count[i, a]
+    rows = np.empty(events, dtype=np.int64)
+    at = np.empty(events)
+    amount = np.empty(events)
+    left = np.zeros((n, k))
+    e = 0
+    for i in range(n):
+        for a in range(k):
+            if placed[i, a] <= months:
+                deducted = 0.0
+                for j in range(count[i, a]):
+                    deduction = basis[i, a] * rates[a, j]
+                    deducted += deduction
+                    rows[e] = i
+                    at[e] = placed[i, a] + 12.0 * j
+                    amount[e] = deduction * shield[i, a] if shielded else deduction
+                    e += 1
+                left[i, a] = basis[i, a] - deducted
+    return rows, at, amount, left

@@ -18,6 +18,7 @@ import pandas as pd
 
 from econ.assumptions.tables import load_table
 from econ.finance import macrs_rates
+from econ.kernels import deduction_events
 from econ.ledger import Ledger, Monthly
 
 METHODS = ("macrs", "straight_line", "declining_balance", "none")
@@ -208,26 +209,18 @@ def deductions(
     >>> saved[0, [0, 12]].tolist(), left.tolist()
     ([12.5, 7.5], [[20.0]])
     """
-    row, asset = np.nonzero(placed <= months)  # only the assets placed within the horizon, in row-major order
-    start = placed[row, asset]
-    first = min(float(start.min()) if start.size else 1.0, 1.0)
+    within = placed[placed <= months]  # only the assets placed within the horizon count
+    first = min(float(within.min()) if within.size else 1.0, 1.0)
     years = min(np.shape(rates)[-1], int((months - first) // 12) + 1)  # tax years that can start within the horizon
-    rates = np.broadcast_to(np.atleast_2d(rates), (placed.shape[1], np.shape(rates)[-1]))[:, :years]
+    rates = np.ascontiguousarray(np.broadcast_to(np.atleast_2d(rates), (placed.shape[1], np.shape(rates)[-1]))[:, :years], dtype=float)
     written = rates != 0
-    length = np.where(written.any(axis=1), years - np.argmax(written[:, ::-1], axis=1), 0)  # through the last year with a rate
-    # the deductions taken are a run of years from placement: within the schedule, the horizon and until sold
-    taken = np.minimum(length[asset], np.floor((months - start) / 12.0) + 1.0)
-    if retired is not None:
-        taken = np.minimum(taken, np.maximum(np.ceil((retired[row, asset] - start) / 12.0), 0.0))
-    count = taken.astype(np.int64)
-    of = np.repeat(np.arange(row.size), count)  # each deduction's asset, in the order of the assets, then of years
-    year = np.arange(of.size) - np.repeat(np.cumsum(count) - count, count)
-    amount = basis[row, asset][of] * rates[asset[of], year]
-    left = np.zeros(placed.shape)
-    left[row, asset] = basis[row, asset] - np.bincount(of, weights=amount, minlength=row.size)
-    saved = amount if shield_rate is None else amount * shield_rate[row, asset][of]
+    length = np.where(written.any(axis=1), years - np.argmax(written[:, ::-1], axis=1), 0).astype(np.int64)  # through the last rate
+    arrays = (placed, basis, np.full(placed.shape, np.inf) if retired is None else retired)
+    placed_, basis_, retired_ = (np.ascontiguousarray(x, dtype=float) for x in arrays)
+    shield = np.ascontiguousarray(np.broadcast_to(1.0 if shield_rate is None else shield_rate, placed.shape), dtype=float)
+    rows, at, saved, left = deduction_events(placed_, basis_, rates, length, retired_, shield, shield_rate is not None, int(months))
     book = Monthly(placed.shape[0], months) if ledger is None else ledger
-    deduction = book.rows(row[of], start[of] + 12.0 * year, saved)
+    deduction = book.rows(rows, at, saved)
     return deduction, left
 
 

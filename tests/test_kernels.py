@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from econ.cloud import Contract, held_for_term, rented_costs, short_term_tranches, tranche_price
 from econ.kernels import present_events, present_rows, tail_sums
 from econ.strategies import serve
+from econ.tax import deductions
 from econ.timeline import HOURS_PER_MONTH, scatter_rows
 
 
@@ -173,3 +174,38 @@ def test_present_rows_sum_events_in_order_as_bincount_does(events, seed):
     inside = (at >= 1) & (at <= months)
     worth = amount[inside] * factors[rows[inside], at[inside].astype(np.int64) - 1]
     assert np.array_equal(present_rows(rows, at, amount, factors), np.bincount(rows[inside], weights=worth, minlength=n).astype(float))
+
+
+def _deductions_numpy(months, placed, basis, rates, retired, shield_rate):
+    """The deductions taken as event arrays built with NumPy (repeat, fancy indexing, bincount), into monthly flows."""
+    row, asset = np.nonzero(placed <= months)
+    start = placed[row, asset]
+    first = min(float(start.min()) if start.size else 1.0, 1.0)
+    years = min(np.shape(rates)[-1], int((months - first) // 12) + 1)
+    rates = np.broadcast_to(np.atleast_2d(rates), (placed.shape[1], np.shape(rates)[-1]))[:, :years]
+    written = rates != 0
+    length = np.where(written.any(axis=1), years - np.argmax(written[:, ::-1], axis=1), 0)
+    taken = np.minimum(length[asset], np.floor((months - start) / 12.0) + 1.0)
+    taken = np.minimum(taken, np.maximum(np.ceil((retired[row, asset] - start) / 12.0), 0.0))
+    count = taken.astype(np.int64)
+    of = np.repeat(np.arange(row.size), count)
+    year = np.arange(of.size) - np.repeat(np.cumsum(count) - count, count)
+    amount = basis[row, asset][of] * rates[asset[of], year]
+    left = np.zeros(placed.shape)
+    left[row, asset] = basis[row, asset] - np.bincount(of, weights=amount, minlength=row.size)
+    saved = amount * shield_rate[row, asset][of]
+    return scatter_rows(months, placed.shape[0], row[of], start[of] + 12.0 * year, saved), left
+
+
+@given(st.integers(1, 200), st.integers(0, 10**6))
+def test_deductions_are_their_numpy_formulation_to_the_bit(months, seed):
+    rng = np.random.default_rng(seed)
+    n, k = 3, 5
+    placed = rng.choice([-3.0, 1.0, 7.0, 30.0, 150.0, np.inf], (n, k))
+    retired = placed + rng.choice([6.0, 24.0, 49.0, np.inf], (n, k))
+    basis, shield = rng.uniform(0.0, 1e9, (n, k)), rng.uniform(0.0, 0.4, (n, k))
+    rates = rng.uniform(0.0, 0.3, (k, 20)) * (rng.uniform(size=(k, 20)) < 0.7)
+    flow, left = deductions(months, placed, basis, rates, retired, shield_rate=shield)
+    expected_flow, expected_left = _deductions_numpy(months, placed, basis, rates, retired, shield)
+    assert np.array_equal(flow, expected_flow)
+    assert np.array_equal(left, expected_left)
