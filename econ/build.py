@@ -42,6 +42,7 @@ import numpy as np
 
 from econ.hardware import Trajectory, gpus_in
 from econ.inputs import Inputs
+from econ.kernels import fleet_draws
 from econ.ledger import Ledger, Monthly, PresentValue
 from econ.tax import carried_factors, deductions
 from econ.timeline import HOURS_PER_MONTH, event_month, growth
@@ -238,7 +239,8 @@ def fleet(inputs: Inputs, schedule: Schedule, trajectory: Trajectory) -> Fleet:
     Each purchase fills the site's IT MW with the GPUs of its month on the hardware
     trajectory (:mod:`econ.hardware`): ``MW x 1000 / kW per GPU`` GPUs, each worth its
     generation's work, at its system price times ``1 + extras`` (fabric at fleet scale,
-    storage and CPU nodes, spares). The purchase it replaces is sold at the refresh.
+    storage and CPU nodes, spares). The purchase it replaces is sold at the refresh. The
+    purchases are compiled (:func:`econ.kernels.fleet_draws`); an order cancelled at a stop is not.
 
     Returns
     -------
@@ -246,20 +248,19 @@ def fleet(inputs: Inputs, schedule: Schedule, trajectory: Trajectory) -> Fleet:
         Arrays of shape (n, S, K).
     """
     months = inputs.months
-    life = np.maximum(np.round(inputs["hardware.refresh_years"] * 12.0), 1.0)[:, None, None]
-    k = np.arange(int(np.ceil(months / life.min())) + 1)[None, None, :]
-    at = schedule.online[..., None] + k * life
-    happens = schedule.built[..., None] & (at <= months)
-    price, kw, work = trajectory.at(np.where(happens, at, 1.0))
-    gpus = np.where(happens, gpus_in(schedule.mw[..., None], kw), 0.0)
-    extras = inputs.fleet_extras_share[:, None, None]
-    cost = gpus * price * (1.0 + extras)
-    at = np.where(happens, at, np.inf)
-    retired = np.where(np.isfinite(np.roll(at, -1, axis=2)) & (k < k.max()), np.roll(at, -1, axis=2), np.inf)
+    life = np.maximum(np.round(inputs["hardware.refresh_years"] * 12.0), 1.0)
+    purchases = int(np.ceil(months / life.min())) + 1
+    site_arrays = (schedule.online, schedule.mw, inputs.fleet_extras_share, life)
+    online, mw, extras, every = (np.ascontiguousarray(a, dtype=float) for a in site_arrays)
+    price, kw, work = (
+        np.ascontiguousarray(a, dtype=float) for a in (trajectory.price_usd_per_gpu, trajectory.it_kw_per_gpu, trajectory.work_per_gpu)
+    )
+    built = np.ascontiguousarray(schedule.built)
+    at, gpus, capacity, cost, retired = fleet_draws(online, built, mw, every, extras, price, kw, work, purchases, months)  # compiled
     ordered = np.isfinite(schedule.stop) & (schedule.stop > schedule.permit) & (schedule.online <= months)
     first_price, first_kw, _ = trajectory.at(np.where(ordered, schedule.online, 1.0))
     cancelled = np.where(ordered, gpus_in(schedule.mw, first_kw) * first_price * (1.0 + inputs.fleet_extras_share[:, None]), 0.0)
-    return Fleet(at, gpus, gpus * work, cost, retired, cancelled)
+    return Fleet(at, gpus, capacity, cost, retired, cancelled)
 
 
 def resale_share(age_months: np.ndarray, inputs: Inputs, *, sold: bool = True) -> np.ndarray:

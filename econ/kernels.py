@@ -415,3 +415,60 @@ def deduction_events(
                     e += 1
                 left[i, a] = basis[i, a] - deducted
     return rows, at, amount, left
+
+
+@njit(cache=True)
+def fleet_draws(
+    online: np.ndarray,
+    built: np.ndarray,
+    mw: np.ndarray,
+    life: np.ndarray,
+    extras: np.ndarray,
+    price: np.ndarray,
+    kw: np.ndarray,
+    work: np.ndarray,
+    purchases: int,
+    months: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """GPU purchases of every site: at online, then every ``life`` months (:func:`econ.build.fleet`).
+
+    Parameters
+    ----------
+    online, mw : numpy.ndarray
+        Month each site comes online and its IT MW, shape (n, S).
+    built : numpy.ndarray
+        Whether each site is built, shape (n, S) bool.
+    life, extras : numpy.ndarray
+        Months between purchases and the fleet extras share [1], shape (n,).
+    price, kw, work : numpy.ndarray
+        The hardware trajectory: system price [USD/GPU], IT kW and work per GPU at each month, (n, M).
+    purchases : int
+        Purchases K per site to consider.
+    months : int
+        Horizon [months].
+
+    Returns
+    -------
+    at, gpus, capacity, cost, retired : numpy.ndarray
+        Each shape (n, S, K), as :class:`econ.build.Fleet`.
+    """
+    n, sites = online.shape
+    shape = (n, sites, purchases)
+    at, gpus, capacity = np.empty(shape), np.empty(shape), np.empty(shape)
+    cost, retired = np.empty(shape), np.empty(shape)
+    for i in range(n):
+        for s in range(sites):
+            for k in range(purchases):
+                month = online[i, s] + float(k) * life[i]
+                happens = built[i, s] and month <= months
+                col = min(max(month, 1.0), float(months)) if happens else 1.0
+                c = int(col) - 1
+                count = mw[i, s] * 1000.0 / kw[i, c] if happens else 0.0
+                gpus[i, s, k] = count
+                cost[i, s, k] = count * price[i, c] * (1.0 + extras[i])
+                capacity[i, s, k] = count * work[i, c]
+                at[i, s, k] = month if happens else np.inf
+            for k in range(purchases):
+                following = at[i, s, k + 1] if k + 1 < purchases else np.inf
+                retired[i, s, k] = following if np.isfinite(following) else np.inf
+    return at, gpus, capacity, cost, retired

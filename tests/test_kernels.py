@@ -6,14 +6,19 @@ the same floating-point operations in the same order, so the results are equal, 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from econ.assumptions import load_scenario
+from econ.build import fleet, site_schedule
 from econ.cloud import Contract, held_for_term, rented_costs, short_term_tranches, tranche_price
 from econ.kernels import present_events, present_rows, tail_sums
-from econ.strategies import serve
+from econ.risk import sample_inputs
+from econ.strategies import serve, trajectory
 from econ.tax import deductions
 from econ.timeline import HOURS_PER_MONTH, scatter_rows
 
@@ -209,3 +214,32 @@ def test_deductions_are_their_numpy_formulation_to_the_bit(months, seed):
     expected_flow, expected_left = _deductions_numpy(months, placed, basis, rates, retired, shield)
     assert np.array_equal(flow, expected_flow)
     assert np.array_equal(left, expected_left)
+
+
+def _fleet_numpy(inputs, schedule, trajectory):
+    """Purchases at online and every refresh over draws x sites x purchases arrays."""
+    months = inputs.months
+    life = np.maximum(np.round(inputs["hardware.refresh_years"] * 12.0), 1.0)[:, None, None]
+    k = np.arange(int(np.ceil(months / life.min())) + 1)[None, None, :]
+    at = schedule.online[..., None] + k * life
+    happens = schedule.built[..., None] & (at <= months)
+    price, kw, work = trajectory.at(np.where(happens, at, 1.0))
+    gpus = np.where(happens, schedule.mw[..., None] * 1000.0 / kw, 0.0)
+    cost = gpus * price * (1.0 + inputs.fleet_extras_share[:, None, None])
+    at = np.where(happens, at, np.inf)
+    retired = np.where(np.isfinite(np.roll(at, -1, axis=2)) & (k < k.max()), np.roll(at, -1, axis=2), np.inf)
+    return at, gpus, gpus * work, cost, retired
+
+
+@given(st.integers(0, 10**6), st.sampled_from(["build", "sovereign"]))
+def test_fleet_is_its_numpy_formulation_to_the_bit(seed, name):
+    rng = np.random.default_rng(seed)
+    inputs, _ = sample_inputs(load_scenario(name), 4, seed=seed % 1000)
+    schedule = site_schedule(inputs, inputs["strategies.build.build_share"])
+    shifted = replace(schedule, online=schedule.online + rng.choice([-40.0, 0.0, 30.0, 200.0], schedule.online.shape))
+    path = trajectory(inputs)
+    made = fleet(inputs, shifted, path)
+    for got, expected in zip(
+        (made.at, made.gpus, made.capacity, made.cost, made.retired), _fleet_numpy(inputs, shifted, path), strict=True
+    ):
+        assert np.array_equal(got, expected)
