@@ -59,7 +59,7 @@ def main() -> None:
     assert len(scenario.site_ids) == 10
     assert scenario["horizon.years"] == 15
     print(f"Python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}, 2 cores")
-    econ.simulate(scenario, 2000, seed=0)  # warm-up: imports, caches
+    econ.simulate(scenario, 2000, seed=0)  # warm-up: imports, caches, numba compiling (or loading) econ.kernels
 
     start = time.perf_counter()
     local = econ.simulate(scenario, args.draws, seed=1, chunk_size=CHUNK, workers=2)
