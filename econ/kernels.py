@@ -27,6 +27,14 @@ def _smaller(a: float, b: float) -> float:
 
 
 @njit(cache=True)
+def _positive(a: float) -> float:
+    """``numpy.maximum(a, 0.0)``: NaN stays NaN."""
+    if a != a:
+        return np.nan
+    return a if a > 0.0 else 0.0
+
+
+@njit(cache=True)
 def serve_draws(
     demand: np.ndarray,
     weight: np.ndarray,
@@ -167,7 +175,7 @@ def rented_draws(
             if m >= term:
                 held -= added[m - term]
             gap = beyond - held
-            add = np.nan if gap != gap else (gap if gap > 0.0 else 0.0)
+            add = _positive(gap)
             added[m] = add
             held += add
             start_price = price[i, m] * short_factor[i]
@@ -214,7 +222,7 @@ def tranche_draws(level: np.ndarray, price: np.ndarray, tolerance: float) -> tup
             change = level[i, m] - (level[i, m - 1] if m > 0 else 0.0)
             if m > 0 and change < -tolerance * max(abs(level[i, m]), 1.0):
                 falls = True
-            added = np.nan if change != change else (change if change > 0.0 else 0.0)
+            added = _positive(change)
             cost = added * price[i, m]
             units = added if m == 0 else units + added
             paid = cost if m == 0 else paid + cost
@@ -356,7 +364,6 @@ def deduction_events(
     length: np.ndarray,
     retired: np.ndarray,
     shield: np.ndarray,
-    shielded: bool,
     months: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The tax deductions taken, one event each, and the basis each asset has left (:func:`econ.tax.deductions`).
@@ -373,9 +380,7 @@ def deduction_events(
     length : numpy.ndarray
         Years through each schedule's last rate, shape (K,) int64.
     shield : numpy.ndarray
-        Tax rate of each asset [1], shape (n, K); used if ``shielded``.
-    shielded : bool
-        Whether the events are the tax saved rather than the deductions.
+        Tax rate of each asset [1], shape (n, K); 1 for the deductions themselves (``x * 1.0`` is ``x``).
     months : int
         Horizon [months].
 
@@ -411,7 +416,7 @@ def deduction_events(
                     deducted += deduction
                     rows[e] = i
                     at[e] = placed[i, a] + 12.0 * j
-                    amount[e] = deduction * shield[i, a] if shielded else deduction
+                    amount[e] = deduction * shield[i, a]
                     e += 1
                 left[i, a] = basis[i, a] - deducted
     return rows, at, amount, left

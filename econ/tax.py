@@ -218,7 +218,7 @@ def deductions(
     arrays = (placed, basis, np.full(placed.shape, np.inf) if retired is None else retired)
     placed_, basis_, retired_ = (np.ascontiguousarray(x, dtype=float) for x in arrays)
     shield = np.ascontiguousarray(np.broadcast_to(1.0 if shield_rate is None else shield_rate, placed.shape), dtype=float)
-    rows, at, saved, left = deduction_events(placed_, basis_, rates, length, retired_, shield, shield_rate is not None, int(months))
+    rows, at, saved, left = deduction_events(placed_, basis_, rates, length, retired_, shield, int(months))
     book = Monthly(placed.shape[0], months) if ledger is None else ledger
     deduction = book.rows(rows, at, saved)
     return deduction, left
