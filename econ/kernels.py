@@ -20,10 +20,8 @@ from numba import njit
 
 @njit(cache=True)
 def _smaller(a: float, b: float) -> float:
-    """``numpy.minimum`` of two floats: NaN if either is NaN."""
-    if a != a or b != b:
-        return np.nan
-    return a if a <= b else b
+    """``numpy.minimum`` of two floats: NaN if either is NaN (written as selects, which vectorize)."""
+    return a if a <= b or a != a else b
 
 
 @njit(cache=True)
@@ -78,33 +76,40 @@ def serve_draws(
     served = np.empty((n, months))
     rented = np.empty((n, months))
     installed = np.empty((n, months))
-    step = np.zeros((blocs, months))
-    level = np.zeros(blocs)
+    level = np.zeros((blocs, months))
+    got = np.empty(months)
+    owned = np.array([b for b in range(own.shape[0]) if own[b] >= 0], dtype=np.int64)
     for i in range(n):
-        step[:, :] = 0.0
+        level[:, :] = 0.0
         for s in range(at.shape[1]):
             for k in range(at.shape[2]):
                 t = at[i, s, k]
                 if t >= 1.0 and t <= months:
-                    step[site[s], int(t) - 1] += added[i, s, k]
-        level[:] = 0.0
-        for m in range(months):
-            total = 0.0
-            for c in range(blocs):
-                level[c] += step[c, m]
-                total += level[c]
-            installed[i, m] = total
-            d = demand[i, m]
-            if not any_regulated:
-                served[i, m] = _smaller(d, total)
+                    level[site[s], int(t) - 1] += added[i, s, k]
+        for c in range(blocs):  # each bloc's purchases summed month by month, then the blocs in order
+            for m in range(1, months):
+                level[c, m] += level[c, m - 1]
+        total = installed[i]
+        total[:] = 0.0
+        for c in range(blocs):
+            for m in range(months):
+                total[m] += level[c, m]
+        d = demand[i]
+        if not any_regulated:
+            for m in range(months):
+                served[i, m] = _smaller(d[m], total[m])
                 rented[i, m] = 0.0
-                continue
-            got = 0.0
-            for b in range(own.shape[0]):
-                if own[b] >= 0:
-                    got += _smaller(d * weight[i, b], level[own[b]])
-            rented[i, m] = d * regulated[i] - got
-            served[i, m] = got + _smaller(d * (1.0 - regulated[i]), total - got)
+            continue
+        got[:] = 0.0
+        for b in owned:
+            w = weight[i, b]
+            bloc = level[own[b]]
+            for m in range(months):
+                got[m] += _smaller(d[m] * w, bloc[m])
+        share, rest = regulated[i], 1.0 - regulated[i]
+        for m in range(months):
+            rented[i, m] = d[m] * share - got[m]
+            served[i, m] = got[m] + _smaller(d[m] * rest, total[m] - got[m])
     return served, rented, installed
 
 
