@@ -45,7 +45,7 @@ from econ.inputs import Inputs
 from econ.kernels import fleet_draws
 from econ.ledger import Ledger, Monthly, PresentValue
 from econ.tax import carried_factors, deductions
-from econ.timeline import HOURS_PER_MONTH, event_month, growth
+from econ.timeline import HOURS_PER_MONTH, event_month
 
 OWNED_CATEGORIES = (
     "land",
@@ -328,20 +328,24 @@ def facility_capex(inputs: Inputs, schedule: Schedule) -> np.ndarray:
     return capex
 
 
-def ledgers(inputs: Inputs, factors: np.ndarray | None = None) -> tuple[Ledger, Ledger]:
+def ledgers(inputs: Inputs, factors: np.ndarray | PresentValue | None = None) -> tuple[Ledger, Ledger]:
     """Where the owned program's cash and its tax go (:mod:`econ.ledger`): by month, or at ``factors`` (n, months).
 
-    The tax ledger's factors are those of a loss carried forward to ``tax.loss_carry_forward_until_month``;
-    with none carried, the two are one ledger (which then reuses its index sums for both).
+    ``factors`` may be a :class:`~econ.ledger.PresentValue` ledger already, which is then the cash
+    ledger (and keeps its index sums). The tax ledger's factors are those of a loss carried forward
+    to ``tax.loss_carry_forward_until_month``; with none carried, the two are one ledger (which then
+    reuses its index sums for both).
     """
     if factors is None:
         return Monthly(inputs.n, inputs.months), Monthly(inputs.n, inputs.months)
-    cash = PresentValue(factors)
-    carried = carried_factors(factors, float(inputs["tax.loss_carry_forward_until_month"][0]))
-    return cash, cash if carried is factors else PresentValue(carried)
+    cash = factors if isinstance(factors, PresentValue) else PresentValue(factors)
+    carried = carried_factors(cash.factors, float(inputs["tax.loss_carry_forward_until_month"][0]))
+    return cash, cash if carried is cash.factors else PresentValue(carried)
 
 
-def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndarray, factors: np.ndarray | None = None) -> OwnedResult:
+def owned_costs(
+    inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndarray, factors: np.ndarray | PresentValue | None = None
+) -> OwnedResult:
     """Cash flows and tax of the owned program.
 
     Parameters
@@ -354,8 +358,8 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
         GPU purchases (:func:`fleet`).
     busy : numpy.ndarray
         Share of installed owned GPU-hours doing work [1], shape (n, months).
-    factors : numpy.ndarray, optional
-        Discount factors, shape (n, months). Given, each flow and the tax are their present
+    factors : numpy.ndarray or PresentValue, optional
+        Discount factors, shape (n, months), or a ledger of them (:func:`ledgers`). Given, each flow and the tax are their present
         values [USD], shape (n,), summed event by event without monthly arrays
         (:class:`econ.ledger.PresentValue`); the tax at the factors of its losses carried
         forward (:func:`econ.tax.carried_factors`), where the monthly tax is not yet carried.
@@ -412,14 +416,14 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
     # Running costs. A cost stated in the capex's prices (maintenance, insurance) is indexed
     # from the capex's price date, not from t = 0.
     inflation_rate = inputs["finance.inflation_annual"][:, None]
-    inflation = growth(inputs["finance.inflation_annual"], months)
+    inflation = inputs.growth("finance.inflation_annual")
     since_priced = np.power(1.0 + inflation_rate, -priced / 12.0)
     mw_on = np.where(built, schedule.mw, 0.0)
     idle = inputs["hardware.idle_power_share"][:, None]
     draw = idle + (1.0 - idle) * busy
     billed = np.maximum(draw, inputs["build.power_minimum_take_share"][:, None])
     energy_rate = mw_on * inputs["site.pue"] * inputs["site.power_price_usd_per_mwh"] * inputs["build.power_price_multiplier"][:, None]
-    power_index = HOURS_PER_MONTH * billed * growth(inputs["build.power_price_escalation_annual"], months)
+    power_index = HOURS_PER_MONTH * billed * inputs.growth("build.power_price_escalation_annual")
     serving = schedule.online + 1.0  # GPUs bought at the end of month `online` serve, and draw power, from the next month
     leased = np.broadcast_to(inputs.colocation, mw_on.shape)
     staff_rate = (
@@ -434,7 +438,7 @@ def owned_costs(inputs: Inputs, schedule: Schedule, fleet_: Fleet, busy: np.ndar
         return -cash.step(at, rate, index), tax.step(at, rate * site_rate, index)
 
     rent_rate = np.where(leased, mw_on, 0.0) * 1000.0 * inputs["colo.price_usd_per_kw_month"][:, None]
-    rent_index = growth(inputs["colo.rent_escalation_annual"], months)
+    rent_index = inputs.growth("colo.rent_escalation_annual")
     opex_flows = {
         "power": opex(serving, energy_rate, power_index),
         "colocation_rent": opex(schedule.energize, rent_rate, rent_index),

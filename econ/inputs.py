@@ -13,7 +13,7 @@ the contracts' calendars, the discount schedule's tiers and the tax schedules by
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,7 @@ from econ.assumptions.tables import load_table
 from econ.cloud import DiscountSchedule
 from econ.load_shape import YearSpec, scenario_year_spec
 from econ.tax import country_schedules
+from econ.timeline import growth
 
 SITE_PREFIX = "site."
 GEN_PREFIX = "gen."
@@ -127,9 +128,29 @@ class Inputs:
     arrays: Mapping[str, np.ndarray]
     permit_lost: np.ndarray
     colocation: np.ndarray
+    _indices: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __getitem__(self, key: str) -> np.ndarray:
         return self.arrays[key]
+
+    def growth(self, key: str) -> np.ndarray:
+        """Escalation index of the annual rate at ``key``, ``(1 + rate) ** (m / 12)`` (:func:`econ.timeline.growth`), shape (n, months).
+
+        Computed once per input set and shared by every model that escalates with the same rate
+        (the provider's costs and each strategy's running costs); read-only.
+
+        Examples
+        --------
+        >>> from econ.assumptions import load_scenario
+        >>> inputs = inputs_from_scenario(load_scenario("base"))
+        >>> inputs.growth("finance.inflation_annual") is inputs.growth("finance.inflation_annual")
+        True
+        """
+        if key not in self._indices:
+            index = growth(self[key], self.months)
+            index.flags.writeable = False
+            self._indices[key] = index
+        return self._indices[key]
 
     @property
     def commit_schedule(self) -> DiscountSchedule:

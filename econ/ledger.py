@@ -72,6 +72,10 @@ class PresentValue:
         Discount factor of each month's end, shape (n, months) (e.g.
         :func:`econ.strategies.discount_factors_monthly`).
 
+    Tail sums are kept per index for the ledger's life, so one ledger passed to several
+    strategies of the same draws (:func:`econ.strategies.run_strategy`) computes those of their
+    shared indices (inflation, rent escalation: :meth:`econ.inputs.Inputs.growth`) once.
+
     Examples
     --------
     The same events as :class:`Monthly`'s, discounted at 1 % a month:
@@ -112,6 +116,11 @@ class PresentValue:
     def spread(self, start: np.ndarray, end: np.ndarray, total: np.ndarray) -> np.ndarray:
         """Present value of ``total`` spread evenly over months ``start + 1 .. end`` (:meth:`Monthly.spread`), shape (n,)."""
         return _spread(self, start, end, total)
+
+    def flow(self, monthly: np.ndarray) -> np.ndarray:
+        """Present value of a flow given month by month [USD/month], shape (n, months): ``sum_m f_m d_m``, shape (n,)."""
+        value: np.ndarray = np.einsum("nm,nm->n", monthly, self.factors)
+        return value
 
     def _tail(self, index: np.ndarray | None) -> np.ndarray:
         """``sum_{m >= t} I_m d_m`` at column ``t - 1``, shape (n, months), kept per index (holding the index keeps its id its own)."""

@@ -33,6 +33,7 @@ from econ.assumptions.tables import data_file_hashes
 from econ.build import Schedule, site_schedule
 from econ.checks import whole_number
 from econ.inputs import Inputs, array_key, inputs_from_scenario
+from econ.ledger import PresentValue
 from econ.parallel import run_tasks
 from econ.plans import Plan
 from econ.sampling import check_sampling, correlate, design
@@ -226,13 +227,13 @@ def _chunk(run: _Run, start: int, stop: int) -> pd.DataFrame:
     inputs, sampled = sample_inputs(run.scenario, stop - start, run.seed, sampling=run.sampling, start=start, base=run.base)
     for key, value in run.held:
         inputs, sampled = _hold(run.scenario, inputs, sampled, key, value)
-    factors = discount_factors_monthly(inputs["finance.discount_rate_annual"], inputs.months)
+    book = PresentValue(discount_factors_monthly(inputs["finance.discount_rate_annual"], inputs.months))  # one for the strategies
     shared = market(inputs)
     demand = demand_path(inputs, *shared, run.plan.broadcast(inputs.n).price)  # the same work for every strategy
     out: dict[str, np.ndarray] = {}
     for strategy in run.strategies:
         label = strategy if isinstance(strategy, str) else strategy.name
-        result = run_strategy(inputs, strategy, run.plan, shared, demand, factors)  # present values, not monthly flows
+        result = run_strategy(inputs, strategy, run.plan, shared, demand, book)  # present values, not monthly flows
         out[f"npv_cost_usd_{label}"] = npv_cost(inputs, result)
         out[f"take_or_pay_pv_usd_{label}"] = -result.flows["take_or_pay_shortfall"]
         if label == "build":

@@ -18,17 +18,18 @@ import pandas as pd
 
 from econ.assumptions import Scenario, ScenarioError
 from econ.assumptions.schema import STRATEGIES
-from econ.build import OWNED_CATEGORIES, Fleet, Schedule, fleet, owned_costs, site_schedule
+from econ.build import OWNED_CATEGORIES, Fleet, Schedule, fleet, ledgers, owned_costs, site_schedule
 from econ.cloud import Contract, cheapest_reservation, contract_tier, departure_window, list_price, rented_costs, tranche_price
 from econ.demand import demand_work, price_response
 from econ.finance import annual_rate, discount_factors, discounted_payback_period, irr, payback_period, periodic_rate
 from econ.hardware import Trajectory, capacity_cost_per_gpu_hour, frontier, gpus_in
 from econ.inputs import Inputs, inputs_from_scenario
 from econ.kernels import serve_draws
+from econ.ledger import PresentValue
 from econ.load_shape import fleet_utilization, owned_work
 from econ.plans import Plan, named_plans
-from econ.tax import carried_factors, carry_forward
-from econ.timeline import HOURS_PER_MONTH, growth
+from econ.tax import carry_forward
+from econ.timeline import HOURS_PER_MONTH
 
 CLOUD_CATEGORIES = ("cloud_contract", "take_or_pay_shortfall", "cloud_short_term", "departing_premium")
 """Cash-flow categories of rented capacity."""
@@ -62,10 +63,9 @@ def provider_cost(inputs: Inputs, path: Trajectory) -> np.ndarray:
     The provider's costs move as the owner's do: facility capex with construction-cost
     escalation, power with the power price escalation, staff with inflation (each from t = 0).
     """
-    months = inputs.months
-    facility_index = growth(inputs["build.construction_escalation_annual"], months)
-    power_index = growth(inputs["build.power_price_escalation_annual"], months)
-    staff_index = growth(inputs["finance.inflation_annual"], months)
+    facility_index = inputs.growth("build.construction_escalation_annual")
+    power_index = inputs.growth("build.power_price_escalation_annual")
+    staff_index = inputs.growth("finance.inflation_annual")
     cost = capacity_cost_per_gpu_hour(
         path.price_usd_per_gpu,
         path.it_kw_per_gpu,
@@ -512,7 +512,7 @@ def run_strategy(
     plan: Forecast,
     shared: tuple[Trajectory, np.ndarray] | None = None,
     demand: np.ndarray | None = None,
-    factors: np.ndarray | None = None,
+    factors: np.ndarray | PresentValue | None = None,
 ) -> StrategyRun:
     """After-tax monthly cash flows of one strategy (or plan) for every draw, or their present values.
 
@@ -532,10 +532,12 @@ def run_strategy(
     demand : numpy.ndarray, optional
         Busy work demanded [reference GPUs], shape (n, M), instead of the model's
         (:func:`demand_path`): the demand paths of :mod:`econ.flexibility`.
-    factors : numpy.ndarray, optional
-        The inputs' :func:`discount_factors_monthly`, shape (n, M). Given, each flow is its
-        present value [USD], shape (n,), and the owned program's are summed event by event
-        without monthly arrays (:mod:`econ.ledger`): what a Monte Carlo needs.
+    factors : numpy.ndarray or PresentValue, optional
+        The inputs' :func:`discount_factors_monthly`, shape (n, M), or a
+        :class:`~econ.ledger.PresentValue` ledger of them (to share its index sums among the
+        strategies run on the same draws). Given, each flow is its present value [USD], shape
+        (n,), and the owned program's are summed event by event without monthly arrays
+        (:mod:`econ.ledger`): what a Monte Carlo needs.
 
     Returns
     -------
@@ -585,9 +587,12 @@ def run_strategy(
         flows["tax_owned"] = carry_forward(owned.tax, until)
         flows["tax_cloud"] = carry_forward(cloud_tax, until)
     else:  # the owned program's present values come with its tax carried forward
-        flows = dict(owned.flows) | {c: np.einsum("nm,nm->n", rented[c], factors) for c in CLOUD_CATEGORIES}
+        cash, tax = ledgers(inputs, factors)
+        assert isinstance(cash, PresentValue)
+        assert isinstance(tax, PresentValue)
+        flows = dict(owned.flows) | {c: cash.flow(rented[c]) for c in CLOUD_CATEGORIES}
         flows["tax_owned"] = owned.tax
-        flows["tax_cloud"] = np.einsum("nm,nm->n", cloud_tax, carried_factors(factors, until))
+        flows["tax_cloud"] = tax.flow(cloud_tax)
     return StrategyRun(
         flows={c: flows[c] for c in CATEGORIES},
         demand=np.asarray(v["demand"]),

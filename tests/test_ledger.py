@@ -20,6 +20,7 @@ from econ.ledger import Monthly, PresentValue
 from econ.risk import sample_inputs, simulate
 from econ.strategies import CATEGORIES, TAX_CATEGORIES, discount_factors_monthly, forecast, market, npv_cost, run_strategy
 from econ.tax import carried_factors, carry_forward, deductions
+from econ.timeline import growth
 
 RTOL = 1e-12
 
@@ -104,6 +105,35 @@ def test_a_strategy_run_at_factors_is_its_monthly_flows_discounted(name, overrid
             _close(value.flows[category], _discounted(monthly.flows[category], factors), scale)
         _close(npv_cost(inputs, value), npv_cost(inputs, monthly, factors), scale)
         assert set(TAX_CATEGORIES) <= set(value.flows)
+
+
+@pytest.mark.parametrize("overrides", [{}, {"tax.loss_carry_forward_until_month": 40}])
+def test_one_ledger_shared_by_the_strategies_gives_what_a_ledger_each_gives(overrides):
+    """A PresentValue ledger passed to every strategy keeps the tail sums of their common indices, and changes no bit."""
+    scenario = load_scenario("build", overrides)
+    inputs, _ = sample_inputs(scenario, 40, seed=12)
+    plan, shared = forecast(inputs_from_scenario(scenario)), market(inputs)
+    factors = discount_factors_monthly(inputs["finance.discount_rate_annual"], inputs.months)
+    book = PresentValue(factors)
+    for strategy in ("rent", "build", "hybrid"):
+        alone = run_strategy(inputs, strategy, plan, shared, factors=factors)
+        sharing = run_strategy(inputs, strategy, plan, shared, factors=book)
+        for category in CATEGORIES:
+            assert np.array_equal(sharing.flows[category], alone.flows[category]), (strategy, category)
+    inflation = id(inputs.growth("finance.inflation_annual"))
+    assert inflation in book._tails  # computed for build, found for hybrid
+    assert len(book._tails) < 2 * 5  # five indices a strategy with sites, the shared ones once
+
+
+def test_a_growth_index_is_computed_once_and_read_only():
+    inputs, _ = sample_inputs(load_scenario("build"), 5, seed=1)
+    index = inputs.growth("finance.inflation_annual")
+    assert index is inputs.growth("finance.inflation_annual")
+    assert np.array_equal(index, growth(inputs["finance.inflation_annual"], inputs.months))
+    with pytest.raises(ValueError, match="read-only"):
+        index[0, 0] = 2.0
+    changed = inputs.with_arrays({"finance.inflation_annual": inputs["finance.inflation_annual"] + 0.01})
+    assert not np.array_equal(changed.growth("finance.inflation_annual"), index)  # a new input set, a new index
 
 
 def test_a_simulation_matches_the_monthly_model_draw_by_draw():
