@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from econ.assumptions import Distribution, Scenario, field_for
 from econ.assumptions.schema import STRATEGIES
@@ -173,7 +173,7 @@ def sample_inputs(
         raise ValueError("risk.correlations: the implied normal correlation matrix is not positive definite") from None
     candidates = len(scenario.site_ids)  # the colocation option, after them, has no permit to lose
     z, u = design(check_sampling(sampling), seed, start, start + int(n_draws), len(columns), candidates)
-    uniforms = stats.norm.cdf(correlate(z, chol))
+    uniforms = special.ndtr(correlate(z, chol))  # the standard normal CDF (what stats.norm.cdf evaluates)
     lost = u < inputs["site.permit_loss_probability"][:, :candidates]
     lost = np.concatenate([lost, np.zeros((n_draws, inputs.permit_lost.shape[1] - candidates), dtype=bool)], axis=1)
     arrays = {k: v.copy() for k, v in inputs.arrays.items()}
