@@ -269,13 +269,12 @@ def capacity_cost_per_gpu_hour(
     >>> round(float(c["total"]), 4), round(50e3 * 0.1 / (1 - 1.1 ** -5) / 8760, 4)
     (1.5057, 1.5057)
     """
-    r = np.asarray(rate_annual, dtype=float)
+    kept, crf_gpu, crf_facility = capital_charges(rate_annual, gpu_life_years, residual_share, facility_life_years)
     system = np.asarray(price_usd_per_gpu, dtype=float) * (1.0 + extras_share)
-    resale_pv = residual_share * np.power(1.0 + r, -np.asarray(gpu_life_years, dtype=float))
     facility = np.asarray(facility_usd_per_mw_it, dtype=float) * np.asarray(it_kw_per_gpu, dtype=float) / 1000.0
     per_year = {
-        "gpu_capital": system * (1.0 - resale_pv) * capital_recovery_factor(r, gpu_life_years),
-        "facility_capital": facility * capital_recovery_factor(r, facility_life_years),
+        "gpu_capital": system * kept * crf_gpu,
+        "facility_capital": facility * crf_facility,
         "facility_maintenance": facility * maintenance_share_per_year,
         "property_tax_insurance": (system + facility) * property_insurance_share_per_year,
         "power": it_kw_per_gpu * pue * load_share * power_usd_per_mwh * HOURS_PER_YEAR / 1000.0,
@@ -284,6 +283,37 @@ def capacity_cost_per_gpu_hour(
     out = {name: np.asarray(value, dtype=float) / HOURS_PER_YEAR for name, value in per_year.items()}
     out["total"] = sum(out.values(), np.zeros(()))
     return out
+
+
+def capital_charges(
+    rate_annual: np.ndarray, gpu_life_years: np.ndarray, residual_share: np.ndarray, facility_life_years: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The capital terms of :func:`capacity_cost_per_gpu_hour`: ``1 - s (1 + r) ** -L``, ``CRF(r, L)`` and ``CRF(r, L_f)``.
+
+    Parameters
+    ----------
+    rate_annual : numpy.ndarray
+        Cost of capital, annual effective [1/year].
+    gpu_life_years, facility_life_years : numpy.ndarray
+        Economic lives L and L_f [years].
+    residual_share : numpy.ndarray
+        Resale value s at the end of the GPU life as a share of its price [1].
+
+    Returns
+    -------
+    kept, crf_gpu, crf_facility : numpy.ndarray
+        Share of the GPU price not recovered by its resale, in present value [1], and the
+        capital recovery factors of the GPU and the facility [1/year], broadcast.
+
+    Examples
+    --------
+    >>> kept, crf, _ = capital_charges(np.array(0.1), np.array(5.0), np.array(0.0), np.array(20.0))
+    >>> float(kept), round(float(crf), 5)
+    (1.0, 0.2638)
+    """
+    r = np.asarray(rate_annual, dtype=float)
+    resale_pv = residual_share * np.power(1.0 + r, -np.asarray(gpu_life_years, dtype=float))
+    return 1.0 - resale_pv, capital_recovery_factor(r, gpu_life_years), capital_recovery_factor(r, facility_life_years)
 
 
 def gpus_in(mw: np.ndarray, it_kw_per_gpu: np.ndarray) -> np.ndarray:

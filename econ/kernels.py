@@ -482,3 +482,63 @@ def fleet_draws(
                 following = at[i, s, k + 1] if k + 1 < purchases else np.inf
                 retired[i, s, k] = following if np.isfinite(following) else np.inf
     return at, gpus, capacity, cost, retired
+
+
+@njit(cache=True)
+def capacity_cost_draws(
+    price: np.ndarray,
+    kw: np.ndarray,
+    work: np.ndarray,
+    facility_index: np.ndarray,
+    power_index: np.ndarray,
+    staff_index: np.ndarray,
+    per_draw: np.ndarray,
+    hours: float,
+) -> np.ndarray:
+    """Full cost of a provisioned GPU-hour per unit of work, month by month (:func:`econ.strategies.provider_cost`).
+
+    :func:`econ.hardware.capacity_cost_per_gpu_hour`'s total, element by element with its
+    operations in its order, for a hardware trajectory whose facility, power and staff costs
+    escalate with an index each, divided by the work per GPU.
+
+    Parameters
+    ----------
+    price, kw, work : numpy.ndarray
+        System price [USD/GPU], IT power [kW/GPU] and work [reference GPUs] per GPU, (n, M).
+    facility_index, power_index, staff_index : numpy.ndarray
+        Escalation of facility capex, power price and staff cost [1], each (n, M).
+    per_draw : numpy.ndarray
+        Shape (n, 12), columns: ``1 + extras share``, ``1 - resale share x (1 + r) ** -L``, the
+        GPU and facility capital recovery factors [1/year], facility capex [USD/MW of IT], facility
+        maintenance and property tax plus insurance shares [1/year], PUE, load share [1], power
+        price [USD/MWh], staff [USD/MW/year] and [USD/GPU/year], each at t = 0.
+    hours : float
+        Hours in a year [h].
+
+    Returns
+    -------
+    numpy.ndarray
+        Cost [USD per reference GPU-hour], shape (n, M).
+    """
+    n, months = price.shape
+    out = np.empty((n, months))
+    for i in range(n):
+        extras, kept, crf_gpu, crf_facility, facility_usd, maintenance = per_draw[i, 0:6]
+        insurance, pue, load, power_usd, staff_mw, staff_gpu = per_draw[i, 6:12]
+        for m in range(months):
+            system = price[i, m] * extras
+            facility = facility_usd * facility_index[i, m] * kw[i, m] / 1000.0
+            gpu_capital = system * kept * crf_gpu
+            facility_capital = facility * crf_facility
+            facility_maintenance = facility * maintenance
+            property_tax_insurance = (system + facility) * insurance
+            power = kw[i, m] * pue * load * (power_usd * power_index[i, m]) * hours / 1000.0
+            staff = staff_mw * staff_index[i, m] * kw[i, m] / 1000.0 + staff_gpu * staff_index[i, m]
+            total = 0.0 + gpu_capital / hours
+            total = total + facility_capital / hours
+            total = total + facility_maintenance / hours
+            total = total + property_tax_insurance / hours
+            total = total + power / hours
+            total = total + staff / hours
+            out[i, m] = total / work[i, m]
+    return out

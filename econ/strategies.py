@@ -22,9 +22,9 @@ from econ.build import OWNED_CATEGORIES, Fleet, Schedule, fleet, ledgers, owned_
 from econ.cloud import Contract, cheapest_reservation, contract_tier, departure_window, list_price, rented_costs, tranche_price
 from econ.demand import demand_work, price_response
 from econ.finance import annual_rate, discount_factors, discounted_payback_period, irr, payback_period, periodic_rate
-from econ.hardware import Trajectory, capacity_cost_per_gpu_hour, frontier, gpus_in
+from econ.hardware import HOURS_PER_YEAR, Trajectory, capital_charges, frontier, gpus_in
 from econ.inputs import Inputs, inputs_from_scenario
-from econ.kernels import serve_draws
+from econ.kernels import capacity_cost_draws, serve_draws
 from econ.ledger import PresentValue
 from econ.load_shape import fleet_utilization, owned_work
 from econ.plans import Plan, named_plans
@@ -62,35 +62,36 @@ def provider_cost(inputs: Inputs, path: Trajectory) -> np.ndarray:
     sells its capacity whole; the buyer carries the utilization), divided by the work per GPU.
     The provider's costs move as the owner's do: facility capex with construction-cost
     escalation, power with the power price escalation, staff with inflation (each from t = 0).
+    Evaluated month by month in one compiled pass (:func:`econ.kernels.capacity_cost_draws`),
+    the same to the bit.
     """
-    facility_index = inputs.growth("build.construction_escalation_annual")
-    power_index = inputs.growth("build.power_price_escalation_annual")
-    staff_index = inputs.growth("finance.inflation_annual")
-    cost = capacity_cost_per_gpu_hour(
-        path.price_usd_per_gpu,
-        path.it_kw_per_gpu,
-        extras_share=_col(inputs.fleet_extras_share),
-        rate_annual=_col(inputs["cloud.provider_discount_rate_annual"]),
-        gpu_life_years=_col(inputs["hardware.refresh_years"]),
-        residual_share=_col(
-            inputs["hardware.residual_share_per_year"] ** inputs["hardware.refresh_years"] * inputs["hardware.liquidation_share"]
-        ),
-        facility_usd_per_mw_it=_col(inputs["cloud.provider_facility_usd_per_mw_it"]) * facility_index,
-        facility_life_years=_col(inputs["build.facility_life_years"]),
-        maintenance_share_per_year=_col(inputs["build.maintenance_share_of_capex_per_year"]),
-        pue=_col(inputs["cloud.provider_pue"]),
-        power_usd_per_mwh=_col(inputs["cloud.provider_power_usd_per_mwh"]) * power_index,
-        load_share=np.ones((1, 1)),
-        staff_usd_per_mw_year=_col(inputs["build.staff_usd_per_mw_per_year"]) * staff_index,
-        staff_usd_per_gpu_year=_col(inputs["build.staff_usd_per_gpu_per_year"]) * staff_index,
-        property_insurance_share_per_year=np.zeros((1, 1)),
+    rate = inputs["cloud.provider_discount_rate_annual"]
+    gpu_life = inputs["hardware.refresh_years"]
+    residual = inputs["hardware.residual_share_per_year"] ** gpu_life * inputs["hardware.liquidation_share"]
+    kept, crf_gpu, crf_facility = capital_charges(rate, gpu_life, residual, inputs["build.facility_life_years"])
+    columns = (
+        1.0 + inputs.fleet_extras_share,
+        kept,
+        crf_gpu,
+        crf_facility,
+        inputs["cloud.provider_facility_usd_per_mw_it"],
+        inputs["build.maintenance_share_of_capex_per_year"],
+        np.zeros(inputs.n),  # property tax and insurance: in the provider's facility cost
+        inputs["cloud.provider_pue"],
+        np.ones(inputs.n),  # a provider's capacity draws full power, busy or not
+        inputs["cloud.provider_power_usd_per_mwh"],
+        inputs["build.staff_usd_per_mw_per_year"],
+        inputs["build.staff_usd_per_gpu_per_year"],
     )
-    per_work: np.ndarray = cost["total"] / path.work_per_gpu
+    per_work: np.ndarray = capacity_cost_draws(
+        *(np.ascontiguousarray(a, dtype=float) for a in (path.price_usd_per_gpu, path.it_kw_per_gpu, path.work_per_gpu)),
+        inputs.growth("build.construction_escalation_annual"),
+        inputs.growth("build.power_price_escalation_annual"),
+        inputs.growth("finance.inflation_annual"),
+        np.ascontiguousarray(np.column_stack(np.broadcast_arrays(*columns)), dtype=float),
+        HOURS_PER_YEAR,
+    )
     return per_work
-
-
-def _col(a: np.ndarray) -> np.ndarray:
-    return np.asarray(a, dtype=float)[:, None]
 
 
 def cloud_price(inputs: Inputs, path: Trajectory) -> np.ndarray:

@@ -16,11 +16,12 @@ from hypothesis import strategies as st
 from econ.assumptions import load_scenario
 from econ.build import fleet, site_schedule
 from econ.cloud import Contract, held_for_term, rented_costs, short_term_tranches, tranche_price
-from econ.kernels import present_events, present_rows, tail_sums
+from econ.hardware import HOURS_PER_YEAR, capacity_cost_per_gpu_hour, capital_charges
+from econ.kernels import capacity_cost_draws, present_events, present_rows, tail_sums
 from econ.risk import sample_inputs
-from econ.strategies import serve, trajectory
+from econ.strategies import provider_cost, serve, trajectory
 from econ.tax import deductions
-from econ.timeline import HOURS_PER_MONTH, scatter_rows
+from econ.timeline import HOURS_PER_MONTH, growth, scatter_rows
 
 
 def _serve_numpy(demand, bloc_shares, demand_blocs, regulated_share, serving_from, added, site_blocs):
@@ -243,3 +244,70 @@ def test_fleet_is_its_numpy_formulation_to_the_bit(seed, name):
         (made.at, made.gpus, made.capacity, made.cost, made.retired), _fleet_numpy(inputs, shifted, path), strict=True
     ):
         assert np.array_equal(got, expected)
+
+
+def _provider_cost_numpy(inputs, path):
+    """The provider's cost as capacity_cost_per_gpu_hour computes it, over whole (n, M) arrays."""
+
+    def col(a):
+        return np.asarray(a, dtype=float)[:, None]
+
+    staff_index = growth(inputs["finance.inflation_annual"], inputs.months)
+    residual = inputs["hardware.residual_share_per_year"] ** inputs["hardware.refresh_years"] * inputs["hardware.liquidation_share"]
+    cost = capacity_cost_per_gpu_hour(
+        path.price_usd_per_gpu,
+        path.it_kw_per_gpu,
+        extras_share=col(inputs.fleet_extras_share),
+        rate_annual=col(inputs["cloud.provider_discount_rate_annual"]),
+        gpu_life_years=col(inputs["hardware.refresh_years"]),
+        residual_share=col(residual),
+        facility_usd_per_mw_it=col(inputs["cloud.provider_facility_usd_per_mw_it"])
+        * growth(inputs["build.construction_escalation_annual"], inputs.months),
+        facility_life_years=col(inputs["build.facility_life_years"]),
+        maintenance_share_per_year=col(inputs["build.maintenance_share_of_capex_per_year"]),
+        pue=col(inputs["cloud.provider_pue"]),
+        power_usd_per_mwh=col(inputs["cloud.provider_power_usd_per_mwh"])
+        * growth(inputs["build.power_price_escalation_annual"], inputs.months),
+        load_share=np.ones((1, 1)),
+        staff_usd_per_mw_year=col(inputs["build.staff_usd_per_mw_per_year"]) * staff_index,
+        staff_usd_per_gpu_year=col(inputs["build.staff_usd_per_gpu_per_year"]) * staff_index,
+        property_insurance_share_per_year=np.zeros((1, 1)),
+    )
+    return cost["total"] / path.work_per_gpu
+
+
+@given(st.integers(0, 10**6), st.sampled_from(["build", "base", "sovereign"]))
+def test_provider_cost_is_capacity_cost_per_gpu_hour_to_the_bit(seed, name):
+    inputs, _ = sample_inputs(load_scenario(name), 6, seed=seed % 1000)
+    path = trajectory(inputs)
+    assert np.array_equal(provider_cost(inputs, path), _provider_cost_numpy(inputs, path))
+
+
+@given(st.integers(0, 10**6), st.integers(1, 5), st.integers(1, 30))
+def test_capacity_cost_kernel_is_capacity_cost_per_gpu_hour_to_the_bit(seed, n, months):
+    """Every term, including the insurance and load share the provider's cost holds at 0 and 1."""
+    rng = np.random.default_rng(seed)
+    price, kw, work = (rng.uniform(0.1, 5.0, (n, months)) * scale for scale in (3e4, 1.5, 2.0))
+    index = [rng.uniform(0.9, 2.0, (n, months)) for _ in range(3)]
+    draw = {
+        key: rng.uniform(low, high, n)
+        for key, low, high in [
+            ("extras", 0.0, 0.5), ("rate", -0.05, 0.2), ("gpu_life", 1.0, 8.0), ("residual", 0.0, 0.4), ("facility", 5e6, 2e7),
+            ("facility_life", 10.0, 30.0), ("maintenance", 0.0, 0.05), ("insurance", 0.0, 0.02), ("pue", 1.05, 1.6),
+            ("load", 0.3, 1.0), ("power", 20.0, 150.0), ("staff_mw", 1e4, 1e5), ("staff_gpu", 0.0, 500.0),
+        ]
+    }  # fmt: skip
+    col = {key: value[:, None] for key, value in draw.items()}
+    expected = capacity_cost_per_gpu_hour(
+        price, kw, extras_share=col["extras"], rate_annual=col["rate"], gpu_life_years=col["gpu_life"],
+        residual_share=col["residual"], facility_usd_per_mw_it=col["facility"] * index[0], facility_life_years=col["facility_life"],
+        maintenance_share_per_year=col["maintenance"], pue=col["pue"], power_usd_per_mwh=col["power"] * index[1],
+        load_share=col["load"], staff_usd_per_mw_year=col["staff_mw"] * index[2], staff_usd_per_gpu_year=col["staff_gpu"] * index[2],
+        property_insurance_share_per_year=col["insurance"],
+    )["total"] / work  # fmt: skip
+    kept, crf_gpu, crf_facility = capital_charges(draw["rate"], draw["gpu_life"], draw["residual"], draw["facility_life"])
+    per_draw = np.column_stack(
+        [1.0 + draw["extras"], kept, crf_gpu, crf_facility, draw["facility"], draw["maintenance"], draw["insurance"], draw["pue"],
+         draw["load"], draw["power"], draw["staff_mw"], draw["staff_gpu"]]
+    )  # fmt: skip
+    assert np.array_equal(capacity_cost_draws(price, kw, work, *index, per_draw, HOURS_PER_YEAR), expected)
