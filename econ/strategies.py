@@ -84,7 +84,9 @@ def provider_cost(inputs: Inputs, path: Trajectory) -> np.ndarray:
         inputs["build.staff_usd_per_gpu_per_year"],
     )
     per_work: np.ndarray = capacity_cost_draws(
-        *(np.ascontiguousarray(a, dtype=float) for a in (path.price_usd_per_gpu, path.it_kw_per_gpu, path.work_per_gpu)),
+        np.ascontiguousarray(path.price_usd_per_gpu, dtype=float),
+        np.ascontiguousarray(path.it_kw_per_gpu, dtype=float),
+        np.ascontiguousarray(path.work_per_gpu, dtype=float),
         inputs.growth("build.construction_escalation_annual"),
         inputs.growth("build.power_price_escalation_annual"),
         inputs.growth("finance.inflation_annual"),
