@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -152,13 +153,13 @@ class Inputs:
             self._indices[key] = index
         return self._indices[key]
 
-    @property
+    @cached_property
     def commit_schedule(self) -> DiscountSchedule:
         """The discount schedule of each draw: tiers interpolated at ``cloud.commit_discount_level``.
 
         Level 0 puts every tier at its low, 0.5 at its central and 1 at its high value,
         linearly in between, so the tiers move together (comonotone) and the schedule stays
-        monotone.
+        monotone. Computed once per input set.
         """
         level = self["cloud.commit_discount_level"][:, None]
         low, central, high = self.schedule_discounts
