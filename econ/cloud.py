@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from econ.kernels import rented_draws, tranche_draws
+from econ.kernels import rented_draws, rented_present, tranche_draws
 from econ.timeline import HOURS_PER_MONTH, growth
 
 
@@ -428,8 +428,9 @@ def rented_costs(
     departing_premium: np.ndarray,
     window: np.ndarray,
     short_term_months: int = 1,
+    factors: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Cash flows of rented capacity by category, before tax (negative = money out).
+    """Cash flows of rented capacity by category, before tax (negative = money out), or their present values.
 
     Parameters
     ----------
@@ -452,6 +453,12 @@ def rented_costs(
     short_term_months : int
         Term of each short-term tranche [months] (:func:`short_term_tranches`); 1 rents
         month by month.
+    factors : tuple of two numpy.ndarray, optional
+        Two sets of discount factors, each shape (n, months): those of the cash flows and those
+        of the tax they save (:func:`econ.tax.carried_factors`; the same array if no loss is
+        carried). Given, each category is its present values at both, shape (2, n) [USD],
+        summed month by month in compiled code without the monthly arrays
+        (:func:`econ.kernels.rented_present`).
 
     Returns
     -------
@@ -460,7 +467,8 @@ def rented_costs(
         capacity not used, paid anyway), ``cloud_short_term`` (short-term tranches beyond
         the reservations, idle months included) and ``departing_premium`` (what the
         departing-customer premium adds to all three, claim C04; a short-term tranche pays
-        it if it starts in the window), each shape (n, months).
+        it if it starts in the window), each shape (n, months) [USD/month], or (2, n) [USD]
+        with ``factors``.
 
     Month by month, in compiled code (:func:`econ.kernels.rented_draws`): the need a
     contract's reservation covers is paid at its locked price, the rest of the reservation as
@@ -495,8 +503,7 @@ def rented_costs(
             raise ValueError(f"strategies.*.contracts.{contract.name}: its term overlaps another contract of the same strategy")
         in_contract[span] = True
         level[:, span], locked_price[:, span], surcharge[:, span] = reserved[:, span], locked[:, span], premium[:, None]
-    window_premium = np.where(window, departing_premium[:, None], 0.0)
-    used, unused, short_term, premium_paid = rented_draws(
+    args = (
         np.ascontiguousarray(rented_units, dtype=float),
         np.ascontiguousarray(price, dtype=float),
         in_contract,
@@ -504,11 +511,16 @@ def rented_costs(
         locked_price,
         surcharge,
         np.ascontiguousarray(short_term_factor, dtype=float),
-        window_premium,
+        np.ascontiguousarray(np.broadcast_to(window, (n, months)), dtype=bool),
+        np.ascontiguousarray(departing_premium, dtype=float),
         int(short_term_months),
         HOURS_PER_MONTH,
     )
-    return {"cloud_contract": used, "take_or_pay_shortfall": unused, "cloud_short_term": short_term, "departing_premium": premium_paid}
+    names = ("cloud_contract", "take_or_pay_shortfall", "cloud_short_term", "departing_premium")
+    if factors is None:
+        return dict(zip(names, rented_draws(*args), strict=True))
+    cash, tax = (np.ascontiguousarray(f, dtype=float) for f in factors)
+    return dict(zip(names, rented_present(*args, cash, tax), strict=True))
 
 
 def provisioned_hours(units: np.ndarray) -> np.ndarray:

@@ -114,6 +114,58 @@ def serve_draws(
 
 
 @njit(cache=True)
+def _rented_row(
+    i: int,
+    units: np.ndarray,
+    price: np.ndarray,
+    in_contract: np.ndarray,
+    reserved: np.ndarray,
+    locked: np.ndarray,
+    premium: np.ndarray,
+    short_factor: np.ndarray,
+    window: np.ndarray,
+    departing: np.ndarray,
+    term: int,
+    hours: float,
+    flows: np.ndarray,
+    scratch: np.ndarray,
+) -> None:
+    """Draw ``i``'s four rented flows into ``flows`` (4, M) [USD/month] (:func:`rented_draws`); ``scratch`` is (3, M)."""
+    months = units.shape[1]
+    added, paid, charged = scratch[0], scratch[1], scratch[2]  # tranches started, cumulative cost and premium
+    held = 0.0
+    for m in range(months):
+        beyond = units[i, m]
+        on_contract = 0.0
+        idle = 0.0
+        surcharge = 0.0
+        if in_contract[m]:
+            level = reserved[i, m]
+            covered = _smaller(beyond, level)
+            on_contract = covered * locked[i, m]
+            idle = (level - covered) * locked[i, m]
+            surcharge = level * locked[i, m] * premium[i, m]
+            beyond = beyond - covered
+        if m >= term:
+            held -= added[m - term]
+        gap = beyond - held
+        add = _positive(gap)
+        added[m] = add
+        held += add
+        start_price = price[i, m] * short_factor[i]
+        cost = add * start_price
+        paid[m] = cost if m == 0 else paid[m - 1] + cost
+        charge = cost * (departing[i] if window[i, m] else 0.0)
+        charged[m] = charge if m == 0 else charged[m - 1] + charge
+        held_cost = paid[m] if m < term else paid[m] - paid[m - term]
+        held_charge = charged[m] if m < term else charged[m] - charged[m - term]
+        flows[0, m] = -on_contract * hours
+        flows[1, m] = -idle * hours
+        flows[2, m] = -held_cost * hours
+        flows[3, m] = -(surcharge + held_charge) * hours
+
+
+@njit(cache=True)
 def rented_draws(
     units: np.ndarray,
     price: np.ndarray,
@@ -122,10 +174,11 @@ def rented_draws(
     locked: np.ndarray,
     premium: np.ndarray,
     short_factor: np.ndarray,
-    window_premium: np.ndarray,
+    window: np.ndarray,
+    departing: np.ndarray,
     term: int,
     hours: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> np.ndarray:
     """Cash flows of rented capacity, month by month (:func:`econ.cloud.rented_costs`).
 
     Parameters
@@ -142,9 +195,10 @@ def rented_draws(
         where ``in_contract``.
     short_factor : numpy.ndarray
         Price of short-term capacity as a multiple of the list [1], shape (n,).
-    window_premium : numpy.ndarray
-        Departing-customer premium on a short-term tranche started that month, 0 outside the
-        window [1], shape (n, M).
+    window : numpy.ndarray
+        Months in which the strategy is a departing customer, shape (n, M) bool.
+    departing : numpy.ndarray
+        Departing-customer premium on a short-term tranche started in the window [1], shape (n,).
     term : int
         Term of each short-term tranche [months], >= 1.
     hours : float
@@ -152,49 +206,57 @@ def rented_draws(
 
     Returns
     -------
-    cloud_contract, take_or_pay_shortfall, cloud_short_term, departing_premium : numpy.ndarray
-        Each shape (n, M) [USD/month], negative.
+    numpy.ndarray
+        ``cloud_contract``, ``take_or_pay_shortfall``, ``cloud_short_term`` and
+        ``departing_premium``, shape (4, n, M) [USD/month], negative.
     """
     n, months = units.shape
-    used = np.empty((n, months))
-    unused = np.empty((n, months))
-    short = np.empty((n, months))
-    extra = np.empty((n, months))
-    added = np.empty(months)
-    paid = np.empty(months)  # cumulative sums of what the tranches started cost, and of their premium
-    charged = np.empty(months)
+    out = np.empty((4, n, months))
+    flows = np.empty((4, months))
+    scratch = np.empty((3, months))
     for i in range(n):
-        held = 0.0
-        for m in range(months):
-            beyond = units[i, m]
-            on_contract = 0.0
-            idle = 0.0
-            surcharge = 0.0
-            if in_contract[m]:
-                level = reserved[i, m]
-                covered = _smaller(beyond, level)
-                on_contract = covered * locked[i, m]
-                idle = (level - covered) * locked[i, m]
-                surcharge = level * locked[i, m] * premium[i, m]
-                beyond = beyond - covered
-            if m >= term:
-                held -= added[m - term]
-            gap = beyond - held
-            add = _positive(gap)
-            added[m] = add
-            held += add
-            start_price = price[i, m] * short_factor[i]
-            cost = add * start_price
-            paid[m] = cost if m == 0 else paid[m - 1] + cost
-            charge = cost * window_premium[i, m]
-            charged[m] = charge if m == 0 else charged[m - 1] + charge
-            held_cost = paid[m] if m < term else paid[m] - paid[m - term]
-            held_charge = charged[m] if m < term else charged[m] - charged[m - term]
-            used[i, m] = -on_contract * hours
-            unused[i, m] = -idle * hours
-            short[i, m] = -held_cost * hours
-            extra[i, m] = -(surcharge + held_charge) * hours
-    return used, unused, short, extra
+        _rented_row(i, units, price, in_contract, reserved, locked, premium, short_factor, window, departing, term, hours, flows, scratch)
+        out[:, i, :] = flows
+    return out
+
+
+@njit(cache=True)
+def rented_present(
+    units: np.ndarray,
+    price: np.ndarray,
+    in_contract: np.ndarray,
+    reserved: np.ndarray,
+    locked: np.ndarray,
+    premium: np.ndarray,
+    short_factor: np.ndarray,
+    window: np.ndarray,
+    departing: np.ndarray,
+    term: int,
+    hours: float,
+    factors: np.ndarray,
+    carried: np.ndarray,
+) -> np.ndarray:
+    """Present values of :func:`rented_draws`'s flows at two sets of discount factors, each (n, M): shape (4, 2, n) [USD].
+
+    ``factors`` for the flows themselves, ``carried`` for the tax they save (a loss carried
+    forward, :func:`econ.tax.carried_factors`; the same array when none is). Each flow is summed
+    month by month as it is made (``sum_m f_m d_m`` in month order), without the monthly arrays.
+    """
+    n, months = units.shape
+    out = np.empty((4, 2, n))
+    flows = np.empty((4, months))
+    scratch = np.empty((3, months))
+    for i in range(n):
+        _rented_row(i, units, price, in_contract, reserved, locked, premium, short_factor, window, departing, term, hours, flows, scratch)
+        for c in range(4):
+            cash = 0.0
+            tax = 0.0
+            for m in range(months):
+                cash += flows[c, m] * factors[i, m]
+                tax += flows[c, m] * carried[i, m]
+            out[c, 0, i] = cash
+            out[c, 1, i] = tax
+    return out
 
 
 @njit(cache=True)

@@ -117,11 +117,6 @@ class PresentValue:
         """Present value of ``total`` spread evenly over months ``start + 1 .. end`` (:meth:`Monthly.spread`), shape (n,)."""
         return _spread(self, start, end, total)
 
-    def flow(self, monthly: np.ndarray) -> np.ndarray:
-        """Present value of a flow given month by month [USD/month], shape (n, months): ``sum_m f_m d_m``, shape (n,)."""
-        value: np.ndarray = np.einsum("nm,nm->n", monthly, self.factors)
-        return value
-
     def _tail(self, index: np.ndarray | None) -> np.ndarray:
         """``sum_{m >= t} I_m d_m`` at column ``t - 1``, shape (n, months), kept per index (holding the index keeps its id its own)."""
         key = None if index is None else id(index)

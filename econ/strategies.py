@@ -579,23 +579,22 @@ def run_strategy(
         locked = tranche * (1.0 - discount)[:, None]
         contracts.append((contract, planned, locked, premium))
     short_term = (1.0 - inputs.commit_schedule.shortest) * (1.0 + inputs["cloud.short_term_premium"])
-    rented = rented_costs(
-        units, price, contracts, short_term, inputs["cloud.departing_contract_premium"], window, inputs.commit_schedule.shortest_term
-    )
-    cloud_spend = sum(rented[c] for c in CLOUD_CATEGORIES)
-    cloud_tax = -inputs["tax.home_rate"][:, None] * cloud_spend
-    until = float(inputs["tax.loss_carry_forward_until_month"][0])
+    terms = (units, price, contracts, short_term, inputs["cloud.departing_contract_premium"], window, inputs.commit_schedule.shortest_term)
     if factors is None:
+        rented = rented_costs(*terms)
+        cloud_tax = -inputs["tax.home_rate"][:, None] * sum(rented[c] for c in CLOUD_CATEGORIES)
+        until = float(inputs["tax.loss_carry_forward_until_month"][0])
         flows = dict(owned.flows) | rented
         flows["tax_owned"] = carry_forward(owned.tax, until)
         flows["tax_cloud"] = carry_forward(cloud_tax, until)
-    else:  # the owned program's present values come with its tax carried forward
+    else:  # present values; the owned program's come with its tax carried forward
         cash, tax = ledgers(inputs, factors)
         assert isinstance(cash, PresentValue)
         assert isinstance(tax, PresentValue)
-        flows = dict(owned.flows) | {c: cash.flow(rented[c]) for c in CLOUD_CATEGORIES}
+        values = rented_costs(*terms, factors=(cash.factors, tax.factors))  # each category at the cash and the tax factors
+        flows = dict(owned.flows) | {c: values[c][0] for c in CLOUD_CATEGORIES}
         flows["tax_owned"] = owned.tax
-        flows["tax_cloud"] = tax.flow(cloud_tax)
+        flows["tax_cloud"] = -inputs["tax.home_rate"] * sum(values[c][1] for c in CLOUD_CATEGORIES)
     return StrategyRun(
         flows={c: flows[c] for c in CATEGORIES},
         demand=np.asarray(v["demand"]),

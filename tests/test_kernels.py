@@ -6,6 +6,7 @@ the same floating-point operations in the same order, so the results are equal, 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 import numpy as np
@@ -117,6 +118,13 @@ def test_rented_costs_are_their_numpy_formulation_to_the_bit(n, months, term, ga
     expected = _rented_numpy(units, price, contracts, factor, departing, window, term)
     for a, b in zip(got.values(), expected, strict=True):
         assert np.array_equal(a, b)
+    cash, tax = rng.uniform(0.5, 1.0, (2, n, months))
+    values = rented_costs(units, price, contracts, factor, departing, window, term, factors=(cash, tax))
+    for value, flow in zip(values.values(), expected, strict=True):  # each flow summed month by month, in month order
+        assert value.shape == (2, n)
+        for k, d in enumerate((cash, tax)):
+            in_order = [functools.reduce(lambda total, x: total + x, flow[i] * d[i], 0.0) for i in range(n)]
+            assert np.array_equal(value[k], in_order)
 
 
 def _tranche_numpy(reserved, price, contract):
