@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from econ.finance import capital_recovery_factor
+from econ.kernels import frontier_draws
 
 HOURS_PER_YEAR = 8760.0
 """Hours in a 365-day year [h]."""
@@ -185,8 +186,10 @@ def frontier(
     available = at[None, :] <= np.arange(1, months + 1)[:, None]  # (M, G'): the same for every draw
     sets, of_month = np.unique(available, axis=0, return_inverse=True)  # one set a generation's arrival changes
     choice_by_set = np.argmin(np.where(sets[:, None, :], (p / w)[None, :, :], np.inf), axis=2)  # (sets, n); ties: first
-    choice = np.ascontiguousarray(choice_by_set[np.ravel(of_month)].T)
-    return Trajectory(choice, *(np.take_along_axis(x, choice, axis=1) for x in (p, k, w)))
+    generation, *arrays = frontier_draws(
+        choice_by_set.astype(np.int64), np.ravel(of_month).astype(np.int64), *(np.ascontiguousarray(x, dtype=float) for x in (p, k, w))
+    )
+    return Trajectory(generation, *arrays)
 
 
 def capacity_cost_per_gpu_hour(

@@ -604,3 +604,37 @@ def capacity_cost_draws(
             total = total + staff / hours
             out[i, m] = total / work[i, m]
     return out
+
+
+@njit(cache=True)
+def frontier_draws(
+    choice_by_set: np.ndarray, set_of_month: np.ndarray, price: np.ndarray, kw: np.ndarray, work: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The frontier generation of each draw and month, and its price, power and work (:func:`econ.hardware.frontier`).
+
+    Parameters
+    ----------
+    choice_by_set : numpy.ndarray
+        Generation chosen in each draw for each set of available generations, shape (sets, n) int64.
+    set_of_month : numpy.ndarray
+        The set available in each month, shape (M,) int64.
+    price, kw, work : numpy.ndarray
+        Each generation's price [USD/GPU], IT power [kW/GPU] and work [reference GPUs], shape (n, G).
+
+    Returns
+    -------
+    generation, price, kw, work : numpy.ndarray
+        Each shape (n, M).
+    """
+    n = price.shape[0]
+    months = set_of_month.shape[0]
+    generation = np.empty((n, months), dtype=np.int64)
+    p, k, w = np.empty((n, months)), np.empty((n, months)), np.empty((n, months))
+    for i in range(n):
+        for m in range(months):
+            g = choice_by_set[set_of_month[m], i]
+            generation[i, m] = g
+            p[i, m] = price[i, g]
+            k[i, m] = kw[i, g]
+            w[i, m] = work[i, g]
+    return generation, p, k, w

@@ -18,7 +18,7 @@ from econ.assumptions import load_scenario
 from econ.build import fleet, site_schedule
 from econ.cloud import Contract, held_for_term, rented_costs, short_term_tranches, tranche_price
 from econ.hardware import HOURS_PER_YEAR, capacity_cost_per_gpu_hour, capital_charges
-from econ.kernels import capacity_cost_draws, present_events, present_rows, tail_sums
+from econ.kernels import capacity_cost_draws, frontier_draws, present_events, present_rows, tail_sums
 from econ.risk import sample_inputs
 from econ.strategies import provider_cost, serve, trajectory
 from econ.tax import deductions
@@ -319,3 +319,18 @@ def test_capacity_cost_kernel_is_capacity_cost_per_gpu_hour_to_the_bit(seed, n, 
          draw["load"], draw["power"], draw["staff_mw"], draw["staff_gpu"]]
     )  # fmt: skip
     assert np.array_equal(capacity_cost_draws(price, kw, work, *index, per_draw, HOURS_PER_YEAR), expected)
+
+
+@given(st.integers(1, 5), st.integers(1, 6), st.integers(1, 40), st.integers(0, 10**6))
+def test_frontier_gathers_what_take_along_axis_gathers(n, generations, months, seed):
+    rng = np.random.default_rng(seed)
+    price, kw, work = rng.uniform(0.5, 2.0, (3, n, generations))
+    sets = rng.integers(1, 4)
+    choice_by_set = rng.integers(0, generations, (sets, n))
+    set_of_month = rng.integers(0, sets, months)
+    got = frontier_draws(choice_by_set, set_of_month, price, kw, work)
+    choice = np.ascontiguousarray(choice_by_set[set_of_month].T)
+    expected = (choice, *(np.take_along_axis(x, choice, axis=1) for x in (price, kw, work)))
+    for a, b in zip(got, expected, strict=True):
+        assert a.dtype == b.dtype
+        assert np.array_equal(a, b)
