@@ -64,6 +64,11 @@ class Contract:
         """The last month of the term."""
         return self.start_month + self.term_months
 
+    @property
+    def span(self) -> slice:
+        """The term's columns of a horizon's (n, months) array."""
+        return slice(self.start_month, self.end_month)
+
 
 @dataclass(frozen=True)
 class DiscountSchedule:
@@ -216,15 +221,28 @@ def tranche_price(reserved: np.ndarray, price: np.ndarray, contract: Contract) -
     >>> tranche_price(np.array([[10.0, 20.0, 20.0]]), np.array([[2.0, 1.0, 0.5]]), c).tolist()
     [[2.0, 1.5, 1.5]]
     """
-    span = slice(contract.start_month, contract.end_month)
-    within, falls = tranche_draws(
-        np.ascontiguousarray(reserved[:, span], dtype=float), np.ascontiguousarray(price[:, span], dtype=float), 1e-9
-    )
+    average = np.zeros(reserved.shape)
+    average[:, contract.span] = tranche_price_in_term(reserved[:, contract.span], price[:, contract.span], contract)
+    return average
+
+
+def tranche_price_in_term(reserved: np.ndarray, price: np.ndarray, contract: Contract) -> np.ndarray:
+    """:func:`tranche_price` over the term's months only: ``reserved`` and ``price`` are shape (n, term_months).
+
+    Raises
+    ------
+    ValueError
+        If the reservation falls within the term in any draw.
+
+    Examples
+    --------
+    >>> tranche_price_in_term(np.array([[10.0, 20.0]]), np.array([[2.0, 1.0]]), Contract("c2", 12, 2)).tolist()
+    [[2.0, 1.5]]
+    """
+    within, falls = tranche_draws(np.ascontiguousarray(reserved, dtype=float), np.ascontiguousarray(price, dtype=float), 1e-9)
     if falls:
         raise ValueError(f"strategies.*.contracts.{contract.name}: the reserved capacity [reference GPUs] falls within the term")
-    average = np.zeros(reserved.shape)
-    average[:, span] = within
-    return average
+    return within
 
 
 def contract_tier(
@@ -245,10 +263,9 @@ def contract_tier(
     Parameters
     ----------
     forecast_units : numpy.ndarray
-        Reserved capacity in each month of the horizon [reference GPUs], shape (n, months)
-        (only the term's months count).
+        Reserved capacity in each month of the term [reference GPUs], shape (n, term_months).
     list_usd : numpy.ndarray
-        List price [USD per reference GPU-hour], shape (n, months).
+        List price in those months [USD per reference GPU-hour], shape (n, term_months).
     contract : Contract
         Its calendar.
     schedule : DiscountSchedule
@@ -256,8 +273,8 @@ def contract_tier(
     premium : numpy.ndarray
         Price premium of a departing customer [1], shape (n,).
     tranche : numpy.ndarray, optional
-        :func:`tranche_price` of ``forecast_units`` and ``list_usd``, when the caller has it
-        [USD per reference GPU-hour], shape (n, months).
+        :func:`tranche_price_in_term` of ``forecast_units`` and ``list_usd``, when the caller
+        has it [USD per reference GPU-hour], shape (n, term_months).
 
     Returns
     -------
@@ -273,7 +290,7 @@ def contract_tier(
     >>> contract_tier(np.full((1, 12), 100.0), np.full((1, 12), 2.0), Contract("c1", 0, 12), s, np.array([0.0])).tolist()
     [0.3]
     """
-    tranche = tranche_price(forecast_units, list_usd, contract) if tranche is None else tranche
+    tranche = tranche_price_in_term(forecast_units, list_usd, contract) if tranche is None else tranche
     at_list = np.sum(forecast_units * tranche, axis=1) * HOURS_PER_MONTH
     at_list = at_list * (1.0 + premium) * 12.0 / contract.term_months
     best = np.zeros(at_list.shape)
@@ -441,9 +458,9 @@ def rented_costs(
         List price [USD per reference GPU-hour], shape (n, months).
     contracts : list of (Contract, reserved, contract price, premium)
         Each contract with its reserved capacity [reference GPUs] and the locked price of
-        that capacity in each month before any departing-customer premium [USD per
-        reference GPU-hour], both shape (n, months), and that premium [1], shape (n,).
-        Terms must not overlap.
+        that capacity in each month of its term before any departing-customer premium [USD
+        per reference GPU-hour], both shape (n, term_months), and that premium [1], shape
+        (n,). Terms must not overlap.
     short_term_factor : numpy.ndarray
         Price of short-term capacity as a multiple of the list, ``(1 - d_12)(1 + s)`` [1], shape (n,).
     departing_premium : numpy.ndarray
@@ -485,7 +502,7 @@ def rented_costs(
     afterwards the list is $2 and short-term capacity costs 0.9 times the list:
 
     >>> units, p = np.full((1, 4), 10.0), np.full((1, 4), 2.0)
-    >>> c = [(Contract("c1", 0, 2), np.array([[12.0, 12.0, 0.0, 0.0]]), np.array([[1.0, 1.0, 0.0, 0.0]]), np.array([0.0]))]
+    >>> c = [(Contract("c1", 0, 2), np.array([[12.0, 12.0]]), np.array([[1.0, 1.0]]), np.array([0.0]))]
     >>> out = rented_costs(units, p, c, np.array([0.9]), np.array([0.0]), np.zeros((1, 4), bool))
     >>> for k, v in out.items():
     ...     print(k, (v[0] / 730).round(2).tolist())
@@ -495,21 +512,31 @@ def rented_costs(
     departing_premium [-0.0, -0.0, -0.0, -0.0]
     """
     n, months = rented_units.shape
-    in_contract = np.zeros(months, dtype=bool)
-    level, locked_price, surcharge = np.zeros((n, months)), np.zeros((n, months)), np.zeros((n, months))
-    for contract, reserved, locked, premium in contracts:  # the contract of each month, as one array each
-        span = slice(contract.start_month, contract.end_month)
-        if in_contract[span].any():
+    column = np.full(months, -1, dtype=np.int64)  # each month's column in the terms side by side, -1 outside them
+    of_month = np.zeros(months, dtype=np.int64)  # and its contract
+    width = sum(contract.term_months for contract, *_ in contracts)
+    level, locked_price, premiums = np.empty((n, width)), np.empty((n, width)), np.empty((n, len(contracts)))
+    start = 0
+    for k, (contract, reserved, locked, premium) in enumerate(contracts):
+        if np.shape(reserved)[1:] != (contract.term_months,) or np.shape(locked)[1:] != (contract.term_months,):
+            raise ValueError(
+                f"contracts: {contract.name}'s reserved capacity and locked price must cover its term, shape (n, {contract.term_months}); "
+                f"got {np.shape(reserved)} and {np.shape(locked)}"
+            )
+        if np.any(column[contract.span] >= 0):
             raise ValueError(f"strategies.*.contracts.{contract.name}: its term overlaps another contract of the same strategy")
-        in_contract[span] = True
-        level[:, span], locked_price[:, span], surcharge[:, span] = reserved[:, span], locked[:, span], premium[:, None]
+        end = start + contract.term_months
+        column[contract.span], of_month[contract.span] = np.arange(start, end), k
+        level[:, start:end], locked_price[:, start:end], premiums[:, k] = reserved, locked, premium
+        start = end
     args = (
         np.ascontiguousarray(rented_units, dtype=float),
         np.ascontiguousarray(price, dtype=float),
-        in_contract,
+        column,
+        of_month,
         level,
         locked_price,
-        surcharge,
+        premiums,
         np.ascontiguousarray(short_term_factor, dtype=float),
         np.ascontiguousarray(np.broadcast_to(window, (n, months)), dtype=bool),
         np.ascontiguousarray(departing_premium, dtype=float),

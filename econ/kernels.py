@@ -118,7 +118,8 @@ def _rented_row(
     i: int,
     units: np.ndarray,
     price: np.ndarray,
-    in_contract: np.ndarray,
+    column: np.ndarray,
+    of_month: np.ndarray,
     reserved: np.ndarray,
     locked: np.ndarray,
     premium: np.ndarray,
@@ -139,12 +140,13 @@ def _rented_row(
         on_contract = 0.0
         idle = 0.0
         surcharge = 0.0
-        if in_contract[m]:
-            level = reserved[i, m]
+        col = column[m]
+        if col >= 0:
+            level = reserved[i, col]
             covered = _smaller(beyond, level)
-            on_contract = covered * locked[i, m]
-            idle = (level - covered) * locked[i, m]
-            surcharge = level * locked[i, m] * premium[i, m]
+            on_contract = covered * locked[i, col]
+            idle = (level - covered) * locked[i, col]
+            surcharge = level * locked[i, col] * premium[i, of_month[m]]
             beyond = beyond - covered
         if m >= term:
             held -= added[m - term]
@@ -169,7 +171,8 @@ def _rented_row(
 def rented_draws(
     units: np.ndarray,
     price: np.ndarray,
-    in_contract: np.ndarray,
+    column: np.ndarray,
+    of_month: np.ndarray,
     reserved: np.ndarray,
     locked: np.ndarray,
     premium: np.ndarray,
@@ -187,12 +190,16 @@ def rented_draws(
         Capacity rented [reference GPUs], shape (n, M).
     price : numpy.ndarray
         List price [USD per reference GPU-hour], shape (n, M).
-    in_contract : numpy.ndarray
-        Whether a contract's term covers the month, shape (M,) bool.
-    reserved, locked, premium : numpy.ndarray
-        The contract of the month: capacity reserved [reference GPUs], its locked price [USD
-        per reference GPU-hour] and departing-customer premium [1], each (n, M); read only
-        where ``in_contract``.
+    column : numpy.ndarray
+        Each month's column in ``reserved`` and ``locked``, -1 where no contract's term covers
+        it, shape (M,) int64.
+    of_month : numpy.ndarray
+        Each month's contract (read where ``column`` >= 0), shape (M,) int64.
+    reserved, locked : numpy.ndarray
+        The contracts' terms side by side: capacity reserved [reference GPUs] and its locked
+        price [USD per reference GPU-hour], each (n, sum of the terms).
+    premium : numpy.ndarray
+        Each contract's departing-customer premium [1], shape (n, contracts).
     short_factor : numpy.ndarray
         Price of short-term capacity as a multiple of the list [1], shape (n,).
     window : numpy.ndarray
@@ -215,7 +222,9 @@ def rented_draws(
     flows = np.empty((4, months))
     scratch = np.empty((3, months))
     for i in range(n):
-        _rented_row(i, units, price, in_contract, reserved, locked, premium, short_factor, window, departing, term, hours, flows, scratch)
+        _rented_row(
+            i, units, price, column, of_month, reserved, locked, premium, short_factor, window, departing, term, hours, flows, scratch
+        )
         out[:, i, :] = flows
     return out
 
@@ -224,7 +233,8 @@ def rented_draws(
 def rented_present(
     units: np.ndarray,
     price: np.ndarray,
-    in_contract: np.ndarray,
+    column: np.ndarray,
+    of_month: np.ndarray,
     reserved: np.ndarray,
     locked: np.ndarray,
     premium: np.ndarray,
@@ -247,7 +257,9 @@ def rented_present(
     flows = np.empty((4, months))
     scratch = np.empty((3, months))
     for i in range(n):
-        _rented_row(i, units, price, in_contract, reserved, locked, premium, short_factor, window, departing, term, hours, flows, scratch)
+        _rented_row(
+            i, units, price, column, of_month, reserved, locked, premium, short_factor, window, departing, term, hours, flows, scratch
+        )
         for c in range(4):
             cash = 0.0
             tax = 0.0

@@ -19,7 +19,16 @@ import pandas as pd
 from econ.assumptions import Scenario, ScenarioError
 from econ.assumptions.schema import STRATEGIES
 from econ.build import OWNED_CATEGORIES, Fleet, Schedule, fleet, ledgers, owned_costs, site_schedule
-from econ.cloud import Contract, cheapest_reservation, contract_tier, departure_window, list_price, rented_costs, tranche_price
+from econ.cloud import (
+    Contract,
+    cheapest_reservation,
+    contract_tier,
+    departure_window,
+    list_price,
+    rented_costs,
+    tranche_price,
+    tranche_price_in_term,
+)
 from econ.demand import demand_work, price_response
 from econ.finance import annual_rate, discount_factors, discounted_payback_period, irr, payback_period, periodic_rate
 from econ.hardware import HOURS_PER_YEAR, Trajectory, capital_charges, frontier, gpus_in
@@ -264,7 +273,9 @@ class StrategyRun:
     """Everything one strategy produced for n draws (arrays shape (n, months) unless noted).
 
     ``flows`` are monthly [USD/month], or their present values [USD], shape (n,), from
-    :func:`run_strategy` with ``factors``.
+    :func:`run_strategy` with ``factors``. ``contracts`` holds each contract with its reserved
+    capacity and locked price over its term, shape (n, term_months), and its departing-customer
+    premium, shape (n,) (as :func:`econ.cloud.rented_costs` takes them).
     """
 
     flows: dict[str, np.ndarray]
@@ -566,15 +577,16 @@ def run_strategy(
     window = departure_window(inputs.months, last_online, inputs["cloud.departure_tail_months"])
     units = np.asarray(v["rented_units"])
     contracts, discounts, departing = [], {}, {}
-    for contract, planned in plan.reserved[strategy]:
+    for contract, planned_horizon in plan.reserved[strategy]:
+        planned = planned_horizon[:, contract.span]  # the term's months
         if contract.start_month > 0:  # re-sized at signing to the capacity the draw then rents
             expected = plan.rented[strategy][:, contract.start_month - 1]
             ratio = np.divide(units[:, contract.start_month - 1], expected, out=np.ones_like(expected), where=expected > 0)
             planned = planned * ratio[:, None]
         departing[contract.name] = _in_window(inputs, contract, last_online)
         premium = np.where(departing[contract.name], inputs["cloud.departing_contract_premium"], 0.0)
-        tranche = tranche_price(planned, price, contract)
-        discount = contract_tier(planned, price, contract, inputs.commit_schedule, premium, tranche)
+        tranche = tranche_price_in_term(planned, price[:, contract.span], contract)
+        discount = contract_tier(planned, price[:, contract.span], contract, inputs.commit_schedule, premium, tranche)
         discounts[contract.name] = discount
         locked = tranche * (1.0 - discount)[:, None]
         contracts.append((contract, planned, locked, premium))
@@ -828,9 +840,8 @@ def _contract_table(runs: dict[str, StrategyRun]) -> pd.DataFrame:
     rows = []
     for s, run in runs.items():
         for contract, reserved, locked, premium in run.contracts:
-            span = slice(contract.start_month, contract.end_month)
-            units = reserved[0, span]
-            total = float(np.sum(units * locked[0, span]) * HOURS_PER_MONTH * (1.0 + premium[0]))
+            units = reserved[0]
+            total = float(np.sum(units * locked[0]) * HOURS_PER_MONTH * (1.0 + premium[0]))
             rows.append(
                 {
                     "strategy": s,

@@ -114,12 +114,13 @@ def test_rented_costs_are_their_numpy_formulation_to_the_bit(n, months, term, ga
         contracts.append((c, reserved, locked, rng.uniform(0.0, 0.3, n)))
     factor, departing = rng.uniform(0.8, 1.3, n), rng.uniform(0.0, 0.2, n)
     window = rng.integers(0, 2, (n, months)).astype(bool)
-    got = rented_costs(units, price, contracts, factor, departing, window, term)
+    terms = [(c, reserved[:, c.span], locked[:, c.span], premium) for c, reserved, locked, premium in contracts]
+    got = rented_costs(units, price, terms, factor, departing, window, term)
     expected = _rented_numpy(units, price, contracts, factor, departing, window, term)
     for a, b in zip(got.values(), expected, strict=True):
         assert np.array_equal(a, b)
     cash, tax = rng.uniform(0.5, 1.0, (2, n, months))
-    values = rented_costs(units, price, contracts, factor, departing, window, term, factors=(cash, tax))
+    values = rented_costs(units, price, terms, factor, departing, window, term, factors=(cash, tax))
     for value, flow in zip(values.values(), expected, strict=True):  # each flow summed month by month, in month order
         assert value.shape == (2, n)
         for k, d in enumerate((cash, tax)):
@@ -334,3 +335,10 @@ def test_frontier_gathers_what_take_along_axis_gathers(n, generations, months, s
     for a, b in zip(got, expected, strict=True):
         assert a.dtype == b.dtype
         assert np.array_equal(a, b)
+
+
+def test_rented_costs_name_a_contract_whose_arrays_do_not_cover_its_term():
+    units, price = np.full((1, 6), 10.0), np.full((1, 6), 2.0)
+    horizon = [(Contract("c1", 0, 2), np.full((1, 6), 12.0), np.full((1, 6), 1.0), np.zeros(1))]  # the horizon, not the term
+    with pytest.raises(ValueError, match=r"c1's reserved capacity and locked price must cover its term, shape \(n, 2\)"):
+        rented_costs(units, price, horizon, np.ones(1), np.zeros(1), np.zeros((1, 6), bool))
