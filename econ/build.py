@@ -42,7 +42,7 @@ import numpy as np
 
 from econ.hardware import Trajectory, gpus_in
 from econ.inputs import Inputs
-from econ.kernels import fleet_draws
+from econ.kernels import fleet_draws, running_indices
 from econ.ledger import Ledger, Monthly, PresentValue
 from econ.tax import carried_factors, deductions
 from econ.timeline import HOURS_PER_MONTH, event_month
@@ -419,11 +419,15 @@ def owned_costs(
     inflation = inputs.growth("finance.inflation_annual")
     since_priced = np.power(1.0 + inflation_rate, -priced / 12.0)
     mw_on = np.where(built, schedule.mw, 0.0)
-    idle = inputs["hardware.idle_power_share"][:, None]
-    draw = idle + (1.0 - idle) * busy
-    billed = np.maximum(draw, inputs["build.power_minimum_take_share"][:, None])
     energy_rate = mw_on * inputs["site.pue"] * inputs["site.power_price_usd_per_mwh"] * inputs["build.power_price_multiplier"][:, None]
-    power_index = HOURS_PER_MONTH * billed * inputs.growth("build.power_price_escalation_annual")
+    power_index, water_index = running_indices(  # hours of power billed (at least the minimum take) and of water drawn
+        np.ascontiguousarray(busy, dtype=float),
+        inputs["hardware.idle_power_share"],
+        inputs["build.power_minimum_take_share"],
+        inputs.growth("build.power_price_escalation_annual"),
+        inflation,
+        HOURS_PER_MONTH,
+    )
     serving = schedule.online + 1.0  # GPUs bought at the end of month `online` serve, and draw power, from the next month
     leased = np.broadcast_to(inputs.colocation, mw_on.shape)
     staff_rate = (
@@ -444,7 +448,7 @@ def owned_costs(
         "colocation_rent": opex(schedule.energize, rent_rate, rent_index),
         "staff": opex(schedule.energize, staff_rate, inflation),
         "maintenance": opex(schedule.energize, maintenance_rate, inflation),
-        "water": opex(serving, water_rate, HOURS_PER_MONTH * draw * inflation),
+        "water": opex(serving, water_rate, water_index),
         "property_tax_insurance": opex(schedule.energize, insured, inflation),
     }
     shield = tax.zero()

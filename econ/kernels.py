@@ -25,6 +25,12 @@ def _smaller(a: float, b: float) -> float:
 
 
 @njit(cache=True)
+def _larger(a: float, b: float) -> float:
+    """``numpy.maximum`` of two floats: NaN if either is NaN."""
+    return a if a >= b or a != a else b
+
+
+@njit(cache=True)
 def _positive(a: float) -> float:
     """``numpy.maximum(a, 0.0)``: NaN stays NaN."""
     if a != a:
@@ -650,3 +656,44 @@ def frontier_draws(
             k[i, m] = kw[i, g]
             w[i, m] = work[i, g]
     return generation, p, k, w
+
+
+@njit(cache=True)
+def running_indices(
+    busy: np.ndarray,
+    idle: np.ndarray,
+    minimum_take: np.ndarray,
+    power_growth: np.ndarray,
+    inflation: np.ndarray,
+    hours: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Power and water billed per MW-month of owned capacity, as indices of their rates (:func:`econ.build.owned_costs`).
+
+    A fleet draws ``idle + (1 - idle) busy`` of its power; power is billed at least at its
+    minimum take and escalates with its price, water follows the draw and inflation.
+
+    Parameters
+    ----------
+    busy : numpy.ndarray
+        Share of installed owned GPU-hours doing work [1], shape (n, M).
+    idle, minimum_take : numpy.ndarray
+        Idle draw and minimum take, as shares of full power [1], shape (n,).
+    power_growth, inflation : numpy.ndarray
+        Escalation of the power price and of prices [1], shape (n, M).
+    hours : float
+        Hours in a month [h].
+
+    Returns
+    -------
+    power, water : numpy.ndarray
+        ``hours x max(draw, minimum take) x power growth`` and ``hours x draw x inflation`` [h], each (n, M).
+    """
+    n, months = busy.shape
+    power = np.empty((n, months))
+    water = np.empty((n, months))
+    for i in range(n):
+        for m in range(months):
+            draw = idle[i] + (1.0 - idle[i]) * busy[i, m]
+            power[i, m] = hours * _larger(draw, minimum_take[i]) * power_growth[i, m]
+            water[i, m] = hours * draw * inflation[i, m]
+    return power, water

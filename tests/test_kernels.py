@@ -18,7 +18,7 @@ from econ.assumptions import load_scenario
 from econ.build import fleet, site_schedule
 from econ.cloud import Contract, held_for_term, rented_costs, short_term_tranches, tranche_price
 from econ.hardware import HOURS_PER_YEAR, capacity_cost_per_gpu_hour, capital_charges
-from econ.kernels import capacity_cost_draws, frontier_draws, present_events, present_rows, tail_sums
+from econ.kernels import capacity_cost_draws, frontier_draws, present_events, present_rows, running_indices, tail_sums
 from econ.risk import sample_inputs
 from econ.strategies import provider_cost, serve, trajectory
 from econ.tax import deductions
@@ -342,3 +342,16 @@ def test_rented_costs_name_a_contract_whose_arrays_do_not_cover_its_term():
     horizon = [(Contract("c1", 0, 2), np.full((1, 6), 12.0), np.full((1, 6), 1.0), np.zeros(1))]  # the horizon, not the term
     with pytest.raises(ValueError, match=r"c1's reserved capacity and locked price must cover its term, shape \(n, 2\)"):
         rented_costs(units, price, horizon, np.ones(1), np.zeros(1), np.zeros((1, 6), bool))
+
+
+@given(st.integers(1, 4), st.integers(1, 30), st.integers(0, 10**6))
+def test_running_indices_are_their_numpy_formulation_to_the_bit(n, months, seed):
+    rng = np.random.default_rng(seed)
+    busy = rng.uniform(0.0, 1.0, (n, months)) * rng.integers(0, 2, (n, months))  # idle months too
+    busy[0, 0] = np.nan  # a NaN stays NaN, as numpy.maximum keeps it
+    idle, take = rng.uniform(0.0, 0.5, n), rng.uniform(0.0, 0.8, n)
+    growth_, inflation = rng.uniform(0.9, 2.0, (2, n, months))
+    draw = idle[:, None] + (1.0 - idle[:, None]) * busy
+    expected = (HOURS_PER_MONTH * np.maximum(draw, take[:, None]) * growth_, HOURS_PER_MONTH * draw * inflation)
+    for got, want in zip(running_indices(busy, idle, take, growth_, inflation, HOURS_PER_MONTH), expected, strict=True):
+        assert np.array_equal(got, want, equal_nan=True)
