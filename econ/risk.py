@@ -116,6 +116,18 @@ def _copula_matrix(scenario: Scenario, columns: list[tuple[Distribution, str, in
     return matrix
 
 
+@functools.lru_cache(maxsize=16)
+def _copula(scenario: Scenario) -> tuple[tuple[tuple[Distribution, str, int | None], ...], np.ndarray]:
+    """A scenario's sampled columns and the Cholesky factor of their copula, once per scenario (not per chunk)."""
+    columns = _columns(scenario)
+    try:
+        chol = np.linalg.cholesky(_copula_matrix(scenario, columns)) if columns else np.zeros((0, 0))
+    except np.linalg.LinAlgError:
+        raise ValueError("risk.correlations: the implied normal correlation matrix is not positive definite") from None
+    chol.flags.writeable = False
+    return tuple(columns), chol
+
+
 def sample_inputs(
     scenario: Scenario, n_draws: int, seed: int, *, sampling: str = "random", start: int = 0, base: Inputs | None = None
 ) -> tuple[Inputs, pd.DataFrame]:
@@ -165,18 +177,13 @@ def sample_inputs(
     seed, start = whole_number(seed, "seed", "1", 0), whole_number(start, "start", "draws", 0)
     one = inputs_from_scenario(scenario) if base is None else base
     inputs = one.repeat(int(n_draws))
-    columns = _columns(scenario)
-    matrix = _copula_matrix(scenario, columns)
-    try:
-        chol = np.linalg.cholesky(matrix) if columns else np.zeros((0, 0))
-    except np.linalg.LinAlgError:
-        raise ValueError("risk.correlations: the implied normal correlation matrix is not positive definite") from None
+    columns, chol = _copula(scenario)
     candidates = len(scenario.site_ids)  # the colocation option, after them, has no permit to lose
     z, u = design(check_sampling(sampling), seed, start, start + int(n_draws), len(columns), candidates)
     uniforms = special.ndtr(correlate(z, chol))  # the standard normal CDF (what stats.norm.cdf evaluates)
     lost = u < inputs["site.permit_loss_probability"][:, :candidates]
     lost = np.concatenate([lost, np.zeros((n_draws, inputs.permit_lost.shape[1] - candidates), dtype=bool)], axis=1)
-    arrays = {k: v.copy() for k, v in inputs.arrays.items()}
+    arrays = dict(inputs.arrays)  # the repeated arrays are this call's own: a site's column is drawn in place
     sampled: dict[str, np.ndarray] = {}
     for col, (dist, label, site) in enumerate(columns):
         values = inverse_cdf(dist, uniforms[:, col])
@@ -421,7 +428,7 @@ def summarize(draws: pd.DataFrame, quantiles: Sequence[float] = (0.1, 0.5, 0.9))
 def _one_at_a_time(scenario: Scenario, settings: list[tuple[Distribution, float]], strategy: str) -> np.ndarray:
     """NPV cost difference (strategy minus rent) with one input at a time set to a value."""
     inputs = inputs_from_scenario(scenario).repeat(len(settings))
-    arrays = {k: v.copy() for k, v in inputs.arrays.items()}
+    arrays = dict(inputs.arrays)  # the repeated arrays are this call's own: a site's column is drawn in place
     for row, (dist, value) in enumerate(settings):
         key = array_key(dist.key)
         if dist.key.startswith("build.sites.") and ".*." not in dist.key:
