@@ -748,3 +748,15 @@ def test_the_site_table_of_an_evaluation_of_plans_is_the_first_plans() -> None:
         sites = econ.evaluate(s, plans).sites
         assert sites.loc[plans[0].name.replace("abilene", "us-tx-abilene").replace("loudoun", "us-va-loudoun"), "it_mw"] == 200.0
         assert sites["it_mw"].sum() == 200.0
+
+
+def test_a_copula_that_is_not_positive_definite_is_named_at_every_call() -> None:
+    """The copula is computed once per scenario; a scenario whose correlations cannot hold raises each time, not once."""
+    from dataclasses import replace
+
+    work, price, power = "hardware.work_growth_annual", "hardware.price_growth_annual", "hardware.power_growth_annual"
+    scenario = replace(load_scenario("base"), correlations=((work, price, 0.9), (work, power, 0.9), (price, power, -0.9)))
+    for _ in range(2):
+        with pytest.raises(ValueError, match=r"risk\.correlations: the implied normal correlation matrix is not positive definite"):
+            sample_inputs(scenario, 10, seed=1)
+    assert sample_inputs(load_scenario("base"), 10, seed=1)[1].equals(sample_inputs(load_scenario("base"), 10, seed=1)[1])
