@@ -141,7 +141,9 @@ def executor(scheduler: Any = None, workers: int | None = 1) -> Iterator[Any]:
 
     None with one worker gives None (this process); None with more a ``ProcessPoolExecutor``
     kept open for the block (a pool per call would start its processes each time); anything
-    else a Dask client (:func:`dask_client`).
+    else a Dask client (:func:`dask_client`). A block left by an exception cancels the pool's
+    queued tasks and waits for those running; a block that ends normally lets the workers exit
+    without waiting for them.
 
     Examples
     --------
@@ -154,8 +156,13 @@ def executor(scheduler: Any = None, workers: int | None = 1) -> Iterator[Any]:
         if count <= 1:
             yield None
             return
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=tune_malloc) as pool:
+        pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=tune_malloc)
+        try:
             yield pool
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)  # a task failed or the caller stopped: queued tasks never start
+            raise
+        pool.shutdown(wait=False)  # every result is in: the workers exit while the caller goes on
         return
     with dask_client(scheduler, workers) as client:
         yield client

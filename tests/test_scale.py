@@ -117,6 +117,22 @@ def test_an_unreachable_scheduler_fails_clearly_within_thirty_seconds() -> None:
 GOOD_AND_BAD = [(3, "n", "u", 1), (0, "n", "u", 1), (5, "n", "u", 1)]  # econ.checks.whole_number: the second raises
 
 
+def _touch_or_fail(path: str) -> None:
+    """A task for the pool: fails at once given no path, else marks that it ran."""
+    if not path:
+        raise ValueError("this task fails")
+    time.sleep(0.05)
+    Path(path).touch()
+
+
+def test_a_failed_task_on_the_pool_cancels_the_tasks_still_queued(tmp_path: Path) -> None:
+    tasks = [("",)] + [(str(tmp_path / f"ran-{k}"),) for k in range(60)]
+    with pytest.raises(ValueError, match="this task fails"):
+        run_tasks(_touch_or_fail, tasks, workers=2)
+    ran = len(list(tmp_path.iterdir()))
+    assert ran < 30, f"{ran} of 60 queued tasks ran after one failed"
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_failed_task_is_returned_in_its_place_when_asked_and_raised_otherwise(workers: int) -> None:
     out = run_tasks(whole_number, GOOD_AND_BAD, workers=workers, errors="return")
