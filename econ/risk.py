@@ -245,8 +245,8 @@ def _chunk(run: _Run, start: int, stop: int) -> pd.DataFrame:
         out[f"take_or_pay_pv_usd_{label}"] = -result.flows["take_or_pay_shortfall"]
         if label == "build":
             out["sites_on_time_share"] = on_time_share(result.schedule, run.planned, inputs["build.on_time_grace_months"])
-    chunk: pd.DataFrame = pd.DataFrame(out, index=sampled.index) if run.outputs_only else sampled.assign(**out)
-    return chunk
+    outputs = pd.DataFrame(out, index=sampled.index)
+    return outputs if run.outputs_only else pd.concat([sampled, outputs], axis=1)  # (assign() copies the inputs column by column)
 
 
 def simulate(
