@@ -428,7 +428,7 @@ def summarize(draws: pd.DataFrame, quantiles: Sequence[float] = (0.1, 0.5, 0.9))
 def _one_at_a_time(scenario: Scenario, settings: list[tuple[Distribution, float]], strategy: str) -> np.ndarray:
     """NPV cost difference (strategy minus rent) with one input at a time set to a value."""
     inputs = inputs_from_scenario(scenario).repeat(len(settings))
-    arrays = dict(inputs.arrays)  # the repeated arrays are this call's own: a site's column is drawn in place
+    arrays = dict(inputs.arrays)  # the repeated arrays are this call's own: each setting is written in place
     for row, (dist, value) in enumerate(settings):
         key = array_key(dist.key)
         if dist.key.startswith("build.sites.") and ".*." not in dist.key:

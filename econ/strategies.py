@@ -489,7 +489,7 @@ def forecast(inputs: Inputs, shared: tuple[Trajectory, np.ndarray] | None = None
             # month of the term, "peak" the most it has rented so far (a builder whose
             # sites come online then pays for what it no longer needs).
             profile = np.zeros_like(units)
-            term = slice(contract.start_month, contract.end_month)
+            term = contract.span
             if decision.reservation == "peak":
                 profile[:, term] = np.maximum.accumulate(units[:, term], axis=1)
             elif decision.reservation == "cheapest":
