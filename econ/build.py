@@ -44,7 +44,7 @@ from econ.hardware import Trajectory, gpus_in
 from econ.inputs import Inputs
 from econ.kernels import fleet_draws, running_indices
 from econ.ledger import Ledger, Monthly, PresentValue
-from econ.tax import carried_factors, deductions
+from econ.tax import deductions
 from econ.timeline import HOURS_PER_MONTH, event_month
 
 OWNED_CATEGORIES = (
@@ -339,8 +339,7 @@ def ledgers(inputs: Inputs, factors: np.ndarray | PresentValue | None = None) ->
     if factors is None:
         return Monthly(inputs.n, inputs.months), Monthly(inputs.n, inputs.months)
     cash = factors if isinstance(factors, PresentValue) else PresentValue(factors)
-    carried = carried_factors(cash.factors, float(inputs["tax.loss_carry_forward_until_month"][0]))
-    return cash, cash if carried is cash.factors else PresentValue(carried)
+    return cash, cash.carried(float(inputs["tax.loss_carry_forward_until_month"][0]))
 
 
 def owned_costs(
@@ -362,7 +361,7 @@ def owned_costs(
         Discount factors, shape (n, months), or a ledger of them (:func:`ledgers`). Given, each flow and the tax are their present
         values [USD], shape (n,), summed event by event without monthly arrays
         (:class:`econ.ledger.PresentValue`); the tax at the factors of its losses carried
-        forward (:func:`econ.tax.carried_factors`), where the monthly tax is not yet carried.
+        forward (:func:`econ.ledger.carried_factors`), where the monthly tax is not yet carried.
 
     Returns
     -------

@@ -472,7 +472,7 @@ def rented_costs(
         month by month.
     factors : tuple of two numpy.ndarray, optional
         Two sets of discount factors, each shape (n, months): those of the cash flows and those
-        of the tax they save (:func:`econ.tax.carried_factors`; the same array if no loss is
+        of the tax they save (:func:`econ.ledger.carried_factors`; the same array if no loss is
         carried). Given, each category is its present values at both, shape (2, n) [USD],
         summed month by month in compiled code without the monthly arrays
         (:func:`econ.kernels.rented_present`).

@@ -255,7 +255,7 @@ def rented_present(
     """Present values of :func:`rented_draws`'s flows at two sets of discount factors, each (n, M): shape (4, 2, n) [USD].
 
     ``factors`` for the flows themselves, ``carried`` for the tax they save (a loss carried
-    forward, :func:`econ.tax.carried_factors`; the same array when none is). Each flow is summed
+    forward, :func:`econ.ledger.carried_factors`; the same array when none is). Each flow is summed
     month by month as it is made (``sum_m f_m d_m`` in month order), without the monthly arrays.
     """
     n, months = units.shape

@@ -13,7 +13,7 @@ at month ``a`` is worth ``A d_a``; a rate ``r`` from month ``a`` times an index 
 ``r sum_{m >= a} I_m d_m``, the tail sum of ``I d`` at ``a`` (the value of a growing annuity
 deferred to ``a``; Brealey, Myers & Allen, *Principles of Corporate Finance*, 13th ed., 2020,
 ch. 2), computed once per index and looked up for every event. A tax flow whose loss is carried
-forward (:func:`econ.tax.carry_forward`) is discounted at :func:`econ.tax.carried_factors`.
+forward (:func:`econ.tax.carry_forward`) is discounted at :func:`carried_factors`.
 
 Events follow :mod:`econ.timeline`: whole months, and those outside ``1 .. months`` are dropped.
 """
@@ -93,6 +93,7 @@ class PresentValue:
         self.factors = np.ascontiguousarray(factors, dtype=float)
         self.n, self.months = self.factors.shape
         self._tails: dict[int | None, tuple[object, np.ndarray]] = {}
+        self._carried: dict[int, PresentValue] = {}
 
     def zero(self) -> np.ndarray:
         """No flow, shape (n,)."""
@@ -117,6 +118,19 @@ class PresentValue:
         """Present value of ``total`` spread evenly over months ``start + 1 .. end`` (:meth:`Monthly.spread`), shape (n,)."""
         return _spread(self, start, end, total)
 
+    def carried(self, until_month: float) -> PresentValue:
+        """The ledger of tax flows whose losses are carried forward to ``until_month`` (:func:`carried_factors`).
+
+        This ledger itself when nothing is carried; otherwise one kept with this ledger, so that
+        strategies sharing this ledger share that one's tail sums too.
+        """
+        carried = min(int(until_month), self.months)
+        if carried <= 1:
+            return self
+        if carried not in self._carried:
+            self._carried[carried] = PresentValue(carried_factors(self.factors, until_month))
+        return self._carried[carried]
+
     def _tail(self, index: np.ndarray | None) -> np.ndarray:
         """``sum_{m >= t} I_m d_m`` at column ``t - 1``, shape (n, months), kept per index (holding the index keeps its id its own)."""
         key = None if index is None else id(index)
@@ -132,6 +146,42 @@ class PresentValue:
         worth = np.ascontiguousarray(np.broadcast_to(amount, at.shape), dtype=float).reshape(self.n, -1)
         value: np.ndarray = present_events(table, when, worth)
         return value
+
+
+def carried_factors(factors: np.ndarray, until_month: float) -> np.ndarray:
+    """Discount factors of tax flows whose losses are carried forward to ``until_month`` (:func:`econ.tax.carry_forward`).
+
+    A flow of month ``t <= until_month`` is paid in ``until_month``, so it is worth the factor
+    of that month: ``sum_t carry_forward(f)_t d_t = sum_t f_t d'_t`` with ``d'_t = d_max(t, until)``.
+
+    Parameters
+    ----------
+    factors : numpy.ndarray
+        Discount factor of each month's end, shape (n, months).
+    until_month : float
+        First month in which deductions can be used [months]; 0 for none carried.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n, months): ``factors`` itself when nothing is carried.
+
+    Examples
+    --------
+    Flows of 1, 2, 3 and 4 with losses carried to month 3 are paid 0, 0, 6 and 4:
+
+    >>> flow, d = np.array([[1.0, 2.0, 3.0, 4.0]]), np.array([[0.9, 0.8, 0.7, 0.6]])
+    >>> carried_factors(d, 3).tolist()
+    [[0.7, 0.7, 0.7, 0.6]]
+    >>> bool(np.isclose((flow * carried_factors(d, 3)).sum(), 6 * 0.7 + 4 * 0.6))
+    True
+    """
+    m = min(int(until_month), factors.shape[1])
+    if m <= 1:
+        return factors
+    out = factors.copy()
+    out[:, : m - 1] = factors[:, m - 1 : m]
+    return out
 
 
 Ledger = Monthly | PresentValue

@@ -258,37 +258,3 @@ def carry_forward(tax_flow: np.ndarray, until_month: float) -> np.ndarray:
     out[:, m - 1] = tax_flow[:, :m].sum(axis=1)
     out[:, : m - 1] = 0.0
     return out
-
-
-def carried_factors(factors: np.ndarray, until_month: float) -> np.ndarray:
-    """Discount factors of tax flows whose losses are carried forward to ``until_month`` (:func:`carry_forward`).
-
-    A flow of month ``t <= until_month`` is paid in ``until_month``, so it is worth the factor
-    of that month: ``sum_t carry_forward(f)_t d_t = sum_t f_t d'_t`` with ``d'_t = d_max(t, until)``.
-
-    Parameters
-    ----------
-    factors : numpy.ndarray
-        Discount factor of each month's end, shape (n, months).
-    until_month : float
-        First month in which deductions can be used [months]; 0 for none carried.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape (n, months): ``factors`` itself when nothing is carried.
-
-    Examples
-    --------
-    >>> flow, d = np.array([[1.0, 2.0, 3.0, 4.0]]), np.array([[0.9, 0.8, 0.7, 0.6]])
-    >>> carried_factors(d, 3).tolist()
-    [[0.7, 0.7, 0.7, 0.6]]
-    >>> bool(np.isclose((flow * carried_factors(d, 3)).sum(), (carry_forward(flow, 3) * d).sum()))
-    True
-    """
-    m = min(int(until_month), factors.shape[1])
-    if m <= 1:
-        return factors
-    out = factors.copy()
-    out[:, : m - 1] = factors[:, m - 1 : m]
-    return out

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 from econ.assumptions import load_scenario
 from econ.inputs import inputs_from_scenario
-from econ.ledger import Monthly, PresentValue
+from econ.ledger import Monthly, PresentValue, carried_factors
 from econ.risk import sample_inputs, simulate
 from econ.strategies import CATEGORIES, TAX_CATEGORIES, discount_factors_monthly, forecast, market, npv_cost, run_strategy
-from econ.tax import carried_factors, carry_forward, deductions
+from econ.tax import carry_forward, deductions
 from econ.timeline import growth
 
 RTOL = 1e-12
@@ -122,6 +122,11 @@ def test_one_ledger_shared_by_the_strategies_gives_what_a_ledger_each_gives(over
             assert np.array_equal(sharing.flows[category], alone.flows[category]), (strategy, category)
     inflation = id(inputs.growth("finance.inflation_annual"))
     assert inflation in book._tails  # computed for build, found for hybrid
+    until = float(inputs["tax.loss_carry_forward_until_month"][0])
+    tax = book.carried(until)
+    assert tax is book.carried(until)  # one tax ledger too, whose tail sums the strategies share
+    assert (tax is book) == (until <= 1)
+    assert np.array_equal(tax.factors, carried_factors(factors, until))
     assert len(book._tails) < 2 * 5  # five indices a strategy with sites, the shared ones once
 
 
